@@ -1,0 +1,7 @@
+//! dotnet analyzers.
+
+use crate::Analyzer;
+
+pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
+    Vec::new()
+}

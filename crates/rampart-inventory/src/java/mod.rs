@@ -1,0 +1,7 @@
+//! java analyzers.
+
+use crate::Analyzer;
+
+pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
+    Vec::new()
+}

@@ -1,0 +1,163 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{Diagnostic, Ecosystem, Package};
+
+/// The version of the JSON report schema (`docs/report-schema.md`). Bumped on any change that
+/// removes or renames a field; new optional fields do not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What was scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    Filesystem,
+    ContainerImage,
+    Repository,
+}
+
+/// One scan, whatever the target and scanners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    /// The target as the user named it (a path or an image reference).
+    pub target: String,
+    pub artifact_kind: ArtifactKind,
+    /// The producing tool and its version.
+    pub tool: Tool,
+    /// RFC 3339 UTC time the scan finished.
+    pub created_at: String,
+    pub results: Vec<ScanResult>,
+    /// Problems met during the scan (skipped files, partial parses), with stable codes.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Report {
+    pub fn new(
+        target: impl Into<String>,
+        artifact_kind: ArtifactKind,
+        created_at: impl Into<String>,
+    ) -> Self {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            target: target.into(),
+            artifact_kind,
+            tool: Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() },
+            created_at: created_at.into(),
+            results: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// All packages of all results.
+    pub fn packages(&self) -> impl Iterator<Item = &Package> {
+        self.results.iter().flat_map(|r| r.packages.iter())
+    }
+
+    /// True when some input was skipped or only partly read.
+    pub fn is_partial(&self) -> bool {
+        !self.diagnostics.is_empty()
+    }
+}
+
+/// What a result holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultKind {
+    /// Packages declared by a lockfile or manifest, or installed packages of one type.
+    Packages,
+    /// Configuration documents checked for misconfigurations.
+    Config,
+    /// A file searched for secrets.
+    Secrets,
+}
+
+/// The findings for one target inside the artifact: a lockfile, an aggregate of installed
+/// packages, a config file, a layer. One type for every scanner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanResult {
+    /// A file path relative to the scan root, or an aggregate name (e.g. "Node.js packages").
+    pub target: String,
+    pub kind: ResultKind,
+    /// The analyzer that produced it (e.g. `package-lock`, `python-installed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analyzer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecosystem: Option<Ecosystem>,
+    #[serde(default)]
+    pub packages: Vec<Package>,
+    #[serde(default)]
+    pub vulnerabilities: Vec<Vulnerability>,
+    #[serde(default)]
+    pub misconfigurations: Vec<Misconfiguration>,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+}
+
+impl ScanResult {
+    pub fn packages(
+        target: impl Into<String>,
+        analyzer: &str,
+        ecosystem: Option<Ecosystem>,
+        packages: Vec<Package>,
+    ) -> Self {
+        ScanResult {
+            target: target.into(),
+            kind: ResultKind::Packages,
+            analyzer: Some(analyzer.to_string()),
+            ecosystem,
+            packages,
+            vulnerabilities: Vec::new(),
+            misconfigurations: Vec::new(),
+            secrets: Vec::new(),
+        }
+    }
+}
+
+/// A known vulnerability affecting a package (filled by the vulnerability scanner).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vulnerability {
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// [`Package::id`] of the affected package in the same result.
+    pub package: String,
+    pub installed_version: String,
+    #[serde(default)]
+    pub fixed_versions: Vec<String>,
+    pub severity: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+/// A failed configuration check (filled by the misconfiguration scanner).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Misconfiguration {
+    pub id: String,
+    pub severity: String,
+    pub title: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+}
+
+/// A secret found in a file (filled by the secret scanner); never holds the secret in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    pub rule_id: String,
+    pub severity: String,
+    pub title: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub redacted: String,
+}
