@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Times `rampart fs --format cyclonedx` against `trivy fs --format cyclonedx` on the same real
+targets (built by ../shared/targets/build.sh) and prints the ratio.
+
+usage: bench/fs-vs-trivy.py [--runs N] [--targets DIR] [--trivy PATH] [--rampart PATH]
+
+Defaults: targets in $RAMPART_TARGETS or target/rampart-targets, rampart at target/release/rampart
+(build it first: cargo build --release), trivy from PATH or ../peers/bin (install it with
+../shared/peers/install.sh DIR trivy). Trivy runs offline with an in-memory cache and the empty Java DB
+that ../shared/targets/make-empty-java-db.py writes (Trivy refuses to scan jars without one).
+Both tools write CycloneDX to /dev/null-like temp files; the median wall time of N runs is compared,
+and peak RSS (from wait4) is printed too.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "..", "shared")
+
+
+def run(cmd, env):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):
+        sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--targets", default=os.environ.get("RAMPART_TARGETS", os.path.join(ROOT, "target", "rampart-targets")))
+    ap.add_argument("--trivy", default=shutil.which("trivy") or os.path.join(ROOT, "..", "peers", "bin", "trivy"))
+    ap.add_argument("--rampart", default=os.path.join(ROOT, "target", "release", "rampart"))
+    args = ap.parse_args()
+    fs_dir = os.path.join(args.targets, "fs")
+    for tool in (args.rampart, args.trivy):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"not executable: {tool}")
+    if not os.path.isdir(fs_dir):
+        sys.exit(f"no targets in {fs_dir}: run ../shared/targets/build.sh {args.targets}")
+
+    cache = tempfile.mkdtemp(prefix="trivy-cache-")
+    subprocess.run([sys.executable, os.path.join(SHARED, "targets", "make-empty-java-db.py"), cache], check=True,
+                   stdout=subprocess.DEVNULL)
+    env = dict(os.environ, TRIVY_CACHE_DIR=cache)
+    out = tempfile.mkdtemp(prefix="bench-out-")
+    targets = sorted(t for t in os.listdir(fs_dir) if t not in ("secrets", "misconfig"))
+    print(f"{'target':<24}{'rampart s':>11}{'trivy s':>10}{'ratio':>8}{'rampart MB':>12}{'trivy MB':>10}")
+    tot_r = tot_t = 0.0
+    for t in targets:
+        path = os.path.join(fs_dir, t)
+        r_cmd = [args.rampart, "fs", path, "--format", "cyclonedx", "--quiet", "--output", os.path.join(out, "r.json")]
+        t_cmd = [args.trivy, "fs", "--format", "cyclonedx", "--output", os.path.join(out, "t.json"), "--quiet",
+                 "--cache-backend", "memory", "--skip-db-update", "--skip-java-db-update", "--offline-scan",
+                 "--skip-version-check", path]
+        run(r_cmd, env)  # warm the page cache for both
+        run(t_cmd, env)
+        rs = [run(r_cmd, env) for _ in range(args.runs)]
+        ts = [run(t_cmd, env) for _ in range(args.runs)]
+        r = statistics.median(x[0] for x in rs)
+        tv = statistics.median(x[0] for x in ts)
+        tot_r += r
+        tot_t += tv
+        print(f"{t:<24}{r:>11.3f}{tv:>10.3f}{tv / r:>7.1f}x{max(x[1] for x in rs):>12.1f}{max(x[1] for x in ts):>10.1f}")
+    print(f"{'TOTAL':<24}{tot_r:>11.3f}{tot_t:>10.3f}{tot_t / tot_r:>7.1f}x")
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+//! One integration-test binary for the `rampart` command (ripgrep's layout): each module tests
+//! one area through the real binary.
+
+mod fs;
+mod peer_targets;
+mod util;
