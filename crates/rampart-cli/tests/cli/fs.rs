@@ -35,7 +35,13 @@ fn bad_glob_is_an_error() {
 fn output_file_is_written() {
     let dir = Dir::new();
     let out = dir.path().join("report.json");
-    rampart().arg("fs").arg(dir.path()).args(["--format", "json", "--quiet", "--output"]).arg(&out).assert().code(0);
+    rampart()
+        .arg("fs")
+        .arg(dir.path())
+        .args(["--format", "json", "--quiet", "--output"])
+        .arg(&out)
+        .assert()
+        .code(0);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
     assert_eq!(json["schema_version"], 1);
 }

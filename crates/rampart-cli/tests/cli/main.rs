@@ -3,4 +3,5 @@
 
 mod fs;
 mod peer_targets;
+mod real_world_lockfiles;
 mod util;

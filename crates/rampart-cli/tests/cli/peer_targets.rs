@@ -106,7 +106,11 @@ fn check(target: &str) {
         missing.extend(theirs.difference(&ours).map(|k| format!("{view}: {k:?}")));
     }
     assert!(compared > 0, "no peer reference for {target} in {}", reference_dir().display());
-    assert!(missing.is_empty(), "{target}: packages the peer found and Rampart did not:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "{target}: packages the peer found and Rampart did not:\n{}",
+        missing.join("\n")
+    );
 }
 
 macro_rules! targets {
@@ -140,6 +144,12 @@ fn purl_keys_normalise_like_the_ecosystems() {
         key_of_purl("pkg:maven/org.apache.logging.log4j/log4j-core@2.19.0"),
         Some(("maven".into(), "org.apache.logging.log4j:log4j-core".into(), "2.19.0".into()))
     );
-    assert_eq!(key_of_purl("pkg:npm/%40babel/core@7.0.0"), Some(("npm".into(), "@babel/core".into(), "7.0.0".into())));
-    assert_eq!(key_of_purl("pkg:golang/example.com/vulngo"), Some(("golang".into(), "example.com/vulngo".into(), "".into())));
+    assert_eq!(
+        key_of_purl("pkg:npm/%40babel/core@7.0.0"),
+        Some(("npm".into(), "@babel/core".into(), "7.0.0".into()))
+    );
+    assert_eq!(
+        key_of_purl("pkg:golang/example.com/vulngo"),
+        Some(("golang".into(), "example.com/vulngo".into(), "".into()))
+    );
 }

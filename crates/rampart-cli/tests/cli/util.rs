@@ -33,7 +33,13 @@ pub fn rampart() -> Command {
 
 /// Runs `rampart fs <path> --format json --quiet` and returns (exit code, parsed report).
 pub fn fs_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value, Output) {
-    let out = rampart().arg("fs").arg(path).args(["--format", "json", "--quiet"]).args(extra).output().expect("run");
+    let out = rampart()
+        .arg("fs")
+        .arg(path)
+        .args(["--format", "json", "--quiet"])
+        .args(extra)
+        .output()
+        .expect("run");
     let code = out.status.code().unwrap_or(-1);
     let json = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
