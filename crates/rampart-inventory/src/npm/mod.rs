@@ -130,10 +130,6 @@ impl Entries {
         self.map.get_mut(id)
     }
 
-    pub fn contains(&self, id: &str) -> bool {
-        self.map.contains_key(id)
-    }
-
     /// Marks as dev every package not reachable from `prod_roots` but reachable from
     /// `dev_roots` (packages reachable from neither keep their flag).
     pub fn derive_dev(&mut self, prod_roots: &[String], dev_roots: &[String]) {
