@@ -2,6 +2,10 @@
 
 use crate::Analyzer;
 
+mod cargo_lock;
+
+pub use cargo_lock::CargoLock;
+
 pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
-    Vec::new()
+    vec![Box::new(CargoLock)]
 }
