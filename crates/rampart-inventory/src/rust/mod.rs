@@ -2,10 +2,12 @@
 
 use crate::Analyzer;
 
+mod cargo_auditable;
 mod cargo_lock;
 
+pub use cargo_auditable::CargoAuditable;
 pub use cargo_lock::CargoLock;
 
 pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
-    vec![Box::new(CargoLock)]
+    vec![Box::new(CargoLock), Box::new(CargoAuditable)]
 }
