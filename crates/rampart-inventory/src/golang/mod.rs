@@ -2,6 +2,10 @@
 
 use crate::Analyzer;
 
+mod go_mod;
+
+pub use go_mod::GoMod;
+
 pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
-    Vec::new()
+    vec![Box::new(GoMod)]
 }
