@@ -124,7 +124,7 @@ pub(crate) fn is_executable_format(content: &[u8]) -> bool {
 }
 
 fn mentions_section(content: &[u8]) -> bool {
-    content.windows(6).any(|w| w == b"dep-v0" || w == b"dep_v0")
+    memchr::memmem::find(content, b"dep-v0").is_some() || memchr::memmem::find(content, b"dep_v0").is_some()
 }
 
 #[cfg(test)]
