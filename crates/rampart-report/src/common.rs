@@ -19,6 +19,10 @@ impl UniqueIds {
         I: IntoIterator<Item = String>,
     {
         let mut last = None;
+        let mut candidates = candidates.into_iter().peekable();
+        if candidates.peek().is_none() {
+            return self.allocate(["ref".to_string()]);
+        }
         for c in candidates {
             if !self.taken.contains(&c) {
                 self.taken.insert(c.clone());

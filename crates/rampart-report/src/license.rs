@@ -25,11 +25,25 @@ impl License {
             return License::Id(s.to_string());
         }
         if Expression::parse_mode(s, ParseMode::STRICT).is_ok() {
-            return License::Expression(s.to_string());
+            // Operators are written upper-case (`mit or` is accepted by the parser).
+            let canonical = match Expression::canonicalize(s) {
+                Ok(Some(c)) if Expression::parse_mode(&c, ParseMode::STRICT).is_ok() => c,
+                _ => s.to_string(),
+            };
+            return License::Expression(canonical);
         }
-        // `MIT/Apache-2.0` (old crates.io style) and imprecise names are rewritten to a strict
-        // expression; a rewrite that still does not parse strictly is not trusted.
-        if let Ok(Some(canonical)) = Expression::canonicalize(s)
+        // `MIT/Apache-2.0` (old crates.io style), lower-case operators and `GPL-2.0+` are
+        // rewritten to a strict expression. Imprecise names are not: `spdx` would turn `BSD`
+        // into `BSD-2-Clause`, a guess that an SBOM must not make.
+        let fixable = ParseMode {
+            allow_slash_as_or_operator: true,
+            allow_imprecise_license_names: false,
+            allow_postfix_plus_on_gpl: true,
+            allow_deprecated: true,
+            allow_unknown: false,
+        };
+        if Expression::parse_mode(s, fixable).is_ok()
+            && let Ok(Some(canonical)) = Expression::canonicalize(s)
             && Expression::parse_mode(&canonical, ParseMode::STRICT).is_ok()
         {
             return match spdx::license_id(&canonical) {
@@ -61,7 +75,7 @@ pub(crate) fn sanitize_idstring(s: &str) -> String {
             last_dash = true;
         }
     }
-    let trimmed = out.trim_matches('-');
+    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
     if trimmed.is_empty() { "unknown".to_string() } else { trimmed.to_string() }
 }
 
@@ -82,6 +96,10 @@ mod tests {
             License::classify("Apache License, Version 2.0"),
             License::Name("Apache License, Version 2.0".into())
         );
+        assert_eq!(License::classify("mit or apache-2.0"), License::Name("mit or apache-2.0".into()));
+        assert_eq!(License::classify("MIT or Apache-2.0"), License::Expression("MIT OR Apache-2.0".into()));
+        assert_eq!(License::classify("GPL-2.0+"), License::Id("GPL-2.0-or-later".into()));
+        assert_eq!(License::classify("Apache 2.0"), License::Name("Apache 2.0".into()));
         assert_eq!(License::classify(""), License::Name("".into()));
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use rampart_model::{DiagnosticSeverity, Package, Report, ResultKind, ScanResult};
 
 use crate::common::{relationship_str, result_label};
@@ -20,6 +20,8 @@ use crate::{RenderError, RenderOptions};
 const DEFAULT_WIDTH: u16 = 100;
 /// Licence cells longer than this (in characters) are cut with an ellipsis.
 const MAX_LICENSE_CHARS: usize = 28;
+/// Package names up to this many characters are never wrapped.
+const MAX_NAME_WIDTH: usize = 40;
 
 pub(crate) fn render(
     report: &Report,
@@ -108,6 +110,13 @@ fn packages_table(result: &ScanResult, style: Style) -> Option<Table> {
 
     let mut table = style.table();
     table.set_header(style.header(&["Package", "Version", "Relationship", "Dev", "Licences", last]));
+    // Names are what people read first: wrap the licences and paths before them.
+    let longest_name = result.packages.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+    // The width of a constraint includes the padding on both sides.
+    let name_width = u16::try_from(longest_name.min(MAX_NAME_WIDTH) + 2).unwrap_or(9).max(9);
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(name_width)));
+    }
     for (pkg, location) in rows {
         let relationship = relationship_str(pkg.relationship).unwrap_or("-");
         let mut cells = vec![
