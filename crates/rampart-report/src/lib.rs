@@ -1,4 +1,16 @@
-//! Renderers: they only read a [`Report`], never scan.
+//! Renderers: they only read a [`Report`], never scan, never print.
+//!
+//! - [`Format::Table`]: for people, one section per result (`table.rs`);
+//! - [`Format::Json`]: the report itself (`json.rs`);
+//! - [`Format::CycloneDx`]: CycloneDX 1.6 JSON (`cyclonedx.rs`);
+//! - [`Format::SpdxJson`]: SPDX 2.3 JSON (`spdx.rs`).
+
+mod common;
+mod cyclonedx;
+mod json;
+mod license;
+mod spdx;
+mod table;
 
 use std::io::Write;
 
@@ -34,15 +46,13 @@ pub struct RenderOptions {
 pub fn render(
     report: &Report,
     format: Format,
-    _options: &RenderOptions,
+    options: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<(), RenderError> {
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        }
-        other => Err(RenderError::Unsupported(other)),
+        Format::Table => table::render(report, options, out),
+        Format::Json => json::render(report, out),
+        Format::CycloneDx => cyclonedx::render(report, options, out),
+        Format::SpdxJson => spdx::render(report, options, out),
     }
 }

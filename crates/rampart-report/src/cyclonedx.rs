@@ -1,0 +1,394 @@
+//! CycloneDX 1.6 JSON (<https://cyclonedx.org/docs/1.6/json/>).
+//!
+//! Mapping:
+//! - `metadata.component` is the scanned target: an `application`, or a `container` for a
+//!   container image.
+//! - every result becomes an `application` component (like Trivy) named after its target, with
+//!   the properties `rampart:result_kind`, `rampart:analyzer` and `rampart:ecosystem`;
+//! - every package becomes a `library` component. Its `bom-ref` is its purl when that purl is
+//!   unique in the BOM, else the purl with a `?file=<result>` qualifier (and `&id=<package id>`
+//!   if still needed), then a numeric suffix: deterministic, never random. Maven names
+//!   `group:artifact` are split into `group` and `name`; other names are kept whole.
+//! - licences: a listed SPDX id becomes `{license:{id}}`, a valid SPDX expression
+//!   `{expression}`, anything else `{license:{name}}`. The schema allows either a list of
+//!   licences or a single expression: several licences of which one is an expression are
+//!   joined into one expression with `AND` when all are SPDX, else all are given as licences
+//!   (the expression as a name).
+//! - development dependencies get `scope: excluded` (the spec's scope for components used "for
+//!   test and other non-runtime purposes", not reachable at run time) and `rampart:dev=true`;
+//!   the scope of other packages is left out (the default, `required`) since the inventory
+//!   does not prove more.
+//! - properties: `rampart:ecosystem`, `rampart:relationship` (when known), `rampart:dev`,
+//!   `rampart:package_id`, and one `rampart:location` per location (`path`, `path:line` or
+//!   `path:start-end`).
+//! - `dependencies`: the target depends on every result; a result on its root, direct and
+//!   unknown-relationship packages (so on every package when the format gives no
+//!   relationships); a package on its `depends_on` edges that resolve in its result. Every
+//!   component has an entry.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use rampart_model::{ArtifactKind, Ecosystem, Location, Package, Report, ResultKind};
+use serde::Serialize;
+
+use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str};
+use crate::license::License;
+use crate::{RenderError, RenderOptions};
+
+pub(crate) const SPEC_VERSION: &str = "1.6";
+const SCHEMA: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Bom {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    bom_format: &'static str,
+    spec_version: &'static str,
+    serial_number: String,
+    version: u32,
+    metadata: Metadata,
+    components: Vec<Component>,
+    dependencies: Vec<Dependency>,
+}
+
+#[derive(Debug, Serialize)]
+struct Metadata {
+    timestamp: String,
+    tools: Tools,
+    component: Component,
+}
+
+#[derive(Debug, Serialize)]
+struct Tools {
+    components: Vec<Component>,
+}
+
+#[derive(Debug, Serialize)]
+struct Component {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref", skip_serializing_if = "Option::is_none")]
+    bom_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<LicenseChoice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+}
+
+impl Component {
+    fn new(kind: &'static str, name: impl Into<String>) -> Self {
+        Component {
+            kind,
+            bom_ref: None,
+            group: None,
+            name: name.into(),
+            version: None,
+            scope: None,
+            licenses: Vec::new(),
+            purl: None,
+            properties: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum LicenseChoice {
+    License { license: LicenseObject },
+    Expression { expression: String },
+}
+
+#[derive(Debug, Serialize)]
+struct LicenseObject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Property {
+    name: String,
+    value: String,
+}
+
+fn prop(name: &str, value: impl Into<String>) -> Property {
+    Property { name: name.to_string(), value: value.into() }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    #[serde(rename = "ref")]
+    reference: String,
+    depends_on: Vec<String>,
+}
+
+pub(crate) fn render(
+    report: &Report,
+    _options: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let serial = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let bom = build(report, serial);
+    serde_json::to_writer_pretty(&mut *out, &bom)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Builds the BOM; everything but `serial_number` is a function of the report.
+pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
+    let mut ids = UniqueIds::default();
+
+    // Package URLs seen more than once cannot be bom-refs on their own.
+    let mut purl_counts: HashMap<&str, usize> = HashMap::new();
+    for pkg in report.packages() {
+        *purl_counts.entry(pkg.purl.as_str()).or_default() += 1;
+    }
+
+    let root_ref = ids.allocate([format!("target:{}", report.target)]);
+    let mut root = Component::new(
+        match report.artifact_kind {
+            ArtifactKind::ContainerImage => "container",
+            ArtifactKind::Filesystem | ArtifactKind::Repository => "application",
+        },
+        non_empty(&report.target, "unknown target"),
+    );
+    root.bom_ref = Some(root_ref.clone());
+    root.properties.push(prop(
+        "rampart:artifact_kind",
+        match report.artifact_kind {
+            ArtifactKind::Filesystem => "filesystem",
+            ArtifactKind::ContainerImage => "container_image",
+            ArtifactKind::Repository => "repository",
+        },
+    ));
+
+    let mut components = Vec::new();
+    let mut dependencies = Vec::new();
+    let mut root_deps = Vec::new();
+
+    for result in &report.results {
+        let file_ref = ids.allocate([format!("result:{}", result.target)]);
+        root_deps.push(file_ref.clone());
+        let mut file = Component::new("application", non_empty(&result.target, "unknown result"));
+        file.bom_ref = Some(file_ref.clone());
+        file.properties.push(prop(
+            "rampart:result_kind",
+            match result.kind {
+                ResultKind::Packages => "packages",
+                ResultKind::Config => "config",
+                ResultKind::Secrets => "secrets",
+            },
+        ));
+        if let Some(analyzer) = &result.analyzer {
+            file.properties.push(prop("rampart:analyzer", analyzer.clone()));
+        }
+        if let Some(eco) = result.ecosystem {
+            file.properties.push(prop("rampart:ecosystem", eco.osv_name()));
+        }
+        components.push(file);
+
+        // Package id -> bom-ref within this result (first package wins on a duplicate id).
+        let mut refs: HashMap<&str, String> = HashMap::new();
+        let mut pkg_refs = Vec::with_capacity(result.packages.len());
+        for pkg in &result.packages {
+            let bom_ref = package_ref(&mut ids, pkg, &result.target, &purl_counts);
+            refs.entry(pkg.id.as_str()).or_insert_with(|| bom_ref.clone());
+            pkg_refs.push(bom_ref);
+        }
+
+        let file_deps = dedup(
+            result.packages.iter().zip(&pkg_refs).filter(|(p, _)| is_top_level(p)).map(|(_, r)| r.clone()),
+        );
+        dependencies.push(Dependency { reference: file_ref, depends_on: file_deps });
+
+        for (pkg, bom_ref) in result.packages.iter().zip(pkg_refs) {
+            let deps = dedup(
+                pkg.depends_on
+                    .iter()
+                    .filter_map(|d| refs.get(d.as_str()))
+                    .filter(|r| **r != bom_ref)
+                    .cloned(),
+            );
+            components.push(package_component(pkg, bom_ref.clone()));
+            dependencies.push(Dependency { reference: bom_ref, depends_on: deps });
+        }
+    }
+    dependencies.insert(0, Dependency { reference: root_ref, depends_on: root_deps });
+
+    let mut tool = Component::new("application", report.tool.name.clone());
+    tool.version = Some(report.tool.version.clone()).filter(|v| !v.is_empty());
+
+    Bom {
+        schema: SCHEMA,
+        bom_format: "CycloneDX",
+        spec_version: SPEC_VERSION,
+        serial_number,
+        version: 1,
+        metadata: Metadata {
+            timestamp: normalize_timestamp(&report.created_at),
+            tools: Tools { components: vec![tool] },
+            component: root,
+        },
+        components,
+        dependencies,
+    }
+}
+
+fn non_empty(s: &str, fallback: &str) -> String {
+    if s.trim().is_empty() { fallback.to_string() } else { s.to_string() }
+}
+
+fn dedup(refs: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    refs.filter(|r| seen.insert(r.clone())).collect()
+}
+
+fn package_ref(
+    ids: &mut UniqueIds,
+    pkg: &Package,
+    result_target: &str,
+    purl_counts: &HashMap<&str, usize>,
+) -> String {
+    let base = if pkg.purl.is_empty() {
+        format!(
+            "rampart:{}/{}",
+            pkg.ecosystem.purl_type(),
+            crate::common::package_id(&pkg.name, &pkg.version)
+        )
+    } else {
+        pkg.purl.clone()
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let with_file = format!("{base}{sep}file={}", qualifier_value(result_target));
+    let with_id = format!("{with_file}&id={}", qualifier_value(&pkg.id));
+    let unique = purl_counts.get(pkg.purl.as_str()).copied().unwrap_or(0) <= 1 && !pkg.purl.is_empty();
+    if unique { ids.allocate([base, with_file, with_id]) } else { ids.allocate([with_file, with_id]) }
+}
+
+/// Percent-encodes what would break a purl qualifier value (`&`, `#`, `%`, `=`, space, ...);
+/// `/` is kept for readable paths.
+fn qualifier_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b':' | b'@') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn package_component(pkg: &Package, bom_ref: String) -> Component {
+    let (group, name) = match (pkg.ecosystem, pkg.name.split_once(':')) {
+        (Ecosystem::Maven, Some((g, a))) if !g.is_empty() && !a.is_empty() => {
+            (Some(g.to_string()), a.to_string())
+        }
+        _ => (None, non_empty(&pkg.name, "unknown")),
+    };
+    let mut c = Component::new("library", name);
+    c.bom_ref = Some(bom_ref);
+    c.group = group;
+    c.version = Some(pkg.version.clone()).filter(|v| !v.is_empty());
+    c.scope = pkg.dev.then_some("excluded");
+    c.licenses = licenses(&pkg.licenses);
+    c.purl = Some(pkg.purl.clone()).filter(|p| !p.is_empty());
+
+    c.properties.push(prop("rampart:ecosystem", pkg.ecosystem.osv_name()));
+    c.properties.push(prop("rampart:package_id", pkg.id.clone()));
+    if let Some(r) = relationship_str(pkg.relationship) {
+        c.properties.push(prop("rampart:relationship", r));
+    }
+    if pkg.dev {
+        c.properties.push(prop("rampart:dev", "true"));
+    }
+    for loc in &pkg.locations {
+        c.properties.push(prop("rampart:location", location_str(loc)));
+    }
+    c
+}
+
+pub(crate) fn location_str(loc: &Location) -> String {
+    match (loc.start_line, loc.end_line) {
+        (Some(s), Some(e)) if e != s => format!("{}:{s}-{e}", loc.path),
+        (Some(s), _) => format!("{}:{s}", loc.path),
+        (None, _) => loc.path.clone(),
+    }
+}
+
+fn licenses(raw: &[String]) -> Vec<LicenseChoice> {
+    let classified: Vec<License> =
+        raw.iter().filter(|l| !l.trim().is_empty()).map(|l| License::classify(l)).collect();
+    let has_expression = classified.iter().any(|l| matches!(l, License::Expression(_)));
+    let all_spdx = classified.iter().all(|l| !matches!(l, License::Name(_)));
+    if has_expression && all_spdx {
+        let terms: Vec<String> = classified
+            .iter()
+            .map(|l| match l {
+                License::Id(s) | License::Expression(s) | License::Name(s) => s.clone(),
+            })
+            .collect();
+        let expression = if terms.len() == 1 {
+            terms.into_iter().next().unwrap_or_default()
+        } else {
+            terms.iter().map(|t| License::as_term(t)).collect::<Vec<_>>().join(" AND ")
+        };
+        return vec![LicenseChoice::Expression { expression }];
+    }
+    classified
+        .into_iter()
+        .map(|l| match l {
+            License::Id(id) => LicenseChoice::License { license: LicenseObject { id: Some(id), name: None } },
+            License::Expression(s) | License::Name(s) => {
+                LicenseChoice::License { license: LicenseObject { id: None, name: Some(s) } }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(l: &[&str]) -> serde_json::Value {
+        let l: Vec<String> = l.iter().map(|s| s.to_string()).collect();
+        serde_json::to_value(licenses(&l)).unwrap_or_default()
+    }
+
+    #[test]
+    fn licence_choices() {
+        assert_eq!(json(&["MIT"]), serde_json::json!([{"license": {"id": "MIT"}}]));
+        assert_eq!(
+            json(&["MIT", "BSD"]),
+            serde_json::json!([{"license": {"id": "MIT"}}, {"license": {"name": "BSD"}}])
+        );
+        assert_eq!(json(&["MIT OR Apache-2.0"]), serde_json::json!([{"expression": "MIT OR Apache-2.0"}]));
+        assert_eq!(
+            json(&["ISC", "MIT OR Apache-2.0"]),
+            serde_json::json!([{"expression": "ISC AND (MIT OR Apache-2.0)"}])
+        );
+        assert_eq!(
+            json(&["Custom", "MIT OR Apache-2.0"]),
+            serde_json::json!([{"license": {"name": "Custom"}}, {"license": {"name": "MIT OR Apache-2.0"}}])
+        );
+        assert_eq!(json(&[]), serde_json::json!([]));
+    }
+
+    #[test]
+    fn qualifier_values_are_escaped() {
+        assert_eq!(qualifier_value("a b/c&d#e"), "a%20b/c%26d%23e");
+    }
+}

@@ -1,0 +1,239 @@
+//! The human-readable output: one section per result (file), then a summary and the
+//! diagnostics.
+//!
+//! Each result section is a heading followed by one table per kind of finding. Only packages
+//! exist today; vulnerabilities, misconfigurations and secrets get one more `*_table` function
+//! each, called from [`write_result`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
+use rampart_model::{DiagnosticSeverity, Package, Report, ResultKind, ScanResult};
+
+use crate::common::{relationship_str, result_label};
+use crate::{RenderError, RenderOptions};
+
+/// Width used when not writing to a terminal (and the fallback when the terminal width is
+/// unknown).
+const DEFAULT_WIDTH: u16 = 100;
+/// Licence cells longer than this (in characters) are cut with an ellipsis.
+const MAX_LICENSE_CHARS: usize = 28;
+/// Package names up to this many characters are never wrapped.
+const MAX_NAME_WIDTH: usize = 40;
+
+pub(crate) fn render(
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let style = Style { color: options.color };
+    for result in &report.results {
+        write_result(result, style, out)?;
+    }
+    if report.results.is_empty() {
+        writeln!(out, "No packages found in {}.", clean(&report.target))?;
+        writeln!(out)?;
+    }
+    write_summary(report, style, out)?;
+    write_diagnostics(report, style, out)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(self, text: &str, code: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    fn table(self) -> Table {
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        if self.color {
+            table.enforce_styling();
+            if table.width().is_none() {
+                table.set_width(DEFAULT_WIDTH);
+            }
+        } else {
+            table.force_no_tty().set_width(DEFAULT_WIDTH);
+        }
+        table
+    }
+
+    fn header(self, names: &[&str]) -> Vec<Cell> {
+        names
+            .iter()
+            .map(|n| if self.color { Cell::new(n).add_attribute(Attribute::Bold) } else { Cell::new(n) })
+            .collect()
+    }
+}
+
+/// One result: its heading, then a table per kind of finding it holds.
+fn write_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let mut heading = clean(&result.target);
+    if let Some(label) = result_label(result) {
+        heading.push_str(&format!(" ({})", clean(&label)));
+    }
+    let count = match result.packages.len() {
+        1 => "1 package".to_string(),
+        n => format!("{n} packages"),
+    };
+    writeln!(out, "{}: {count}", style.paint(&heading, "1"))?;
+    if let Some(table) = packages_table(result, style) {
+        writeln!(out, "{table}")?;
+    } else if result.kind == ResultKind::Packages {
+        writeln!(out, "  (no packages)")?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The packages of a result, or `None` when it has none.
+fn packages_table(result: &ScanResult, style: Style) -> Option<Table> {
+    if result.packages.is_empty() {
+        return None;
+    }
+    let rows: Vec<(&Package, String)> =
+        result.packages.iter().map(|p| (p, package_location(result, p))).collect();
+    // Packages found in the result's own file show their line; those of an aggregate
+    // (installed packages) show their own path.
+    let shows_paths = result
+        .packages
+        .iter()
+        .any(|p| !p.locations.is_empty() && p.locations.iter().all(|l| l.path != result.target));
+    let last = if shows_paths { "Location" } else { "Line" };
+
+    let mut table = style.table();
+    table.set_header(style.header(&["Package", "Version", "Relationship", "Dev", "Licences", last]));
+    // Names are what people read first: wrap the licences and paths before them.
+    let longest_name = result.packages.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+    // The width of a constraint includes the padding on both sides.
+    let name_width = u16::try_from(longest_name.min(MAX_NAME_WIDTH) + 2).unwrap_or(9).max(9);
+    if let Some(column) = table.column_mut(0) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(name_width)));
+    }
+    for (pkg, location) in rows {
+        let relationship = relationship_str(pkg.relationship).unwrap_or("-");
+        let mut cells = vec![
+            Cell::new(clean(&pkg.name)),
+            Cell::new(clean(&pkg.version)),
+            Cell::new(relationship),
+            Cell::new(if pkg.dev { "yes" } else { "" }),
+            Cell::new(licenses_cell(&pkg.licenses)),
+            Cell::new(location),
+        ];
+        if style.color && pkg.dev {
+            cells = cells.into_iter().map(|c| c.fg(Color::DarkGrey)).collect();
+        }
+        table.add_row(cells);
+    }
+    Some(table)
+}
+
+/// The start line of the package in the result's file; for a package found elsewhere (an
+/// aggregate of installed packages), its own path (with the line when known).
+fn package_location(result: &ScanResult, pkg: &Package) -> String {
+    if let Some(loc) = pkg.locations.iter().find(|l| l.path == result.target) {
+        return loc.start_line.map(|l| l.to_string()).unwrap_or_default();
+    }
+    match pkg.locations.first() {
+        Some(loc) => match loc.start_line {
+            Some(line) => format!("{}:{line}", clean(&loc.path)),
+            None => clean(&loc.path),
+        },
+        None => String::new(),
+    }
+}
+
+fn licenses_cell(licenses: &[String]) -> String {
+    truncate(&clean(&licenses.join(", ")), MAX_LICENSE_CHARS)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+/// `N packages in M files (Node.js: 3, Go: 2)`: files are those the packages were found in.
+fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let mut files = BTreeSet::new();
+    let mut by_ecosystem: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total = 0usize;
+    for result in &report.results {
+        for pkg in &result.packages {
+            total += 1;
+            *by_ecosystem.entry(pkg.ecosystem.label()).or_default() += 1;
+            if pkg.locations.is_empty() {
+                files.insert(result.target.as_str());
+            }
+            files.extend(pkg.locations.iter().map(|l| l.path.as_str()));
+        }
+    }
+    let packages = if total == 1 { "1 package".to_string() } else { format!("{total} packages") };
+    let file_count = if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) };
+    let mut line = format!("Total: {packages} in {file_count}");
+    if !by_ecosystem.is_empty() {
+        let parts: Vec<String> = by_ecosystem.iter().map(|(e, n)| format!("{e}: {n}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    writeln!(out, "{}", style.paint(&line, "1"))?;
+    Ok(())
+}
+
+fn write_diagnostics(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    if report.diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let n = report.diagnostics.len();
+    let title = if n == 1 {
+        "1 diagnostic (the scan is partial):".to_string()
+    } else {
+        format!("{n} diagnostics (the scan is partial):")
+    };
+    writeln!(out, "{}", style.paint(&title, "1"))?;
+    for d in &report.diagnostics {
+        let colour = match d.severity {
+            DiagnosticSeverity::Warning => "33",
+            DiagnosticSeverity::Error => "31",
+        };
+        let place = match d.line {
+            Some(line) => format!("{}:{line}", clean(&d.path)),
+            None => clean(&d.path),
+        };
+        writeln!(out, "  {}  {place}: {}", style.paint(d.code.as_str(), colour), clean(&d.message))?;
+    }
+    Ok(())
+}
+
+/// Replaces control characters (which could move the cursor or recolour the terminal) in
+/// text taken from scanned files.
+fn clean(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_on_characters() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("ééééé", 3), "éé…");
+        assert_eq!(truncate("abc", 0), "…");
+    }
+
+    #[test]
+    fn cleans_control_characters() {
+        assert_eq!(clean("a\x1b[31mb\n"), "a?[31mb?");
+    }
+}
