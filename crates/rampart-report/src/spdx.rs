@@ -27,7 +27,7 @@ use spdx::{Expression, LicenseItem, ParseMode};
 
 use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str};
 use crate::cyclonedx::location_str;
-use crate::license::{License, sanitize_idstring};
+use crate::license::{License, meaningful, sanitize_idstring};
 use crate::{RenderError, RenderOptions};
 
 const NOASSERTION: &str = "NOASSERTION";
@@ -271,7 +271,7 @@ impl LicenseRefs {
     /// The `licenseDeclared` value for these licence strings.
     fn declared(&mut self, raw: &[String]) -> String {
         let mut terms: Vec<String> = Vec::new();
-        for l in raw.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        for l in meaningful(raw) {
             let term = match License::classify(l) {
                 License::Id(id) => id,
                 License::Expression(e) => match self.register_refs(&e) {
@@ -349,6 +349,7 @@ mod tests {
     fn declared_licences() {
         assert_eq!(declared(&[]), ("NOASSERTION".into(), vec![]));
         assert_eq!(declared(&["MIT"]), ("MIT".into(), vec![]));
+        assert_eq!(declared(&["NOASSERTION"]), ("NOASSERTION".into(), vec![]));
         assert_eq!(declared(&["MIT", "Apache-2.0 OR ISC"]), ("MIT AND (Apache-2.0 OR ISC)".into(), vec![]));
         assert_eq!(
             declared(&["Apache License 2.0 (custom)", "BSD"]),

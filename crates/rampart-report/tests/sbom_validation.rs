@@ -131,3 +131,107 @@ fn the_spdx_validator_rejects_a_broken_document() {
         doc["packages"][2]["licenseDeclared"] = "MIT AND".into();
     });
 }
+
+/// Ids of the `spdx` crate's licence list that spdx-tools 0.8.5 (through license-expression
+/// 30.4.4) rejects: ids added to the SPDX list after its copy, and deprecated
+/// `*-with-*-exception` / `*-exception` ids it takes for exceptions. They are valid SPDX ids,
+/// so Rampart writes them as they are; only the exhaustive SPDX check leaves them out.
+const UNKNOWN_TO_SPDX_TOOLS: &[&str] = &[
+    "ALGLIB-Documentation",
+    "Advanced-Cryptics-Dictionary",
+    "BOLA-1.1",
+    "BSD-2-Clause-pos-unchanged",
+    "BSD-3-Clause-OpenWebUI",
+    "BSD-3-Clause-Tso",
+    "BSD-Mark-Modifications",
+    "BSD-Source-Code-no-disclaimer",
+    "BSD-Source-alt-GPL",
+    "BSD-ask-to-endorse",
+    "Brian-Gladman-3-Clause-no-conversion",
+    "Buddy",
+    "Bugroff",
+    "CAPEC-tou",
+    "CC-BY-NC-3.0-IGO",
+    "ESA-PL-permissive-2.4",
+    "ESA-PL-strong-copyleft-2.4",
+    "ESA-PL-weak-copyleft-2.4",
+    "FDK-MPEG-H",
+    "GFDL-1.1-invariants",
+    "GFDL-1.1-no-invariants",
+    "GFDL-1.2-invariants",
+    "GFDL-1.2-no-invariants",
+    "GFDL-1.3-invariants",
+    "GFDL-1.3-no-invariants",
+    "GPL-2.0-with-GCC-exception",
+    "GPL-2.0-with-autoconf-exception",
+    "GPL-2.0-with-bison-exception",
+    "GPL-2.0-with-classpath-exception",
+    "GPL-2.0-with-font-exception",
+    "GPL-3.0-with-GCC-exception",
+    "GPL-3.0-with-autoconf-exception",
+    "HPND-SMC",
+    "HPND-sell-variant-critical-systems",
+    "Hippocratic-3.0-core",
+    "ISO-permission",
+    "Informatica",
+    "MIT-STK",
+    "MMPL-1.0.1",
+    "MPL-2.0-no-copyleft-exception",
+    "MVT-1.1",
+    "NIST-PD-TNT",
+    "OSC-1.0",
+    "OSSP",
+    "OpenMDW-1.0",
+    "ParaType-Free-Font-1.3",
+    "SGMLUG-PM",
+    "TekHVC",
+    "UnRAR",
+    "Vixie-Cron",
+    "WTFNMFPL",
+    "WordNet",
+    "X11-no-permit-persons",
+    "atc-game",
+    "eCos-2.0",
+    "hyphen-bulgarian",
+];
+
+/// One package per licence id of the `spdx` crate (deprecated ones included), minus `skip`.
+fn every_licence_report(skip: &[&str]) -> Report {
+    let packages = spdx::identifiers::LICENSES
+        .iter()
+        .filter(|l| !skip.contains(&l.name))
+        .enumerate()
+        .map(|(i, l)| {
+            rampart_model::Package::builder(rampart_model::Ecosystem::Npm, format!("pkg{i}"), "1.0.0")
+                .license(l.name)
+                .build()
+        })
+        .collect();
+    let mut report = fixture::empty_report();
+    report.results.push(rampart_model::ScanResult::packages(
+        "package-lock.json",
+        "package-lock",
+        Some(rampart_model::Ecosystem::Npm),
+        packages,
+    ));
+    report
+}
+
+/// Whatever listed id a package declares, the CycloneDX document stays valid (ids missing
+/// from the schema's enum are written as expressions).
+#[test]
+fn every_spdx_licence_id_gives_a_valid_cyclonedx_bom() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = render_to(dir.path(), "licences.cdx.json", &every_licence_report(&[]), Format::CycloneDx);
+    let (code, out) = validate("cyclonedx", &path);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn spdx_licence_ids_known_to_spdx_tools_give_a_valid_document() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = every_licence_report(UNKNOWN_TO_SPDX_TOOLS);
+    let path = render_to(dir.path(), "licences.spdx.json", &report, Format::SpdxJson);
+    let (code, out) = validate("spdx", &path);
+    assert_eq!(code, 0, "{out}");
+}
