@@ -9,7 +9,8 @@
 //!   unique in the BOM, else the purl with a `?file=<result>` qualifier (and `&id=<package id>`
 //!   if still needed), then a numeric suffix: deterministic, never random. Maven names
 //!   `group:artifact` are split into `group` and `name`; other names are kept whole.
-//! - licences: a listed SPDX id becomes `{license:{id}}`, a valid SPDX expression
+//! - licences (empty ones and the placeholders `NOASSERTION` / `NONE` left out): a listed SPDX
+//!   id becomes `{license:{id}}`, a valid SPDX expression
 //!   `{expression}`, anything else `{license:{name}}`. The schema allows either a list of
 //!   licences or a single expression: several licences of which one is an expression are
 //!   joined into one expression with `AND` when all are SPDX, else all are given as licences
@@ -33,8 +34,34 @@ use rampart_model::{ArtifactKind, Ecosystem, Location, Package, Report, ResultKi
 use serde::Serialize;
 
 use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str};
-use crate::license::License;
+use crate::license::{License, meaningful};
 use crate::{RenderError, RenderOptions};
+
+/// SPDX licence ids known to the `spdx` crate but missing from the licence enum of the
+/// CycloneDX 1.6 schema (`spdx.schema.json` as bundled by cyclonedx-python-lib 11.12): they are
+/// written as expressions, which the schema does not restrict. The validation test renders
+/// every id of the crate, so a newer crate that adds ids makes it fail until they are listed.
+const NOT_IN_SCHEMA: &[&str] = &[
+    "BSD-2-Clause-pos-unchanged",
+    "BSD-3-Clause-OpenWebUI",
+    "BSD-Source-Code-no-disclaimer",
+    "BSD-Source-alt-GPL",
+    "BSD-ask-to-endorse",
+    "Brian-Gladman-3-Clause-no-conversion",
+    "Bugroff",
+    "CC-BY-NC-3.0-IGO",
+    "FDK-MPEG-H",
+    "GFDL-1.1-invariants",
+    "GFDL-1.1-no-invariants",
+    "GFDL-1.2-invariants",
+    "GFDL-1.2-no-invariants",
+    "GFDL-1.3-invariants",
+    "GFDL-1.3-no-invariants",
+    "Hippocratic-3.0-core",
+    "Informatica",
+    "MVT-1.1",
+    "atc-game",
+];
 
 pub(crate) const SPEC_VERSION: &str = "1.6";
 const SCHEMA: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
@@ -330,8 +357,13 @@ pub(crate) fn location_str(loc: &Location) -> String {
 }
 
 fn licenses(raw: &[String]) -> Vec<LicenseChoice> {
-    let classified: Vec<License> =
-        raw.iter().filter(|l| !l.trim().is_empty()).map(|l| License::classify(l)).collect();
+    let classified: Vec<License> = meaningful(raw)
+        .map(|l| match License::classify(l) {
+            // The schema only takes the ids of its own copy of the licence list as `id`.
+            License::Id(id) if NOT_IN_SCHEMA.contains(&id.as_str()) => License::Expression(id),
+            other => other,
+        })
+        .collect();
     let has_expression = classified.iter().any(|l| matches!(l, License::Expression(_)));
     let all_spdx = classified.iter().all(|l| !matches!(l, License::Name(_)));
     if has_expression && all_spdx {
@@ -385,6 +417,8 @@ mod tests {
             serde_json::json!([{"license": {"name": "Custom"}}, {"license": {"name": "MIT OR Apache-2.0"}}])
         );
         assert_eq!(json(&[]), serde_json::json!([]));
+        assert_eq!(json(&["NOASSERTION", " ", "NONE"]), serde_json::json!([]));
+        assert_eq!(json(&["Bugroff"]), serde_json::json!([{"expression": "Bugroff"}]));
     }
 
     #[test]

@@ -61,6 +61,12 @@ impl License {
     }
 }
 
+/// The licence strings of a package that say something: empty strings and the SPDX
+/// placeholders `NOASSERTION` and `NONE` (no licence information) are left out.
+pub(crate) fn meaningful(raw: &[String]) -> impl Iterator<Item = &str> {
+    raw.iter().map(|l| l.trim()).filter(|l| !l.is_empty() && *l != "NOASSERTION" && *l != "NONE")
+}
+
 /// Keeps only letters, digits, `.` and `-` (the SPDX `idstring` alphabet), replacing runs of
 /// anything else with one `-`. Never empty.
 pub(crate) fn sanitize_idstring(s: &str) -> String {

@@ -9,7 +9,8 @@
 //! - every package of a result is a `LIBRARY` package that the result `CONTAINS`; the result
 //!   `DEPENDS_ON` its root, direct and unknown-relationship packages, except development ones,
 //!   which are `DEV_DEPENDENCY_OF` the result instead; packages `DEPENDS_ON` their resolved
-//!   `depends_on` edges;
+//!   `depends_on` edges (an edge from a non-dev package to a dev one is written
+//!   `dev DEV_DEPENDENCY_OF package`);
 //! - ids are `SPDXRef-` + letters, digits, `.` and `-` only, unique and deterministic;
 //! - `licenseDeclared` is the package's licences joined with `AND`: SPDX ids and expressions as
 //!   they are, other names as `LicenseRef-<name>` declared in `hasExtractedLicensingInfos`
@@ -27,7 +28,7 @@ use spdx::{Expression, LicenseItem, ParseMode};
 
 use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str};
 use crate::cyclonedx::location_str;
-use crate::license::{License, sanitize_idstring};
+use crate::license::{License, meaningful, sanitize_idstring};
 use crate::{RenderError, RenderOptions};
 
 const NOASSERTION: &str = "NOASSERTION";
@@ -183,7 +184,8 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
         packages.push(pkg);
         relationships.push(rel(&root_id, "CONTAINS", &result_id));
 
-        let mut by_pkg_id: HashMap<&str, String> = HashMap::new();
+        // Package id -> (SPDX id, dev flag), first package wins on a duplicate id.
+        let mut by_pkg_id: HashMap<&str, (String, bool)> = HashMap::new();
         let mut spdx_ids = Vec::with_capacity(result.packages.len());
         for p in &result.packages {
             let id = ids.allocate([format!(
@@ -191,7 +193,7 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
                 p.ecosystem.purl_type(),
                 sanitize_idstring(&crate::common::package_id(&p.name, &p.version))
             )]);
-            by_pkg_id.entry(p.id.as_str()).or_insert_with(|| id.clone());
+            by_pkg_id.entry(p.id.as_str()).or_insert_with(|| (id.clone(), p.dev));
             spdx_ids.push(id);
         }
 
@@ -205,11 +207,16 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
             }
             let mut seen = std::collections::HashSet::new();
             for dep in &p.depends_on {
-                if let Some(dep_id) = by_pkg_id.get(dep.as_str())
+                if let Some((dep_id, dep_dev)) = by_pkg_id.get(dep.as_str())
                     && dep_id != id
                     && seen.insert(dep_id)
                 {
-                    relationships.push(rel(id, "DEPENDS_ON", dep_id));
+                    // An edge to a development package (from a non-dev one) is a dev edge.
+                    if *dep_dev && !p.dev {
+                        relationships.push(rel(dep_id, "DEV_DEPENDENCY_OF", id));
+                    } else {
+                        relationships.push(rel(id, "DEPENDS_ON", dep_id));
+                    }
                 }
             }
         }
@@ -271,7 +278,7 @@ impl LicenseRefs {
     /// The `licenseDeclared` value for these licence strings.
     fn declared(&mut self, raw: &[String]) -> String {
         let mut terms: Vec<String> = Vec::new();
-        for l in raw.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        for l in meaningful(raw) {
             let term = match License::classify(l) {
                 License::Id(id) => id,
                 License::Expression(e) => match self.register_refs(&e) {
@@ -349,6 +356,7 @@ mod tests {
     fn declared_licences() {
         assert_eq!(declared(&[]), ("NOASSERTION".into(), vec![]));
         assert_eq!(declared(&["MIT"]), ("MIT".into(), vec![]));
+        assert_eq!(declared(&["NOASSERTION"]), ("NOASSERTION".into(), vec![]));
         assert_eq!(declared(&["MIT", "Apache-2.0 OR ISC"]), ("MIT AND (Apache-2.0 OR ISC)".into(), vec![]));
         assert_eq!(
             declared(&["Apache License 2.0 (custom)", "BSD"]),

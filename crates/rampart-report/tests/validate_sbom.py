@@ -23,7 +23,15 @@ def validate_cyclonedx(path):
     errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(data, all_errors=True)
     if errors is None:
         return []
-    return [str(e) for e in errors]
+    problems = []
+    for e in errors:
+        detail = getattr(e, "data", None)
+        if detail is not None and hasattr(detail, "message"):
+            where = "/".join(str(p) for p in getattr(detail, "absolute_path", []))
+            problems.append(f"{detail.message} (at /{where})")
+        else:
+            problems.append(str(e))
+    return problems
 
 
 def validate_spdx(path):
@@ -47,6 +55,14 @@ def main(argv):
         problems = validate_cyclonedx(path) if kind == "cyclonedx" else validate_spdx(path)
     except ImportError as e:
         print(f"missing validator module: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:  # JSONDecodeError and spdx-tools' own value checks
+        problems = [f"not readable as {kind} JSON: {e}"]
+    except Exception as e:  # noqa: BLE001 - a crash must not pass for a rejection
+        import traceback
+
+        traceback.print_exc()
+        print(f"validator crashed: {e!r}", file=sys.stderr)
         return 2
     if problems:
         print(f"{path}: INVALID {kind} document, {len(problems)} problem(s):")
