@@ -24,7 +24,9 @@ const MAX_STRING: u64 = 16 * 1024 * 1024;
 /// points to the strings by address, are recognised but give no packages (a warning says so).
 ///
 /// Reports `stdlib` at the Go version (`go1.19.8` → `v1.19.8`, [`Relationship::Direct`]), the main
-/// module ([`Relationship::Root`]; a `(devel)` version is left empty), and every `dep` line (with
+/// module ([`Relationship::Root`]; a `(devel)` or `v0.0.0-...` version is replaced by a version
+/// stamped with `-ldflags "-X main.version=..."` when the build settings record one, else a
+/// `(devel)` version is left empty), and every `dep` line (with
 /// its `=>` replacement applied; a replacement by a local directory keeps the module path with an
 /// empty version). Versions keep their `v`. The main module depends on all other packages: the
 /// build information does not say which modules are direct dependencies, nor licenses.
@@ -94,6 +96,11 @@ impl Analyzer for GoBinary {
             }
         }
         if let Some((name, version)) = &info.main {
+            let stamped = info.ldflags.as_deref().and_then(|flags| ldflags_version(name, flags));
+            let version = match stamped {
+                Some(stamped) if version.is_empty() || version.starts_with("v0.0.0") => stamped,
+                _ => version.clone(),
+            };
             let ids: Vec<String> = packages.iter().map(|p| p.id.clone()).collect();
             let root = Package::builder(Ecosystem::Go, name, version)
                 .relationship(Relationship::Root)
@@ -184,6 +191,8 @@ fn strip_sentinels(info: &[u8]) -> &[u8] {
 #[derive(Debug, Default, PartialEq)]
 struct ModInfo {
     main: Option<(String, String)>,
+    /// The `-ldflags` build setting.
+    ldflags: Option<String>,
     /// Dependencies after replacement.
     deps: Vec<(String, String)>,
 }
@@ -197,6 +206,11 @@ fn parse_mod_info(text: &str, path: &str, analysis: &mut Analysis) -> ModInfo {
         let fields: Vec<&str> = line.split('\t').collect();
         match fields.as_slice() {
             [""] | [] => {}
+            ["build", setting] => {
+                if let Some(value) = setting.strip_prefix("-ldflags=") {
+                    info.ldflags = Some(unquote(value));
+                }
+            }
             ["path", ..] | ["build", ..] => {}
             ["mod", module, version, ..] => {
                 info.main = Some((module.to_string(), clean_version(version)));
@@ -220,6 +234,138 @@ fn parse_mod_info(text: &str, path: &str, analysis: &mut Analysis) -> ModInfo {
         }
     }
     info
+}
+
+/// Undoes the Go quoting of a build setting value (`"..."` with backslash escapes).
+fn unquote(value: &str) -> String {
+    let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return value.to_string();
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(e) => out.push(e),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Splits a command line the way a POSIX shell does (quotes and backslashes, no expansion).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                word.push(e);
+                            }
+                        }
+                        q => word.push(q),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(e) = chars.next() {
+                    word.push(e);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// The main module version stamped with `-ldflags "-X pkg.version=1.2.3"`, chosen as Trivy does:
+/// a `<module>/cmd/...` variable first, then one in a package named `main`, `common`, `version`
+/// or `cmd`, then any other; none when the chosen kind has several.
+fn ldflags_version(module: &str, ldflags: &str) -> Option<String> {
+    let words = shell_words(ldflags);
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        let assignment = match word.as_str() {
+            "-X" | "--X" => iter.next().cloned(),
+            w => w.strip_prefix("-X=").or_else(|| w.strip_prefix("--X=")).map(str::to_string),
+        };
+        let Some((key, value)) = assignment.as_deref().and_then(|a| a.split_once('=')) else { continue };
+        let key = key.trim_start_matches('\'');
+        let value = value.trim_end_matches('\'');
+        values.retain(|(k, _)| k != key);
+        values.push((key.to_string(), value.to_string()));
+    }
+    let mut kinds: [Vec<&str>; 3] = Default::default();
+    for (key, value) in &values {
+        let lower = key.to_ascii_lowercase();
+        if !(lower.ends_with(".version") || lower.ends_with(".ver")) || !is_semver(value) {
+            continue;
+        }
+        let package =
+            key.rsplit('/').next().unwrap_or(key).split('.').next().unwrap_or("").to_ascii_lowercase();
+        let kind = if key.starts_with(&format!("{module}/cmd/")) {
+            0
+        } else if ["main", "common", "version", "cmd"].contains(&package.as_str()) {
+            1
+        } else {
+            2
+        };
+        if let Some(list) = kinds.get_mut(kind) {
+            list.push(value);
+        }
+    }
+    kinds.iter().find(|k| !k.is_empty()).and_then(|k| match k.as_slice() {
+        [one] => Some((*one).to_string()),
+        _ => None,
+    })
+}
+
+/// `[v]MAJOR[.MINOR[.PATCH[-pre][+build]]]` with numeric parts (Go's `semver.IsValid`).
+fn is_semver(version: &str) -> bool {
+    let v = version.strip_prefix('v').unwrap_or(version);
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'))
+    };
+    let short = core.len() == v.len();
+    (1..=3).contains(&parts.len()) && parts.iter().all(numeric) && (parts.len() == 3 || short)
 }
 
 fn clean_version(version: &str) -> String {
@@ -320,12 +466,36 @@ mod tests {
             parse_mod_info(text, "x", &mut a),
             ModInfo {
                 main: Some(("ex.com".into(), "v1.0.0".into())),
+                ldflags: None,
                 deps: vec![("a.com/b".into(), String::new()), ("e.com/f".into(), "v2.1.0".into())],
             }
         );
         assert!(a.warnings.is_empty());
         parse_mod_info("=>\tx\tv1\nweird line\n", "x", &mut a);
         assert_eq!(a.warnings.len(), 2);
+    }
+
+    #[test]
+    fn main_module_version_from_ldflags() {
+        // The module list of `go build -ldflags="-s -w -X main.version=1.4.2 -X
+        // 'example.com/gohello/internal/build.Ver=v0.9.0'"` (no -trimpath) of fixtures/golang/gohello.
+        let text = "path\texample.com/gohello\nmod\texample.com/gohello\t(devel)\t\ndep\texample.com/greet\tv1.2.3\t\ndep\texample.com/shout\tv0.1.0\n=>\texample.com/shout2\tv0.2.0\t\n\nbuild\t-compiler=gc\nbuild\t-ldflags=\"-s -w -X main.version=1.4.2 -X 'example.com/gohello/internal/build.Ver=v0.9.0'\"\nbuild\tCGO_ENABLED=0\nbuild\tGOARCH=amd64\nbuild\tGOOS=linux\nbuild\tGOAMD64=v1\n";
+        let mut a = Analysis::default();
+        let info = parse_mod_info(text, "x", &mut a);
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+        let flags = info.ldflags.as_deref().unwrap();
+        assert_eq!(flags, "-s -w -X main.version=1.4.2 -X 'example.com/gohello/internal/build.Ver=v0.9.0'");
+        assert_eq!(ldflags_version("example.com/gohello", flags).as_deref(), Some("1.4.2"));
+        assert_eq!(ldflags_version("m", "-X=other/pkg.Version=v2.0.0").as_deref(), Some("v2.0.0"));
+        assert_eq!(
+            ldflags_version("m", "-X m/cmd/x.version=1.0.0 -X main.version=2.0.0").as_deref(),
+            Some("1.0.0")
+        );
+        assert_eq!(ldflags_version("m", "-X main.version=1.0.0 -X cmd.version=2.0.0"), None);
+        assert_eq!(ldflags_version("m", "-X main.version=dev -X main.commit=1.0.0"), None);
+        assert!(
+            is_semver("v1.2.3-rc.1+meta") && is_semver("1.2") && !is_semver("1.2-rc") && !is_semver("01.2.3")
+        );
     }
 
     proptest! {
