@@ -77,11 +77,6 @@ pub(crate) fn get_str<'a>(node: &'a Node<'_>, key: &str) -> Option<&'a str> {
     get(node, key).and_then(string)
 }
 
-/// True when `key` is the plain scalar `true`.
-pub(crate) fn flag(node: &Node<'_>, key: &str) -> bool {
-    get(node, key).and_then(scalar) == Some("true")
-}
-
 /// The 1-based line of a node's first character.
 pub(crate) fn start_line(node: &Node<'_>) -> u32 {
     u32::try_from(node.span.start.line()).unwrap_or(u32::MAX)
@@ -130,7 +125,7 @@ mod tests {
         let b = get(&doc, "b").unwrap();
         assert_eq!(get_str(b, "c"), Some("x"));
         assert_eq!((start_line(b), end_line(b)), (3, 6));
-        assert!(flag(get(b, "d").unwrap().data.as_sequence_get(1).unwrap(), "f"));
+        assert_eq!(get_str(get(b, "d").unwrap().data.as_sequence_get(1).unwrap(), "f"), Some("true"));
         assert_eq!(get_str(&doc, "g"), None);
         assert_eq!(entries(&doc).iter().map(|(k, _)| *k).collect::<Vec<_>>(), ["a", "b", "g"]);
     }
