@@ -319,5 +319,7 @@ mod tests {
         assert_eq!(parse("{\n\"a\": }").unwrap_err().line(), Some(2));
         let deep = "[".repeat(MAX_DEPTH + 10);
         assert!(parse(&deep).is_err());
+        let ok = format!("{}1{}", "[{\"a\":".repeat(MAX_DEPTH / 2 - 1), "}]".repeat(MAX_DEPTH / 2 - 1));
+        assert!(parse(&ok).is_ok());
     }
 }

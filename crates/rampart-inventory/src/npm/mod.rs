@@ -26,6 +26,8 @@ pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
 /// The dependency names a `package.json` declares, split by kind.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Manifest {
+    /// The project's own `name` and `version`, when it has both.
+    pub name_version: Option<(String, String)>,
     /// `dependencies`, `optionalDependencies` and `peerDependencies`, with their ranges.
     pub prod: BTreeMap<String, String>,
     /// `devDependencies`, with their ranges.
@@ -36,6 +38,12 @@ impl Manifest {
     /// Reads the dependency maps of a parsed `package.json` (or of a lockfile root entry).
     pub fn from_json(root: &json::Node) -> Self {
         let mut m = Manifest::default();
+        if let (Some(name), Some(version)) = (root.str_field("name"), root.str_field("version"))
+            && !name.trim().is_empty()
+            && !version.trim().is_empty()
+        {
+            m.name_version = Some((name.trim().to_string(), version.trim().to_string()));
+        }
         for field in ["dependencies", "optionalDependencies", "peerDependencies"] {
             for (name, range) in root.get(field).map(json::Node::entries).unwrap_or_default() {
                 m.prod.insert(name.clone(), range.as_str().unwrap_or_default().to_string());
@@ -70,6 +78,8 @@ pub(crate) struct Entry {
     pub version: String,
     pub dev: bool,
     pub direct: bool,
+    /// The project itself.
+    pub root: bool,
     pub licenses: Vec<String>,
     pub depends_on: BTreeSet<String>,
     pub locations: Vec<Location>,
@@ -82,6 +92,7 @@ impl Entry {
             version: version.to_string(),
             dev: false,
             direct: false,
+            root: false,
             licenses: Vec::new(),
             depends_on: BTreeSet::new(),
             locations: Vec::new(),
@@ -165,6 +176,7 @@ impl Entries {
             .into_values()
             .map(|e| {
                 let relationship = match (relationships, e.direct) {
+                    _ if e.root => Relationship::Root,
                     (false, _) => Relationship::Unknown,
                     (true, true) => Relationship::Direct,
                     (true, false) => Relationship::Indirect,
@@ -182,6 +194,12 @@ impl Entries {
             })
             .collect()
     }
+}
+
+/// True when `path` has a `node_modules` component: lockfiles shipped inside installed packages
+/// describe how those packages were developed, not what is installed, and are not read.
+pub(crate) fn in_node_modules(path: &str) -> bool {
+    path.split('/').any(|c| c == "node_modules")
 }
 
 /// The licence(s) declared by a `license` value: a string, or an object with `type`.

@@ -35,6 +35,7 @@ impl Analyzer for PackageLock {
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
         matches!(file.file_name, "package-lock.json" | "npm-shrinkwrap.json")
+            && !super::in_node_modules(file.path)
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
@@ -49,7 +50,7 @@ impl Analyzer for PackageLock {
             Some(packages) if packages.is_object() => lock.v2(packages),
             Some(packages) => {
                 let (line, _) = packages.lines(text);
-                return Err(AnalyzeError::parse(Some(line), "`packages` must be an object"));
+                Err(AnalyzeError::parse(Some(line), "`packages` must be an object"))
             }
             None => {
                 let manifest = sibling_manifest(input);
@@ -57,7 +58,7 @@ impl Analyzer for PackageLock {
                     Some(deps) if deps.is_object() => lock.v1(deps, manifest.as_ref()),
                     Some(deps) => {
                         let (line, _) = deps.lines(text);
-                        return Err(AnalyzeError::parse(Some(line), "`dependencies` must be an object"));
+                        Err(AnalyzeError::parse(Some(line), "`dependencies` must be an object"))
                     }
                     // An empty v1 lockfile (a project without dependencies).
                     None if root.get("lockfileVersion").is_some() => Ok(Analysis::default()),
@@ -428,6 +429,14 @@ mod tests {
         assert_eq!(a.packages.len(), 2);
         let lines: Vec<_> = a.warnings.iter().map(|w| w.line).collect();
         assert_eq!(lines, [Some(6), Some(3)]);
+    }
+
+    #[test]
+    fn lockfiles_inside_installed_packages_are_not_read() {
+        let accepts = |p: &str| PackageLock.accepts(&FileInfo::new(p, 1, false));
+        assert!(accepts("app/package-lock.json") && accepts("npm-shrinkwrap.json"));
+        assert!(!accepts("node_modules/x/package-lock.json"));
+        assert!(!accepts("node_modules/.package-lock.json"));
     }
 
     #[test]

@@ -31,7 +31,7 @@ impl Analyzer for PnpmLock {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        file.file_name == "pnpm-lock.yaml"
+        file.file_name == "pnpm-lock.yaml" && !super::in_node_modules(file.path)
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {

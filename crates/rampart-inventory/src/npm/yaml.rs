@@ -8,8 +8,11 @@ use crate::AnalyzeError;
 pub(crate) type Node<'a> = MarkedYaml<'a>;
 
 /// Lines whose block-structure prefix (indentation and `- `/`? `/`: ` markers) is longer than
-/// this are refused: they would nest deeper than the stack can drop safely.
-const MAX_PREFIX: usize = 2000;
+/// this are refused: they would nest deeper than the stack can load and drop safely. Lockfiles
+/// indent a few levels at most.
+const MAX_PREFIX: usize = 256;
+/// Deepest flow nesting (`[`/`{` not yet closed) accepted, counted over the whole text.
+const MAX_FLOW: usize = 64;
 
 /// Parses the first document of `text` (`None` for an empty stream).
 pub(crate) fn load(text: &str) -> Result<Option<Node<'_>>, AnalyzeError> {
@@ -17,6 +20,19 @@ pub(crate) fn load(text: &str) -> Result<Option<Node<'_>>, AnalyzeError> {
         let prefix = line.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':')).count();
         if prefix > MAX_PREFIX {
             return Err(AnalyzeError::parse(u32::try_from(i + 1).ok(), "YAML nested too deeply"));
+        }
+    }
+    let mut flow = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                flow += 1;
+                if flow > MAX_FLOW {
+                    return Err(AnalyzeError::parse(Some(crate::line_of(text, i)), "YAML nested too deeply"));
+                }
+            }
+            b']' | b'}' => flow = flow.saturating_sub(1),
+            _ => {}
         }
     }
     let mut parser = saphyr_parser::Parser::new_from_str(text);
@@ -77,11 +93,6 @@ pub(crate) fn get_str<'a>(node: &'a Node<'_>, key: &str) -> Option<&'a str> {
     get(node, key).and_then(string)
 }
 
-/// True when `key` is the plain scalar `true`.
-pub(crate) fn flag(node: &Node<'_>, key: &str) -> bool {
-    get(node, key).and_then(scalar) == Some("true")
-}
-
 /// The 1-based line of a node's first character.
 pub(crate) fn start_line(node: &Node<'_>) -> u32 {
     u32::try_from(node.span.start.line()).unwrap_or(u32::MAX)
@@ -130,7 +141,7 @@ mod tests {
         let b = get(&doc, "b").unwrap();
         assert_eq!(get_str(b, "c"), Some("x"));
         assert_eq!((start_line(b), end_line(b)), (3, 6));
-        assert!(flag(get(b, "d").unwrap().data.as_sequence_get(1).unwrap(), "f"));
+        assert_eq!(get_str(get(b, "d").unwrap().data.as_sequence_get(1).unwrap(), "f"), Some("true"));
         assert_eq!(get_str(&doc, "g"), None);
         assert_eq!(entries(&doc).iter().map(|(k, _)| *k).collect::<Vec<_>>(), ["a", "b", "g"]);
     }
@@ -141,5 +152,16 @@ mod tests {
         assert!(load("a: 1\na: 2\n").is_err());
         assert!(load(&"- ".repeat(5000)).is_err());
         assert!(load("").unwrap().is_none());
+        // The deepest nesting let through still loads, walks and drops without overflowing.
+        let mut deep: String = (0..MAX_PREFIX).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        deep.push_str(&format!(
+            "{}{}1{}\n",
+            " ".repeat(MAX_PREFIX),
+            "[".repeat(MAX_FLOW),
+            "]".repeat(MAX_FLOW)
+        ));
+        let doc = load(&deep).unwrap().unwrap();
+        assert_eq!(end_line(&doc), 257);
+        assert!(load(&format!("a: {}", "[".repeat(MAX_FLOW + 1))).is_err());
     }
 }

@@ -34,7 +34,7 @@ impl Analyzer for YarnLock {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        file.file_name == "yarn.lock"
+        file.file_name == "yarn.lock" && !super::in_node_modules(file.path)
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
@@ -43,13 +43,19 @@ impl Analyzer for YarnLock {
         let is_berry = text.lines().any(|l| l.starts_with("__metadata:"));
         let mut lock = if is_berry { parse_berry(text, path)? } else { parse_v1(text, path)? };
         let manifest = sibling_manifest(input);
-        lock.finish(manifest.as_ref());
+        let dir = input.file.dir();
+        let manifest_path =
+            if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") };
+        lock.finish(manifest.as_ref(), &manifest_path);
         Ok(Analysis {
             packages: lock.entries.into_packages(lock.relationships_known),
             warnings: lock.analysis.warnings,
         })
     }
 }
+
+/// `(name, range)` pairs.
+type Deps = Vec<(String, String)>;
 
 /// One lockfile entry before resolution.
 struct Raw {
@@ -109,7 +115,7 @@ impl Lock {
         })
     }
 
-    fn finish(&mut self, manifest: Option<&Manifest>) {
+    fn finish(&mut self, manifest: Option<&Manifest>, manifest_path: &str) {
         let mut warnings = Vec::new();
         let mut edges: Vec<(String, Vec<String>)> = Vec::new();
         for raw in &self.raws {
@@ -134,7 +140,7 @@ impl Lock {
         for (line, message) in warnings {
             self.analysis.warn(&self.path, Some(line), message);
         }
-        let (prod, dev): (Vec<(String, String)>, Vec<(String, String)>) = match (manifest, &self.root_deps) {
+        let (prod, dev): (Deps, Deps) = match (manifest, &self.root_deps) {
             (Some(m), _) => (
                 m.prod.iter().map(|(n, r)| (n.clone(), r.clone())).collect(),
                 m.dev.iter().map(|(n, r)| (n.clone(), r.clone())).collect(),
@@ -151,6 +157,16 @@ impl Lock {
             }
         }
         self.entries.derive_dev(&prod_ids, &dev_ids);
+        // The project itself, as Trivy reports it, when its package.json names and versions it.
+        if let Some((name, version)) = manifest.and_then(|m| m.name_version.as_ref()) {
+            let mut root = Entry::new(name, version);
+            if self.entries.get_mut(&root.id()).is_none() {
+                root.root = true;
+                root.depends_on.extend(prod_ids.iter().chain(&dev_ids).cloned());
+                root.locations.push(Location::file(manifest_path));
+                self.entries.add(root);
+            }
+        }
     }
 }
 
@@ -277,12 +293,10 @@ fn parse_v1(text: &str, path: &str) -> Result<Lock, AnalyzeError> {
                     c.version = Some(value);
                 }
             }
-        } else if let Some(section) = &c.section {
-            if section == "dependencies" || section == "optionalDependencies" {
-                let (name, range) = split_field(trimmed);
-                if !name.is_empty() {
-                    c.deps.push((name, range));
-                }
+        } else if let Some("dependencies" | "optionalDependencies") = c.section.as_deref() {
+            let (name, range) = split_field(trimmed);
+            if !name.is_empty() {
+                c.deps.push((name, range));
             }
         }
     }
@@ -379,7 +393,11 @@ mod tests {
         let files = MemFiles(vec![("web/package.json", V1_MANIFEST.to_vec())]);
         let a = run(&YarnLock, "web/yarn.lock", V1, &files).unwrap();
         assert!(a.warnings.is_empty(), "{:?}", a.warnings);
-        assert_eq!(a.packages.len(), 77);
+        assert_eq!(a.packages.len(), 78);
+        let root = find(&a.packages, "vuln-node-app@1.0.0");
+        assert_eq!(root.relationship, Relationship::Root);
+        assert_eq!(root.depends_on, ["express@4.16.0", "lodash@4.17.15", "minimist@1.2.0", "mocha@5.2.0"]);
+        assert_eq!(root.locations, [Location::file("web/package.json")]);
         assert_eq!(
             facts(find(&a.packages, "accepts@1.3.8")),
             (Indirect, false, v(&["mime-types@2.1.35", "negotiator@0.6.3"]), 5, 11)
@@ -397,6 +415,7 @@ mod tests {
         assert_eq!((m.relationship, m.dev), (Direct, false));
         // Without package.json: no relationships, no dev.
         let a = run(&YarnLock, "web/yarn.lock", V1, &NoFiles).unwrap();
+        assert_eq!(a.packages.len(), 77);
         assert!(a.packages.iter().all(|p| p.relationship == Unknown && !p.dev));
     }
 
@@ -416,7 +435,14 @@ mod tests {
         let files = MemFiles(vec![("package.json", BERRY_MANIFEST.to_vec())]);
         let a = run(&YarnLock, "yarn.lock", BERRY, &files).unwrap();
         assert!(a.warnings.is_empty(), "{:?}", a.warnings);
-        let got: Vec<_> = a.packages.iter().map(|p| (p.id.as_str(), facts(p))).collect();
+        let root = find(&a.packages, "fixture-app@1.0.0");
+        assert_eq!((root.relationship, root.depends_on.len()), (Relationship::Root, 5));
+        let got: Vec<_> = a
+            .packages
+            .iter()
+            .filter(|p| p.relationship != Relationship::Root)
+            .map(|p| (p.id.as_str(), facts(p)))
+            .collect();
         assert_eq!(
             got,
             [
@@ -431,6 +457,7 @@ mod tests {
         );
         // Without package.json the root workspace entry still gives the direct packages.
         let a = run(&YarnLock, "yarn.lock", BERRY, &NoFiles).unwrap();
+        assert_eq!(a.packages.len(), 7);
         assert_eq!(find(&a.packages, "ms@2.0.0").relationship, Direct);
         assert_eq!(find(&a.packages, "ms@2.1.2").relationship, Indirect);
     }
