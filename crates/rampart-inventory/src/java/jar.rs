@@ -4,7 +4,9 @@
 //! Reports, for each archive:
 //! * every `META-INF/maven/<groupId>/<artifactId>/pom.properties` as `groupId:artifactId@version`
 //!   (the archive itself and any shaded libraries);
-//! * when none of them is the archive itself (same artifactId and version as the file name), an
+//!   The archive's own one has the artifactId and version of the file name (or is the only one,
+//!   for a renamed archive such as `app.war` whose version, if any, matches);
+//! * when none of them is the archive itself, an
 //!   identity from `META-INF/MANIFEST.MF`: a small table of well-known `Bundle-SymbolicName`s
 //!   (`org.apache.log4j` → `log4j:log4j`), else the groupId the Maven bundle plugin would have
 //!   derived the `Bundle-SymbolicName` from (`<groupId>.<artifactId>`, `<groupId>` when it ends
@@ -163,7 +165,15 @@ impl Ctx<'_> {
         let licenses = manifest.as_ref().map(Manifest::licenses).unwrap_or_default();
         let own_pom = poms
             .iter()
-            .position(|p| from_name.as_ref().is_some_and(|(a, v)| *a == p.artifact_id && *v == p.version));
+            .position(|p| from_name.as_ref().is_some_and(|(a, v)| *a == p.artifact_id && *v == p.version))
+            .or_else(|| {
+                // A renamed archive (`app.war`, `app-1.0.jar`) with a single pom.properties.
+                match (poms.as_slice(), from_name.as_ref()) {
+                    ([_], None) => Some(0),
+                    ([p], Some((_, v))) if *v == p.version => Some(0),
+                    _ => None,
+                }
+            });
         let mut own: Option<Package> = None;
         let mut others: Vec<Package> = Vec::new();
         for (i, p) in poms.iter().enumerate() {
@@ -550,7 +560,11 @@ mod tests {
 
     #[test]
     fn renamed_jar_keeps_its_pom_properties() {
+        let a = run(&JavaArchive, "app.war", FAT, &NoFiles).unwrap();
+        assert_eq!(a.packages.len(), 4);
+        assert_eq!(rows(&a)[0], ("com.example.hello:hello-app", "2.0.0", Relationship::Root, "app.war"));
         let a = run(&JavaArchive, "app.jar", HELLO, &NoFiles).unwrap();
+        assert_eq!(a.packages[0].licenses, vec!["Apache-2.0".to_string()]);
         assert_eq!(
             rows(&a),
             vec![("com.example.hello:hello-lib", "1.2.3", Relationship::Unknown, "app.jar")]

@@ -17,6 +17,7 @@
 //! naming their line. Profiles and plugin dependencies are not project dependencies and are
 //! ignored. Optional dependencies are reported like the others.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
@@ -55,10 +56,24 @@ impl Analyzer for PomXml {
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
         let path = input.file.path;
-        let pom = Pom::parse(utf8(input.content)?, path)?;
+        let pom = Pom::parse(&decode(input.content)?, path)?;
         let mut analysis = Analysis::default();
         let chain = parent_chain(pom, input.source, &mut analysis);
         Ok(resolve(&chain, path, analysis))
+    }
+}
+
+/// UTF-8, or, when the XML declaration names another encoding (old POMs say `ISO-8859-1`), that
+/// text with undecodable bytes replaced: only ASCII matters for coordinates.
+fn decode(content: &[u8]) -> Result<Cow<'_, str>, AnalyzeError> {
+    match utf8(content) {
+        Ok(t) => Ok(Cow::Borrowed(t)),
+        Err(e) => {
+            let head = String::from_utf8_lossy(content.get(..200).unwrap_or(content)).to_ascii_lowercase();
+            let declared = head.starts_with("<?xml")
+                && head.split("?>").next().is_some_and(|d| d.contains("encoding=") && !d.contains("utf-8"));
+            if declared { Ok(String::from_utf8_lossy(content)) } else { Err(e) }
+        }
     }
 }
 
@@ -324,7 +339,7 @@ fn parent_chain(pom: Pom, source: &dyn FileSource, analysis: &mut Analysis) -> V
             break;
         }
         let parsed = match source.read(&parent_path) {
-            Ok(bytes) => utf8(&bytes).and_then(|t| Pom::parse(t, &parent_path)),
+            Ok(bytes) => decode(&bytes).and_then(|t| Pom::parse(&t, &parent_path)),
             Err(e) => {
                 if explicit {
                     analysis.warn(&main_path, None, format!("parent POM {parent_path} not readable: {e}"));
@@ -791,6 +806,14 @@ mod tests {
         }
         let deep = "<a>".repeat(100_000);
         assert!(run(&PomXml, "pom.xml", deep.as_bytes(), &NoFiles).is_err());
+    }
+
+    #[test]
+    fn latin1_poms_are_read() {
+        let pom = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<project><groupId>g</groupId><artifactId>a</artifactId>\n<version>1</version><name>Caf\xe9</name></project>";
+        let a = run(&PomXml, "pom.xml", pom, &NoFiles).unwrap();
+        assert_eq!(a.packages[0].id, "g:a@1");
+        assert!(run(&PomXml, "pom.xml", b"<project>\xe9</project>", &NoFiles).is_err());
     }
 
     #[test]
