@@ -6,7 +6,7 @@ use rampart_model::{Ecosystem, Location, Package, Relationship};
 
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
-/// Reads `Gemfile.lock` (any Bundler version).
+/// Reads `Gemfile.lock` (any Bundler version; also `gems.locked`, its name next to a `gems.rb`).
 ///
 /// Reports every gem of the `specs:` lists of the `GEM`, `GIT`, `PATH` and `PLUGIN SOURCE`
 /// sections (a 4-space line `name (version)` or `name (version-platform)`), with the platform
