@@ -6,7 +6,7 @@ use std::io;
 use rampart_model::{Ecosystem, Relationship};
 
 use super::json_span::{self, Node};
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 /// Reads `composer.lock` (Composer 1 and 2).
 ///
@@ -36,7 +36,10 @@ impl Analyzer for ComposerLock {
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
         let root = json_span::parse(utf8(input.content)?)?;
         if root.members().is_none() {
-            return Err(AnalyzeError::parse(Some(root.start), format!("composer.lock is {}, not an object", root.kind())));
+            return Err(AnalyzeError::parse(
+                Some(root.start),
+                format!("composer.lock is {}, not an object", root.kind()),
+            ));
         }
         let path = input.file.path;
         let mut analysis = Analysis::default();
@@ -52,7 +55,11 @@ impl Analyzer for ComposerLock {
                         sections += 1;
                         entries.extend(super::entries(&mut analysis, path, items, dev));
                     }
-                    None => analysis.warn(path, Some(node.start), format!("`{key}` is {}, not an array", node.kind())),
+                    None => analysis.warn(
+                        path,
+                        Some(node.start),
+                        format!("`{key}` is {}, not an array", node.kind()),
+                    ),
                 },
             }
         }
@@ -197,7 +204,10 @@ mod tests {
         let a = run(&ComposerLock, "composer.lock", text, &NoFiles).unwrap();
         assert_eq!(a.packages.len(), 2);
         let old = &a.packages[0];
-        assert_eq!((old.id.as_str(), old.licenses.as_slice()), ("Acme/Old@dev-master", &["GPL-2.0+".to_string()][..]));
+        assert_eq!(
+            (old.id.as_str(), old.licenses.as_slice()),
+            ("Acme/Old@dev-master", &["GPL-2.0+".to_string()][..])
+        );
         assert_eq!(old.depends_on, vec!["acme/dep@1.0.0"]);
         assert_eq!(
             a.packages[1].locations,
@@ -220,7 +230,8 @@ mod tests {
         }
         // `packages` of the wrong type and no other section: nothing usable.
         assert!(run(&ComposerLock, "composer.lock", b"{\"packages\": {}}", &NoFiles).is_err());
-        let a = run(&ComposerLock, "composer.lock", b"{\"packages\": {}, \"packages-dev\": []}", &NoFiles).unwrap();
+        let a = run(&ComposerLock, "composer.lock", b"{\"packages\": {}, \"packages-dev\": []}", &NoFiles)
+            .unwrap();
         assert_eq!(a.warnings.len(), 1);
         let a = run(&ComposerLock, "composer.lock", b"{\"packages\": []}", &NoFiles).unwrap();
         assert_eq!(a, Analysis::default());

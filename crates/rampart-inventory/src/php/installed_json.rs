@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use rampart_model::{Ecosystem, Relationship};
 
 use super::json_span::{self, Node};
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 /// Reads `installed.json` in a `composer` directory (normally `vendor/composer/`): Composer 1
 /// writes an array of package objects, Composer 2 `{"packages": [...], "dev": …,
@@ -45,7 +45,10 @@ impl Analyzer for InstalledJson {
             // Composer 2.
             (None, Some(packages)) => {
                 let items = packages.items().ok_or_else(|| {
-                    AnalyzeError::parse(Some(packages.start), format!("`packages` is {}, not an array", packages.kind()))
+                    AnalyzeError::parse(
+                        Some(packages.start),
+                        format!("`packages` is {}, not an array", packages.kind()),
+                    )
                 })?;
                 let dev_names = root
                     .get("dev-package-names")
@@ -81,6 +84,8 @@ mod tests {
     use proptest::prelude::*;
     use rampart_model::Location;
 
+    type Row<'a> = (&'a str, bool, Vec<&'a str>, Vec<&'a str>, Vec<Location>);
+
     const INSTALLED: &[u8] = include_bytes!("../../fixtures/php/installed.json");
     const PATH: &str = "app/vendor/composer/installed.json";
 
@@ -88,7 +93,7 @@ mod tests {
     fn composer2_installed_json() {
         let a = run(&InstalledJson, PATH, INSTALLED, &NoFiles).unwrap();
         assert!(a.warnings.is_empty(), "{:?}", a.warnings);
-        let got: Vec<(&str, bool, Vec<&str>, Vec<&str>, Vec<Location>)> = a
+        let got: Vec<Row<'_>> = a
             .packages
             .iter()
             .map(|p| {
@@ -130,7 +135,8 @@ mod tests {
         let start = text.find('[').unwrap();
         let end = text.find("\n    ],").unwrap() + "\n    ]".len();
         let composer1 = &text[start..end];
-        let a = run(&InstalledJson, "vendor/composer/installed.json", composer1.as_bytes(), &NoFiles).unwrap();
+        let a =
+            run(&InstalledJson, "vendor/composer/installed.json", composer1.as_bytes(), &NoFiles).unwrap();
         assert!(a.warnings.is_empty());
         assert_eq!(a.packages.len(), 5);
         assert!(a.packages.iter().all(|p| !p.dev));
@@ -145,7 +151,9 @@ mod tests {
         assert!(accepts("composer/installed.json"));
         assert!(!accepts("vendor/installed.json"));
         assert!(!accepts("node_modules/x/installed.json"));
-        for (text, line) in [(&b"{\"dev\": true}"[..], Some(1)), (b"{\"packages\": 3}", Some(1)), (b"nul", Some(1))] {
+        for (text, line) in
+            [(&b"{\"dev\": true}"[..], Some(1)), (b"{\"packages\": 3}", Some(1)), (b"nul", Some(1))]
+        {
             assert_eq!(run(&InstalledJson, PATH, text, &NoFiles).unwrap_err().line(), line);
         }
     }

@@ -65,13 +65,6 @@ impl Node {
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
-        match &self.value {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
     /// A short name of the value's kind, for messages.
     pub fn kind(&self) -> &'static str {
         match &self.value {
@@ -308,7 +301,8 @@ mod tests {
 
     #[test]
     fn spans_and_values() {
-        let text = "{\n  \"a\": [\n    1,\n    {\"b\": \"x\\u00e9\\n\"}\n  ],\n  \"c\": true,\n  \"c\": null\n}\n";
+        let text =
+            "{\n  \"a\": [\n    1,\n    {\"b\": \"x\\u00e9\\n\"}\n  ],\n  \"c\": true,\n  \"c\": null\n}\n";
         let root = parse(text).unwrap();
         assert_eq!((root.start, root.end), (1, 8));
         let a = root.get("a").unwrap();

@@ -44,7 +44,8 @@ fn entries<'a>(analysis: &mut Analysis, path: &str, items: &'a [Node], dev: bool
             analysis.warn(path, line, "package entry without a name");
             continue;
         };
-        let Some(version) = item.get("version").and_then(Node::as_str).filter(|v| !v.trim().is_empty()) else {
+        let Some(version) = item.get("version").and_then(Node::as_str).filter(|v| !v.trim().is_empty())
+        else {
             analysis.warn(path, line, format!("package {name} without a version"));
             continue;
         };
@@ -78,11 +79,7 @@ fn is_platform(name: &str) -> bool {
 
 /// Turns entries into packages, merging duplicates and linking `require`s to packages present.
 /// `relationship` decides each package's relationship from its name.
-fn packages(
-    path: &str,
-    entries: &[Entry<'_>],
-    relationship: impl Fn(&str) -> Relationship,
-) -> Vec<Package> {
+fn packages(path: &str, entries: &[Entry<'_>], relationship: impl Fn(&str) -> Relationship) -> Vec<Package> {
     let mut id_by_name: HashMap<String, String> = HashMap::new();
     for e in entries {
         id_by_name.entry(e.name.to_ascii_lowercase()).or_insert_with(|| format!("{}@{}", e.name, e.version));

@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::{Ecosystem, Location, Package, Relationship};
 
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
-/// Reads `Gemfile.lock` (any Bundler version).
+/// Reads `Gemfile.lock` (any Bundler version; also `gems.locked`, its name next to a `gems.rb`).
 ///
 /// Reports every gem of the `specs:` lists of the `GEM`, `GIT`, `PATH` and `PLUGIN SOURCE`
 /// sections (a 4-space line `name (version)` or `name (version-platform)`), with the platform
@@ -102,12 +102,19 @@ fn parse(path: &str, text: &str) -> Result<Analysis, AnalyzeError> {
         }
         match section {
             Section::None => {
-                return Err(AnalyzeError::parse(Some(line_no), "indented line before any Gemfile.lock section"));
+                return Err(AnalyzeError::parse(
+                    Some(line_no),
+                    "indented line before any Gemfile.lock section",
+                ));
             }
             Section::Other => {}
             Section::Dependencies => {
                 if indent != 2 {
-                    analysis.warn(path, Some(line_no), format!("unexpected indentation {indent} in DEPENDENCIES"));
+                    analysis.warn(
+                        path,
+                        Some(line_no),
+                        format!("unexpected indentation {indent} in DEPENDENCIES"),
+                    );
                     continue;
                 }
                 let name = content.split([' ', '(']).next().unwrap_or_default().trim_end_matches('!');
@@ -123,7 +130,11 @@ fn parse(path: &str, text: &str) -> Result<Analysis, AnalyzeError> {
                 4 => {
                     current = None;
                     let Some((name, version)) = spec_line(content) else {
-                        analysis.warn(path, Some(line_no), format!("not a `name (version)` spec: {}", shorten(content)));
+                        analysis.warn(
+                            path,
+                            Some(line_no),
+                            format!("not a `name (version)` spec: {}", shorten(content)),
+                        );
                         continue;
                     };
                     let id = format!("{name}@{version}");
@@ -270,7 +281,10 @@ mod tests {
         assert_eq!(a.packages.len(), 3);
         let n = pkg(&a, "nokogiri@1.16.0");
         assert_eq!(n.relationship, Relationship::Indirect);
-        assert_eq!(n.locations, vec![Location::lines("Gemfile.lock", 4, 4), Location::lines("Gemfile.lock", 6, 6)]);
+        assert_eq!(
+            n.locations,
+            vec![Location::lines("Gemfile.lock", 4, 4), Location::lines("Gemfile.lock", 6, 6)]
+        );
         assert_eq!(n.depends_on, vec!["racc@1.7.3"]);
         let r = pkg(&a, "rails-dom@1.0.0.pre.2");
         assert_eq!(r.relationship, Relationship::Direct);

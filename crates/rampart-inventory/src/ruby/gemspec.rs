@@ -2,7 +2,7 @@
 
 use rampart_model::{Ecosystem, Location, Package};
 
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 /// Reads the gemspecs of installed gems: `…/specifications/NAME-VERSION[-PLATFORM].gemspec` and
 /// the default gems of Ruby in `…/specifications/default/`.
@@ -257,7 +257,10 @@ mod tests {
 
         let path = "var/lib/gems/3.1.0/specifications/nokogiri-1.13.10-x86_64-linux.gemspec";
         let nokogiri = one(path, NOKOGIRI);
-        assert_eq!((nokogiri.id.as_str(), nokogiri.licenses.as_slice()), ("nokogiri@1.13.10", &["MIT".to_string()][..]));
+        assert_eq!(
+            (nokogiri.id.as_str(), nokogiri.licenses.as_slice()),
+            ("nokogiri@1.13.10", &["MIT".to_string()][..])
+        );
 
         let json = one("usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", JSON);
         assert_eq!((json.id.as_str(), json.licenses.as_slice()), ("json@2.6.1", &["Ruby".to_string()][..]));
@@ -292,15 +295,21 @@ mod tests {
 
     #[test]
     fn unusable_gemspecs() {
-        let e = run(&Gemspec, "specifications/a.gemspec", b"s.name = \"a\"\ns.version = A::VERSION\n", &NoFiles)
-            .unwrap_err();
+        let e =
+            run(&Gemspec, "specifications/a.gemspec", b"s.name = \"a\"\ns.version = A::VERSION\n", &NoFiles)
+                .unwrap_err();
         assert_eq!(e.line(), Some(2));
         let e = run(&Gemspec, "specifications/a.gemspec", b"s.version = \"1\"\n", &NoFiles).unwrap_err();
         assert!(e.to_string().contains("no gem name"), "{e}");
         assert!(run(&Gemspec, "specifications/a.gemspec", b"s.name = \"a\"\n", &NoFiles).is_err());
         assert!(run(&Gemspec, "specifications/a.gemspec", b"", &NoFiles).is_err());
-        let a = run(&Gemspec, "specifications/a.gemspec", b"s.name = 'a'\ns.version = '1'\ns.licenses = LICENSES\n", &NoFiles)
-            .unwrap();
+        let a = run(
+            &Gemspec,
+            "specifications/a.gemspec",
+            b"s.name = 'a'\ns.version = '1'\ns.licenses = LICENSES\n",
+            &NoFiles,
+        )
+        .unwrap();
         assert_eq!(a.packages[0].id, "a@1");
         assert_eq!(a.warnings.len(), 1);
         assert_eq!(a.warnings[0].line, Some(3));
