@@ -1,0 +1,10 @@
+//! stub
+use rampart_model::Ecosystem;
+use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo};
+pub(crate) struct PipfileLock;
+impl Analyzer for PipfileLock {
+    fn name(&self) -> &'static str { "pipfile_lock" }
+    fn ecosystem(&self) -> Ecosystem { Ecosystem::PyPI }
+    fn accepts(&self, _file: &FileInfo<'_>) -> bool { false }
+    fn analyze(&self, _input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> { Ok(Analysis::default()) }
+}
