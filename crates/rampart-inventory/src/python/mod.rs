@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rampart_model::{Diagnostic, DiagnosticCode, Ecosystem, Location, Package, Relationship};
 
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, line_of};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, line_of};
 
 mod installed;
 mod pdm_lock;
@@ -96,9 +96,8 @@ const OPERATORS: [&str; 8] = ["===", "==", "!=", "<=", ">=", "~=", "<", ">"];
 /// Parses a PEP 508 requirement such as `requests[socks] (>=2.0,<3) ; python_version < "3"`.
 pub(crate) fn parse_requirement(s: &str) -> Result<Requirement, String> {
     let s = s.trim();
-    let name_end = s
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(s.len());
+    let name_end =
+        s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(s.len());
     let (name, mut rest) = s.split_at(name_end);
     if !is_valid_name(name) {
         return Err(format!("`{s}` does not start with a valid project name"));
@@ -414,8 +413,7 @@ pub(crate) fn build_packages(entries: Vec<LockEntry>, manifest: Option<&Manifest
             let direct = m.direct();
             let prod = reachable(indices_of(&mut m.main.iter().chain(m.optional.values().flatten())), &edges);
             let dev = reachable(indices_of(&mut m.groups.values().flatten()), &edges);
-            let dev_only: Vec<bool> =
-                prod.iter().zip(&dev).map(|(p, d)| !*p && *d).collect();
+            let dev_only: Vec<bool> = prod.iter().zip(&dev).map(|(p, d)| !*p && *d).collect();
             (Some(direct), dev_only)
         }
         None => (None, vec![false; merged.len()]),
@@ -539,7 +537,10 @@ mod tests {
         assert_eq!(parse_requirement("a>=1,<2").unwrap().pinned(), None);
         assert_eq!(parse_requirement("a==1.*").unwrap().pinned(), None);
         assert_eq!(parse_requirement("a===weird").unwrap().pinned(), Some("weird"));
-        assert_eq!(parse_requirement("pkg @ https://x/y.whl").unwrap().url.as_deref(), Some("https://x/y.whl"));
+        assert_eq!(
+            parse_requirement("pkg @ https://x/y.whl").unwrap().url.as_deref(),
+            Some("https://x/y.whl")
+        );
         assert!(parse_requirement("-bad").is_err());
         assert!(parse_requirement("a=1").is_err());
         assert!(parse_requirement("a[x==1").is_err());
@@ -565,7 +566,10 @@ mod tests {
         let m = manifest_of(&doc);
         assert_eq!(m.main.len(), 12);
         assert!(m.main.contains("django") && !m.main.contains("python"));
-        assert_eq!(m.groups.get("dev").map(|g| g.iter().cloned().collect::<Vec<_>>()), Some(vec!["pytest".into()]));
+        assert_eq!(
+            m.groups.get("dev").map(|g| g.iter().cloned().collect::<Vec<_>>()),
+            Some(vec!["pytest".into()])
+        );
         let doc = parse_toml(include_str!("../../fixtures/python/pdm/pyproject.toml")).unwrap();
         let m = manifest_of(&doc);
         assert_eq!(m.main.iter().cloned().collect::<Vec<_>>(), ["jinja2", "zope-interface"]);

@@ -15,7 +15,7 @@
 use rampart_model::Ecosystem;
 
 use super::{LockEntry, build_packages, normalize, package_locations, parse_toml, read_pyproject};
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 pub(crate) struct PoetryLock;
 
@@ -128,7 +128,10 @@ mod tests {
         assert_eq!(atomic.locations, [Location::lines("app/poetry.lock", 23, 38)]);
         assert_eq!(pkg(&a, "asgiref").locations, [Location::lines("app/poetry.lock", 3, 21)]);
         assert_eq!(pkg(&a, "django").depends_on, ["asgiref@3.3.4", "pytz@2021.1", "sqlparse@0.4.1"]);
-        assert_eq!(pkg(&a, "requests").depends_on, ["certifi@2018.4.16", "chardet@3.0.4", "idna@2.7", "urllib3@1.23"]);
+        assert_eq!(
+            pkg(&a, "requests").depends_on,
+            ["certifi@2018.4.16", "chardet@3.0.4", "idna@2.7", "urllib3@1.23"]
+        );
     }
 
     #[test]
@@ -159,7 +162,10 @@ mod tests {
 
     #[test]
     fn poetry_1_5_without_categories_uses_pyproject_groups() {
-        let text = String::from_utf8(V1.to_vec()).unwrap().replace("category = \"main\"\n", "").replace("category = \"dev\"\n", "");
+        let text = String::from_utf8(V1.to_vec())
+            .unwrap()
+            .replace("category = \"main\"\n", "")
+            .replace("category = \"dev\"\n", "");
         let files = MemFiles(vec![("pyproject.toml", V1_PYPROJECT.to_vec())]);
         let a = run(&PoetryLock, "poetry.lock", text.as_bytes(), &files).unwrap();
         let dev: Vec<_> = a.packages.iter().filter(|p| p.dev).map(|p| p.id.as_str()).collect();
@@ -184,6 +190,11 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        never_panics(&PoetryLock, "poetry.lock", V1, &MemFiles(vec![("pyproject.toml", V1_PYPROJECT.to_vec())]));
+        never_panics(
+            &PoetryLock,
+            "poetry.lock",
+            V1,
+            &MemFiles(vec![("pyproject.toml", V1_PYPROJECT.to_vec())]),
+        );
     }
 }

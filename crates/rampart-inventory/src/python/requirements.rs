@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rampart_model::{Ecosystem, Location, Package};
 
 use super::{join_path, normalize, parse_requirement, warn_reference};
-use crate::{AnalyzeError, Analysis, Analyzer, AnalyzerInput, FileInfo, utf8};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 pub(crate) struct Requirements;
 
@@ -169,10 +169,28 @@ impl<'a, 'b> Walk<'a, 'b> {
         let include_mode = match flag {
             "-r" | "--requirement" => mode,
             "-c" | "--constraint" => Mode::Constrain,
-            "-e" | "--editable" | "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links"
-            | "--no-index" | "--pre" | "--trusted-host" | "--prefer-binary" | "--require-hashes"
-            | "--only-binary" | "--no-binary" | "--use-feature" | "--config-settings" | "--global-option"
-            | "--install-option" | "--hash" | "-Z" | "--always-unzip" | "--process-dependency-links" => {
+            "-e"
+            | "--editable"
+            | "-i"
+            | "--index-url"
+            | "--extra-index-url"
+            | "-f"
+            | "--find-links"
+            | "--no-index"
+            | "--pre"
+            | "--trusted-host"
+            | "--prefer-binary"
+            | "--require-hashes"
+            | "--only-binary"
+            | "--no-binary"
+            | "--use-feature"
+            | "--config-settings"
+            | "--global-option"
+            | "--install-option"
+            | "--hash"
+            | "-Z"
+            | "--always-unzip"
+            | "--process-dependency-links" => {
                 return;
             }
             _ => {
@@ -218,13 +236,23 @@ impl<'a, 'b> Walk<'a, 'b> {
         let bytes = match self.input.source.read(&full) {
             Ok(b) => b,
             Err(e) => {
-                warn_reference(&mut self.analysis, path, Some(line_no), format!("cannot read include {full}: {e}"));
+                warn_reference(
+                    &mut self.analysis,
+                    path,
+                    Some(line_no),
+                    format!("cannot read include {full}: {e}"),
+                );
                 return;
             }
         };
         match utf8(&bytes) {
             Ok(text) => self.file(&full, text, include_mode, depth + 1),
-            Err(e) => warn_reference(&mut self.analysis, path, Some(line_no), format!("include {full} not used: {e}")),
+            Err(e) => warn_reference(
+                &mut self.analysis,
+                path,
+                Some(line_no),
+                format!("include {full} not used: {e}"),
+            ),
         }
     }
 
@@ -410,17 +438,29 @@ mod tests {
             ("constraints.txt", CONSTRAINTS.to_vec()),
         ]);
         let a = run(&Requirements, "requirements-dev.txt", TOP, &files).unwrap();
-        let own: Vec<_> = triples(&a).into_iter().filter(|(_, _, l)| l[0].path == "requirements-dev.txt").collect();
+        let own: Vec<_> =
+            triples(&a).into_iter().filter(|(_, _, l)| l[0].path == "requirements-dev.txt").collect();
         assert_eq!(
             own,
             [
-                ("Jinja2".to_string(), "2.10".to_string(), vec![Location::lines("requirements-dev.txt", 4, 4)]),
-                ("zope.interface".into(), "5.4.0".into(), vec![Location::lines("requirements-dev.txt", 6, 7)]),
+                (
+                    "Jinja2".to_string(),
+                    "2.10".to_string(),
+                    vec![Location::lines("requirements-dev.txt", 4, 4)]
+                ),
+                (
+                    "zope.interface".into(),
+                    "5.4.0".into(),
+                    vec![Location::lines("requirements-dev.txt", 6, 7)]
+                ),
                 ("pytest".into(), "6.2.4".into(), vec![Location::lines("requirements-dev.txt", 11, 11)]),
                 (
                     "six".into(),
                     "1.16.0".into(),
-                    vec![Location::lines("requirements-dev.txt", 14, 14), Location::lines("constraints.txt", 3, 3)]
+                    vec![
+                        Location::lines("requirements-dev.txt", 14, 14),
+                        Location::lines("constraints.txt", 3, 3)
+                    ]
                 ),
             ]
         );
@@ -429,7 +469,10 @@ mod tests {
         let django = a.packages.iter().find(|p| p.name == "django").unwrap();
         assert_eq!(
             django.locations,
-            [Location::lines("requirements-lock.txt", 19, 21), Location::lines("requirements-dev.txt", 15, 15)]
+            [
+                Location::lines("requirements-lock.txt", 19, 21),
+                Location::lines("requirements-dev.txt", 15, 15)
+            ]
         );
         assert_eq!(a.packages.len(), 14);
         // Constraint-only entries are not packages.
@@ -472,7 +515,10 @@ mod tests {
                 (
                     "Foo_Bar".into(),
                     "1.0".into(),
-                    vec![Location::lines("requirements.txt", 1, 1), Location::lines("requirements.txt", 2, 2)]
+                    vec![
+                        Location::lines("requirements.txt", 1, 1),
+                        Location::lines("requirements.txt", 2, 2)
+                    ]
                 ),
                 ("foo.bar".into(), "2.0".into(), vec![Location::lines("requirements.txt", 3, 3)]),
             ]
