@@ -44,11 +44,14 @@ impl Analyzer for Requirements {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        let name = file.file_name.to_ascii_lowercase();
-        let Some(stem) = name.strip_suffix(".txt") else {
+        let name = file.file_name;
+        let is_txt =
+            name.len() > 4 && name.get(name.len() - 4..).is_some_and(|ext| ext.eq_ignore_ascii_case(".txt"));
+        if !is_txt {
             return false;
-        };
-        stem.contains("requirements") || file.dir().rsplit('/').next() == Some("requirements")
+        }
+        name.to_ascii_lowercase().contains("requirements")
+            || file.dir().rsplit('/').next() == Some("requirements")
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
