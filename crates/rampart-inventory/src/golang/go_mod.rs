@@ -355,6 +355,11 @@ fn parse(text: &str, path: &str, analysis: &mut Analysis) -> Result<ModFile, Ana
     if let Some((verb, line)) = block {
         return Err(AnalyzeError::parse(Some(line), format!("`{verb} (` block is not closed")));
     }
+    // Go refuses a go.mod without a module declaration ("no module declaration in go.mod"), and
+    // a file of nothing but unknown directives is not a go.mod at all.
+    if file.module.is_none() && file.requires.is_empty() {
+        return Err(AnalyzeError::parse(None, "no `module` declaration: not a go.mod file"));
+    }
     Ok(file)
 }
 

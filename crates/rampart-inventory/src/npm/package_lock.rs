@@ -11,7 +11,8 @@ use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 /// Reads npm's `package-lock.json` and `npm-shrinkwrap.json`.
 ///
 /// * v2/v3: the `packages` map, keyed by install path (`node_modules/a/node_modules/b`). The
-///   root `""` entry is the project (not reported); its `dependencies`, `devDependencies`,
+///   root `""` entry is the project (reported as the root package when it has a name and a
+///   version, like Trivy and like the yarn analyzer); its `dependencies`, `devDependencies`,
 ///   `optionalDependencies` and `peerDependencies` make the direct packages, and so do the
 ///   workspaces (`link: true` entries, reported as their target entry) and what they declare.
 ///   `dev`/`devOptional` make dev packages; `license` gives the licence. Entries without a
@@ -55,7 +56,7 @@ impl Analyzer for PackageLock {
             None => {
                 let manifest = sibling_manifest(input);
                 match root.get("dependencies") {
-                    Some(deps) if deps.is_object() => lock.v1(deps, manifest.as_ref()),
+                    Some(deps) if deps.is_object() => lock.v1(&root, deps, manifest.as_ref()),
                     Some(deps) => {
                         let (line, _) = deps.lines(text);
                         Err(AnalyzeError::parse(Some(line), "`dependencies` must be an object"))
@@ -206,10 +207,41 @@ impl<'a> Lock<'a> {
                 direct_ids.push(found.id.clone());
             }
         }
+        // The project itself, when the lock names it with a version (as Trivy reports it).
+        if let Some(root) = by_key.get("").copied() {
+            let root_deps: Vec<String> = direct_from
+                .first()
+                .filter(|(from, _)| from.is_empty())
+                .map(|(_, names)| {
+                    names.iter().filter_map(|n| self.resolve("", n)).map(|f| f.id.clone()).collect()
+                })
+                .unwrap_or_default();
+            self.add_root(&mut entries, root, root_deps);
+        }
         self.finish(entries, Some(direct_ids))
     }
 
-    fn v1(mut self, deps: &'a Node, manifest: Option<&Manifest>) -> Result<Analysis, AnalyzeError> {
+    /// Adds the project (the lock's root entry, or the v1 lock's top level) as the root package,
+    /// depending on its direct packages, when it has a name and a version.
+    fn add_root(&self, entries: &mut Entries, node: &Node, direct: Vec<String>) {
+        let (Some(name), Some(version)) = (node.str_field("name"), node.str_field("version")) else { return };
+        if name.trim().is_empty() || version.trim().is_empty() {
+            return;
+        }
+        let mut entry = Entry::new(name.trim(), version.trim());
+        entry.root = true;
+        entry.licenses.extend(json_license(node.get("license")));
+        entry.depends_on.extend(direct);
+        entry.locations.push(self.location(node));
+        entries.add(entry);
+    }
+
+    fn v1(
+        mut self,
+        top: &'a Node,
+        deps: &'a Node,
+        manifest: Option<&Manifest>,
+    ) -> Result<Analysis, AnalyzeError> {
         let mut entries = Entries::default();
         // Depth-first over the nested trees, with each entry's install path.
         let mut stack: Vec<(String, &'a Node)> = vec![(String::new(), deps)];
@@ -242,9 +274,10 @@ impl<'a> Lock<'a> {
                 self.installed.insert(key.clone(), Installed { real: key, node, id, deps });
             }
         }
-        let direct_ids = manifest.map(|m| {
+        let direct_ids: Option<Vec<String>> = manifest.map(|m| {
             m.all().filter_map(|(name, _)| self.resolve("", name)).map(|found| found.id.clone()).collect()
         });
+        self.add_root(&mut entries, top, direct_ids.clone().unwrap_or_default());
         self.finish(entries, direct_ids)
     }
 
@@ -333,9 +366,13 @@ mod tests {
                 "ms@2.1.2",
                 "ms@2.1.3",
                 "once@1.4.0",
-                "wrappy@1.0.2"
+                "wrappy@1.0.2",
+                "ws-root@1.0.0"
             ]
         );
+        let root = find(&a.packages, "ws-root@1.0.0");
+        assert_eq!(root.relationship, Relationship::Root);
+        assert!(root.depends_on.iter().any(|d| d == "debug@4.3.4"), "{:?}", root.depends_on);
         let lib = find(&a.packages, "@fixture/lib@0.2.0");
         assert_eq!(lib.relationship, Relationship::Direct);
         assert_eq!(lib.depends_on, ["ms@2.1.3", "once@1.4.0"]);
@@ -373,6 +410,7 @@ mod tests {
             [
                 ("@tootallnate/once@2.0.0", Relationship::Direct, false),
                 ("debug@4.3.4", Relationship::Direct, false),
+                ("fixture-app@1.0.0", Relationship::Root, false),
                 ("minimist@1.2.8", Relationship::Direct, true),
                 ("ms@2.0.0", Relationship::Direct, true),
                 ("ms@2.1.2", Relationship::Indirect, false),
@@ -394,6 +432,7 @@ mod tests {
             [
                 ("@tootallnate/once@2.0.0", Relationship::Direct, false),
                 ("debug@4.3.4", Relationship::Direct, false),
+                ("fixture-app@1.0.0", Relationship::Root, false),
                 ("minimist@1.2.8", Relationship::Direct, true),
                 ("ms@2.0.0", Relationship::Direct, true),
                 ("ms@2.1.2", Relationship::Indirect, false),
@@ -408,7 +447,9 @@ mod tests {
         assert_eq!(find(&a.packages, "once@1.4.0").depends_on, ["wrappy@1.0.2"]);
         // Without the package.json the relationship is unknown.
         let a = run(&PackageLock, "npm-shrinkwrap.json", V1, &NoFiles).unwrap();
-        assert!(a.packages.iter().all(|p| p.relationship == Relationship::Unknown));
+        assert!(
+            a.packages.iter().all(|p| matches!(p.relationship, Relationship::Unknown | Relationship::Root))
+        );
     }
 
     #[test]
