@@ -60,13 +60,6 @@ pub(crate) fn parse(version: &str) -> Result<ApkVersion, VersionError> {
     if s.is_empty() {
         return Err(VersionError::invalid(Scheme::Alpine, version, "empty version"));
     }
-    if !s.as_bytes()[0].is_ascii_digit() {
-        return Err(VersionError::invalid(
-            Scheme::Alpine,
-            version,
-            "does not start with a digit",
-        ));
-    }
     let b = s.as_bytes();
     let mut i = 0;
     let digits_from = |mut k: usize| {
@@ -77,14 +70,16 @@ pub(crate) fn parse(version: &str) -> Result<ApkVersion, VersionError> {
     };
 
     let mut numbers = Vec::new();
-    loop {
-        let end = digits_from(i);
-        numbers.push((s[i..end].into(), Num::new(&s[i..end])));
-        i = end;
-        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
-            i += 1;
-        } else {
-            break;
+    if b[0].is_ascii_digit() {
+        loop {
+            let end = digits_from(i);
+            numbers.push((s[i..end].into(), Num::new(&s[i..end])));
+            i = end;
+            if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+                i += 1;
+            } else {
+                break;
+            }
         }
     }
 
@@ -145,11 +140,7 @@ pub(crate) fn parse(version: &str) -> Result<ApkVersion, VersionError> {
 }
 
 fn cmp_number(i: usize, a: &(Box<str>, Num), b: &(Box<str>, Num)) -> Ordering {
-    if i > 0 && (a.0.starts_with('0') || b.0.starts_with('0')) {
-        a.0.cmp(&b.0)
-    } else {
-        a.1.cmp(&b.1)
-    }
+    if i > 0 && (a.0.starts_with('0') || b.0.starts_with('0')) { a.0.cmp(&b.0) } else { a.1.cmp(&b.1) }
 }
 
 impl Ord for ApkVersion {
@@ -184,13 +175,7 @@ impl Ord for ApkVersion {
             // something left over is older
             .then_with(|| other.remainder.cmp(&self.remainder))
             .then_with(|| self.invalid.cmp(&other.invalid))
-            .then_with(|| {
-                if self.invalid {
-                    self.original.cmp(&other.original)
-                } else {
-                    Ordering::Equal
-                }
-            })
+            .then_with(|| if self.invalid { self.original.cmp(&other.original) } else { Ordering::Equal })
     }
 }
 

@@ -66,9 +66,5 @@ fn toolchain(version: &str, s: &str) -> Result<GoVersion, VersionError> {
             pre.push(Ident::Num(Num::new(n)));
         }
     }
-    Ok(SemVer {
-        release,
-        pre,
-        build: Vec::new(),
-    })
+    Ok(SemVer { release, pre, build: Vec::new() })
 }

@@ -22,11 +22,7 @@ pub(crate) fn numbers(scheme: Scheme, version: &str, seps: &[char]) -> Result<Ve
             if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
                 Ok(Num::new(p))
             } else {
-                Err(VersionError::invalid(
-                    scheme,
-                    version,
-                    "parts must be non-empty numbers",
-                ))
+                Err(VersionError::invalid(scheme, version, "parts must be non-empty numbers"))
             }
         })
         .collect()

@@ -32,8 +32,8 @@ mod go;
 mod hackage;
 mod maven;
 mod npm;
-mod num;
 mod nuget;
+mod num;
 mod packagist;
 mod pub_dart;
 mod pypi;
@@ -64,11 +64,7 @@ pub enum VersionError {
 
 impl VersionError {
     pub(crate) fn invalid(scheme: Scheme, version: &str, reason: impl Into<String>) -> Self {
-        VersionError::Invalid {
-            scheme,
-            version: version.to_owned(),
-            reason: reason.into(),
-        }
+        VersionError::Invalid { scheme, version: version.to_owned(), reason: reason.into() }
     }
 }
 
@@ -142,11 +138,12 @@ impl Scheme {
             "Packagist" => Scheme::Packagist,
             "NuGet" => Scheme::NuGet,
             "Debian" | "Ubuntu" => Scheme::Debian,
-            "Alpine" | "Alpaquita" | "BellSoft Hardened Containers" | "Wolfi" | "Chainguard"
-            | "MinimOS" => Scheme::Alpine,
-            "AlmaLinux" | "Rocky Linux" | "Red Hat" | "openSUSE" | "SUSE" | "Mageia"
-            | "openEuler" | "Azure Linux" | "Photon OS" | "Oracle Linux" | "Amazon Linux"
-            | "CentOS" | "Fedora" | "Echo RPM" => Scheme::Rpm,
+            "Alpine" | "Alpaquita" | "BellSoft Hardened Containers" | "Wolfi" | "Chainguard" | "MinimOS" => {
+                Scheme::Alpine
+            }
+            "AlmaLinux" | "Rocky Linux" | "Red Hat" | "openSUSE" | "SUSE" | "Mageia" | "openEuler"
+            | "Azure Linux" | "Photon OS" | "Oracle Linux" | "Amazon Linux" | "CentOS" | "Fedora"
+            | "Echo RPM" => Scheme::Rpm,
             "Hackage" | "GHC" => Scheme::Hackage,
             "Pub" => Scheme::Pub,
             "CRAN" | "Bioconductor" => Scheme::Cran,

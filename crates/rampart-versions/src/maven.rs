@@ -66,20 +66,12 @@ impl Token {
     /// The null token to pad the other side with, opposite `self`.
     fn null_like(&self) -> Token {
         match self.sep {
-            Sep::Dash => Token {
-                sep: Sep::Dash,
-                value: Value::Qual("".into()),
-                null: true,
-            },
+            Sep::Dash => Token { sep: Sep::Dash, value: Value::Qual("".into()), null: true },
             _ => {
                 let sp = matches!(&self.value, Value::Qual(q) if &**q == "sp");
                 Token {
                     sep: Sep::Dot,
-                    value: if sp {
-                        Value::Qual("".into())
-                    } else {
-                        Value::Num(Num::default())
-                    },
+                    value: if sp { Value::Qual("".into()) } else { Value::Num(Num::default()) },
                     null: true,
                 }
             }
@@ -90,10 +82,7 @@ impl Token {
 const KEYWORDS: [&str; 7] = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
 
 fn keyword_order(q: &str) -> usize {
-    KEYWORDS
-        .iter()
-        .position(|k| *k == q)
-        .unwrap_or(KEYWORDS.len())
+    KEYWORDS.iter().position(|k| *k == q).unwrap_or(KEYWORDS.len())
 }
 
 fn token_cmp(a: &Token, b: &Token) -> Ordering {
@@ -106,11 +95,7 @@ fn token_cmp(a: &Token, b: &Token) -> Ordering {
                 let qa = qual_str(&a.value);
                 let qb = qual_str(&b.value);
                 let (ka, kb) = (keyword_order(qa), keyword_order(qb));
-                if ka == KEYWORDS.len() && kb == KEYWORDS.len() {
-                    qa.cmp(qb)
-                } else {
-                    ka.cmp(&kb)
-                }
+                if ka == KEYWORDS.len() && kb == KEYWORDS.len() { qa.cmp(qb) } else { ka.cmp(&kb) }
             }
         }
     } else {
@@ -138,11 +123,7 @@ pub(crate) fn parse(version: &str) -> Result<MavenVersion, VersionError> {
         return Err(VersionError::invalid(Scheme::Maven, version, "empty version"));
     }
     if s.chars().any(char::is_whitespace) {
-        return Err(VersionError::invalid(
-            Scheme::Maven,
-            version,
-            "contains whitespace",
-        ));
+        return Err(VersionError::invalid(Scheme::Maven, version, "contains whitespace"));
     }
     let lower = s.to_lowercase();
     let mut tokens = Vec::new();
@@ -192,16 +173,8 @@ pub(crate) fn parse(version: &str) -> Result<MavenVersion, VersionError> {
                     other => other,
                 };
             }
-            let value = if is_digits(cur) {
-                Value::Num(Num::new(cur))
-            } else {
-                Value::Qual(cur.into())
-            };
-            tokens.push(Token {
-                sep: this_sep,
-                value,
-                null: false,
-            });
+            let value = if is_digits(cur) { Value::Num(Num::new(cur)) } else { Value::Qual(cur.into()) };
+            tokens.push(Token { sep: this_sep, value, null: false });
         }
     }
 

@@ -17,11 +17,9 @@ pub(crate) fn parse(version: &str) -> Result<NpmVersion, VersionError> {
     let t = version.trim();
     let t = t.strip_prefix('=').unwrap_or(t).trim_start();
     semver2::parse(Scheme::Npm, t).map_err(|e| match e {
-        VersionError::Invalid { scheme, reason, .. } => VersionError::Invalid {
-            scheme,
-            version: version.to_owned(),
-            reason,
-        },
+        VersionError::Invalid { scheme, reason, .. } => {
+            VersionError::Invalid { scheme, version: version.to_owned(), reason }
+        }
         other => other,
     })
 }

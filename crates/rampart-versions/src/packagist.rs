@@ -40,10 +40,7 @@ fn special_order(word: &str) -> i8 {
         ("pl", 5),
         ("p", 5),
     ];
-    FORMS
-        .iter()
-        .find(|(name, _)| word.starts_with(name))
-        .map_or(-1, |(_, o)| *o)
+    FORMS.iter().find(|(name, _)| word.starts_with(name)).map_or(-1, |(_, o)| *o)
 }
 
 #[derive(Debug, Clone)]
@@ -83,22 +80,11 @@ fn canonicalize(s: &str) -> String {
 
 pub(crate) fn parse(version: &str) -> Result<PackagistVersion, VersionError> {
     let t = version.trim();
-    let t = t
-        .strip_prefix('v')
-        .or_else(|| t.strip_prefix('V'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('v').or_else(|| t.strip_prefix('V')).unwrap_or(t);
     if t.is_empty() {
-        return Err(VersionError::invalid(
-            Scheme::Packagist,
-            version,
-            "empty version",
-        ));
+        return Err(VersionError::invalid(Scheme::Packagist, version, "empty version"));
     }
-    let canon = if t.starts_with('#') {
-        t.to_owned()
-    } else {
-        canonicalize(t)
-    };
+    let canon = if t.starts_with('#') { t.to_owned() } else { canonicalize(t) };
     let parts = canon
         .split('.')
         .map(|p| {

@@ -19,14 +19,14 @@ pub(crate) fn parse(version: &str) -> Result<PubVersion, VersionError> {
 
 impl Ord for PubVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .cmp_precedence(&other.0)
-            .then_with(|| match (self.0.build.is_empty(), other.0.build.is_empty()) {
+        self.0.cmp_precedence(&other.0).then_with(|| {
+            match (self.0.build.is_empty(), other.0.build.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Less,
                 (false, true) => Ordering::Greater,
                 (false, false) => self.0.build.cmp(&other.0.build),
-            })
+            }
+        })
     }
 }
 

@@ -41,23 +41,19 @@ pub(crate) fn parse(version: &str) -> Result<RpmVersion, VersionError> {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
-    Ok(RpmVersion {
-        epoch: epoch.into(),
-        version: ver.into(),
-        release: release.map(Into::into),
-    })
+    Ok(RpmVersion { epoch: epoch.into(), version: ver.into(), release: release.map(Into::into) })
 }
 
 impl Ord for RpmVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        rpmvercmp(&self.epoch, &other.epoch)
-            .then_with(|| rpmvercmp(&self.version, &other.version))
-            .then_with(|| match (&self.release, &other.release) {
+        rpmvercmp(&self.epoch, &other.epoch).then_with(|| rpmvercmp(&self.version, &other.version)).then_with(
+            || match (&self.release, &other.release) {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => Ordering::Less,
                 (Some(_), None) => Ordering::Greater,
                 (Some(a), Some(b)) => rpmvercmp(a, b),
-            })
+            },
+        )
     }
 }
 
@@ -129,11 +125,7 @@ pub(crate) fn rpmvercmp(a: &str, b: &str) -> Ordering {
         };
         let numeric = ca.is_ascii_digit();
         let class = |c: &u8| {
-            if numeric {
-                c.is_ascii_digit()
-            } else {
-                c.is_ascii_alphabetic()
-            }
+            if numeric { c.is_ascii_digit() } else { c.is_ascii_alphabetic() }
         };
         let sa = i;
         while i < a.len() && class(&a[i]) {
@@ -145,11 +137,7 @@ pub(crate) fn rpmvercmp(a: &str, b: &str) -> Ordering {
         }
         if sb == j {
             // segments of different kinds: a number beats letters
-            return if numeric {
-                Ordering::Greater
-            } else {
-                Ordering::Less
-            };
+            return if numeric { Ordering::Greater } else { Ordering::Less };
         }
         let (mut x, mut y) = (&a[sa..i], &b[sb..j]);
         if numeric {

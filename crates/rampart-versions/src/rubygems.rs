@@ -29,15 +29,8 @@ pub(crate) struct GemVersion {
 
 pub(crate) fn parse(version: &str) -> Result<GemVersion, VersionError> {
     let s = version.trim();
-    if let Some(c) = s
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+')))
-    {
-        return Err(VersionError::invalid(
-            Scheme::RubyGems,
-            version,
-            format!("unexpected character {c:?}"),
-        ));
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))) {
+        return Err(VersionError::invalid(Scheme::RubyGems, version, format!("unexpected character {c:?}")));
     }
     let s = s.replace('-', ".pre.");
     let b = s.as_bytes();
@@ -60,10 +53,7 @@ pub(crate) fn parse(version: &str) -> Result<GemVersion, VersionError> {
         }
     }
     // canonical segments
-    let split = segs
-        .iter()
-        .position(|s| matches!(s, Seg::Str(_)))
-        .unwrap_or(segs.len());
+    let split = segs.iter().position(|s| matches!(s, Seg::Str(_))).unwrap_or(segs.len());
     let mut rest = segs.split_off(split);
     let drop_zeros = |v: &mut Vec<Seg>| {
         while matches!(v.last(), Some(Seg::Num(n)) if n.is_zero()) {

@@ -96,10 +96,7 @@ impl Eq for SemVer {}
 pub(crate) fn parse(scheme: Scheme, version: &str) -> Result<SemVer, VersionError> {
     let err = |reason: &str| VersionError::invalid(scheme, version, reason);
     let s = version.trim();
-    let s = s
-        .strip_prefix('v')
-        .or_else(|| s.strip_prefix('V'))
-        .unwrap_or(s);
+    let s = s.strip_prefix('v').or_else(|| s.strip_prefix('V')).unwrap_or(s);
     if s.is_empty() {
         return Err(err("empty version"));
     }
@@ -119,8 +116,7 @@ pub(crate) fn parse(scheme: Scheme, version: &str) -> Result<SemVer, VersionErro
             }));
         }
         release.push(Num::new(&s[start..i]));
-        if i < bytes.len() && bytes[i] == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        {
+        if i < bytes.len() && bytes[i] == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
             i += 1;
             continue;
         }
@@ -152,11 +148,7 @@ pub(crate) fn parse(scheme: Scheme, version: &str) -> Result<SemVer, VersionErro
         Some(b) => idents(b).ok_or_else(|| err("bad build metadata identifier"))?,
         None => Vec::new(),
     };
-    Ok(SemVer {
-        release,
-        pre,
-        build,
-    })
+    Ok(SemVer { release, pre, build })
 }
 
 fn idents(s: &str) -> Option<Vec<Ident>> {
