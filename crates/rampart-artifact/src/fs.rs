@@ -187,7 +187,7 @@ impl FsArtifact {
                     return WalkState::Continue; // symlinks, sockets, devices: never followed
                 }
                 let n = seen.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % 256 == 0 {
+                if n.is_multiple_of(256) {
                     on_file(n);
                 }
                 if self.skip_files.is_match(&rel) {
