@@ -4,4 +4,5 @@
 mod fs;
 mod peer_targets;
 mod real_world_lockfiles;
+mod sboms;
 mod util;
