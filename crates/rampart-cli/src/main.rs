@@ -92,11 +92,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        // A closed pipe (`rampart fs . | head`) is not an error worth a word.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<rampart_report::RenderError>().is_some_and(|r| match r {
+                rampart_report::RenderError::Io(io) => io.kind() == std::io::ErrorKind::BrokenPipe,
+                rampart_report::RenderError::Json(j) => {
+                    j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+                }
+                _ => false,
+            })
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {

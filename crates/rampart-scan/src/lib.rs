@@ -114,6 +114,11 @@ pub fn analyze_entries(
         }
     }
     per_file.sort_by(|a, b| a.target.cmp(&b.target).then(a.analyzer.cmp(&b.analyzer)));
+    for result in &mut per_file {
+        result.packages.sort_by(|a, b| {
+            (a.name.as_str(), a.version.as_str()).cmp(&(b.name.as_str(), b.version.as_str()))
+        });
+    }
     let mut report = Report::new(target, kind, now_rfc3339());
     report.results = per_file;
     for (_, mut result) in aggregates {
