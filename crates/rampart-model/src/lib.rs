@@ -10,10 +10,13 @@ mod diagnostic;
 mod ecosystem;
 mod package;
 mod report;
+mod severity;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity as DiagnosticSeverity};
 pub use ecosystem::{Ecosystem, UnknownEcosystem};
-pub use package::{Dependency, Location, Package, PackageBuilder, Relationship};
+pub use package::{Dependency, Location, Package, PackageBuilder, Relationship, package_id, purl};
 pub use report::{
-    ArtifactKind, Misconfiguration, Report, ResultKind, SCHEMA_VERSION, ScanResult, Secret, Vulnerability,
+    ArtifactKind, Cvss, Misconfiguration, Report, ResultKind, SCHEMA_VERSION, ScanResult, Secret,
+    Suppression, Vulnerability,
 };
+pub use severity::Severity;

@@ -120,20 +120,72 @@ impl ScanResult {
     }
 }
 
-/// A known vulnerability affecting a package (filled by the vulnerability scanner).
+/// A CVSS vector with the base score computed from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cvss {
+    /// `"3.0"`, `"3.1"` or `"4.0"`.
+    pub version: String,
+    pub vector: String,
+    pub score: f64,
+    /// Who published the vector (e.g. `nvd`, `ghsa`, the OSV record's source).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Why a finding is hidden (ignore file entry, VEX statement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// `ignore-file` or `vex`.
+    pub kind: String,
+    /// Where the rule came from (file path).
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// VEX status/justification, e.g. `not_affected: vulnerable_code_not_present`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+}
+
+/// A known vulnerability affecting a package (filled by the vulnerability scanner). One problem
+/// is one finding: the advisory and all its aliases (CVE, GHSA, PYSEC, RUSTSEC, GO, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vulnerability {
+    /// The primary id: the CVE when there is one, else the advisory's own id.
     pub id: String,
+    /// Every other id of the same problem, sorted.
     #[serde(default)]
     pub aliases: Vec<String>,
     /// [`Package::id`] of the affected package in the same result.
     pub package: String,
+    pub package_name: String,
     pub installed_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purl: Option<String>,
+    /// Versions that fix it, nearest above the installed one first.
     #[serde(default)]
     pub fixed_versions: Vec<String>,
-    pub severity: String,
+    pub severity: crate::Severity,
+    /// Where the severity came from: `cvss_v4`, `cvss_v3`, `advisory` or `none`.
+    pub severity_source: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cvss: Vec<Cvss>,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(default)]
+    pub kev: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// The file and lines of the package.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<crate::Location>,
+    /// Set when a filter hid the finding (only kept when the user asks to see suppressed ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
 }
 
 /// A failed configuration check (filled by the misconfiguration scanner).
