@@ -84,7 +84,7 @@ fn trivy_keys(file: &str) -> Option<BTreeSet<Key>> {
 }
 
 fn rampart_keys(target: &str) -> BTreeSet<Key> {
-    let path = targets_dir().join("fs").join(target);
+    let path = targets_dir().join(target);
     let (code, report, out) = fs_json(&path, &[]);
     assert!(code == 0, "rampart fs {target} exited {code}: {}", String::from_utf8_lossy(&out.stderr));
     report["results"]
@@ -97,7 +97,7 @@ fn rampart_keys(target: &str) -> BTreeSet<Key> {
 }
 
 fn check(target: &str) {
-    let ours = rampart_keys(target);
+    let ours = rampart_keys(&format!("fs/{target}"));
     let mut compared = 0;
     let mut missing = Vec::new();
     for view in ["fs", "rootfs-fs"] {
@@ -131,6 +131,21 @@ targets! {
     rust_bin => "rust-bin",
     go_app => "go-app",
     java_app => "java-app",
+}
+
+/// A whole Debian root filesystem with applications: every language package the peer found in
+/// `rootfs` mode. Its dpkg packages are left out here: OS packages come with image scanning.
+#[test]
+fn rootfs_debian12_apps_language_packages() {
+    let ours = rampart_keys("rootfs/debian12-apps");
+    let theirs: BTreeSet<Key> = trivy_keys("rootfs-debian12-apps.cdx.json")
+        .expect("reference")
+        .into_iter()
+        .filter(|(ty, _, _)| ty != "deb")
+        .collect();
+    assert!(theirs.len() > 100, "reference has only {} language packages", theirs.len());
+    let missing: Vec<_> = theirs.difference(&ours).collect();
+    assert!(missing.is_empty(), "packages the peer found and Rampart did not: {missing:#?}");
 }
 
 #[test]
