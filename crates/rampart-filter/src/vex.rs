@@ -10,7 +10,6 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -344,9 +343,6 @@ struct CdxVulnerability {
 struct CdxReference {
     #[serde(default)]
     id: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    source: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]

@@ -23,12 +23,21 @@ fn parses_the_documented_example() {
         .iter()
         .map(|e| (e.id.as_str(), e.line, e.purls.len(), e.paths.clone(), e.expires.map(|x| x.to_string())))
         .collect();
-    assert_eq!(summary, [
-        ("CVE-2021-23337", 4, 1, vec!["services/api/**".to_string()], Some("expires: 2027-01-31".to_string())),
-        ("GHSA-p6mc-m468-83gw", 10, 1, vec![], None),
-        ("CVE-2022-24785", 14, 0, vec![], Some("expires: 2026-01-31".to_string())),
-        ("CVE-2019-10744", 18, 0, vec![], None),
-    ]);
+    assert_eq!(
+        summary,
+        [
+            (
+                "CVE-2021-23337",
+                4,
+                1,
+                vec!["services/api/**".to_string()],
+                Some("expires: 2027-01-31".to_string())
+            ),
+            ("GHSA-p6mc-m468-83gw", 10, 1, vec![], None),
+            ("CVE-2022-24785", 14, 0, vec![], Some("expires: 2026-01-31".to_string())),
+            ("CVE-2019-10744", 18, 0, vec![], None),
+        ]
+    );
     assert_eq!(file.entries[0].reason.as_deref(), Some("not reachable: we never call template()"));
     assert_eq!(file.entries[0].purls[0].as_str(), "pkg:npm/lodash@4.17.15");
     assert!(file.notices.is_empty());
@@ -39,29 +48,40 @@ fn the_documented_example_applied() {
     let file = IgnoreFile::load(&fixture("rampartignore.yaml")).unwrap();
     let path = file.path.clone();
     let mut r = report(vec![
-        ("services/api/package-lock.json", vec![
-            vuln("CVE-2021-23337", "pkg:npm/lodash@4.17.15"),
-            with_aliases(vuln("CVE-2020-8203", "pkg:npm/lodash@4.17.15"), &["GHSA-p6mc-m468-83gw"]),
-            vuln("CVE-2022-24785", "pkg:npm/moment@2.29.1"),
-        ]),
+        (
+            "services/api/package-lock.json",
+            vec![
+                vuln("CVE-2021-23337", "pkg:npm/lodash@4.17.15"),
+                with_aliases(vuln("CVE-2020-8203", "pkg:npm/lodash@4.17.15"), &["GHSA-p6mc-m468-83gw"]),
+                vuln("CVE-2022-24785", "pkg:npm/moment@2.29.1"),
+            ],
+        ),
         ("services/web/package-lock.json", vec![vuln("CVE-2021-23337", "pkg:npm/lodash@4.17.15")]),
     ]);
     let out = apply(&mut r, &FilterOptions { show_suppressed: true, ..with_file(day(2026, 2, 1), file) });
-    assert_eq!(left(&r), [
-        ("services/api/package-lock.json".into(), "CVE-2021-23337".into(), Some("ignore-file".into())),
-        ("services/api/package-lock.json".into(), "CVE-2020-8203".into(), Some("ignore-file".into())),
-        ("services/api/package-lock.json".into(), "CVE-2022-24785".into(), None),
-        ("services/web/package-lock.json".into(), "CVE-2021-23337".into(), None),
-    ]);
+    assert_eq!(
+        left(&r),
+        [
+            ("services/api/package-lock.json".into(), "CVE-2021-23337".into(), Some("ignore-file".into())),
+            ("services/api/package-lock.json".into(), "CVE-2020-8203".into(), Some("ignore-file".into())),
+            ("services/api/package-lock.json".into(), "CVE-2022-24785".into(), None),
+            ("services/web/package-lock.json".into(), "CVE-2021-23337".into(), None),
+        ]
+    );
     let s = r.results[0].vulnerabilities[0].suppressed.as_ref().unwrap();
     assert_eq!(s.source, format!("{path}:4"));
     assert_eq!(s.reason.as_deref(), Some("not reachable: we never call template()"));
     assert_eq!(s.justification, None);
     assert_eq!((out.ignored, out.vex, out.by_severity, out.unfixed), (2, 0, 0, 0));
-    assert_eq!(notices(&out.notices), [
-        format!("{path}:14: ignore entry CVE-2022-24785 expired (expires: 2026-01-31): the finding is shown again"),
-        format!("{path}:18: ignore entry CVE-2019-10744 matched nothing"),
-    ]);
+    assert_eq!(
+        notices(&out.notices),
+        [
+            format!(
+                "{path}:14: ignore entry CVE-2022-24785 expired (expires: 2026-01-31): the finding is shown again"
+            ),
+            format!("{path}:18: ignore entry CVE-2019-10744 matched nothing"),
+        ]
+    );
 }
 
 #[test]
@@ -89,10 +109,13 @@ fn an_expired_entry_that_matches_nothing_says_so() {
     )]);
     let out = apply(&mut r, &with_file(day(2026, 1, 1), yaml(text)));
     assert_eq!(ids(&r).len(), 2);
-    assert_eq!(notices(&out.notices), [
-        ".rampartignore.yaml:2: ignore entry CVE-2024-0001 expired (expires: 2025-12-31); it matches nothing now: remove it",
-        ".rampartignore.yaml:4: ignore entry CVE-2024-0002 expired (expires: 2025-12-31): 2 findings are shown again",
-    ]);
+    assert_eq!(
+        notices(&out.notices),
+        [
+            ".rampartignore.yaml:2: ignore entry CVE-2024-0001 expired (expires: 2025-12-31); it matches nothing now: remove it",
+            ".rampartignore.yaml:4: ignore entry CVE-2024-0002 expired (expires: 2025-12-31): 2 findings are shown again",
+        ]
+    );
 }
 
 #[test]
@@ -115,7 +138,8 @@ fn trivy_expiry_stops_on_its_day_like_trivy() {
 
 #[test]
 fn matches_the_id_or_any_alias_in_any_case() {
-    let text = "vulnerabilities:\n  - id: GHSA-35JH-R3H4-6JHM\n  - id: cve-2020-8203\n  - id: CVE-2099-0001\n";
+    let text =
+        "vulnerabilities:\n  - id: GHSA-35JH-R3H4-6JHM\n  - id: cve-2020-8203\n  - id: CVE-2099-0001\n";
     let mut r = report(vec![(
         "package-lock.json",
         vec![
@@ -158,11 +182,14 @@ fn purl_with_and_without_version() {
         .iter()
         .map(|v| format!("{} {}", v.id, v.purl.as_deref().unwrap()))
         .collect();
-    assert_eq!(left, [
-        "CVE-2024-0001 pkg:npm/lodash@4.17.21",
-        "CVE-2024-0002 pkg:npm/lodash-es@4.17.21",
-        "CVE-2024-0003 pkg:npm/lodash@4.17.21",
-    ]);
+    assert_eq!(
+        left,
+        [
+            "CVE-2024-0001 pkg:npm/lodash@4.17.21",
+            "CVE-2024-0002 pkg:npm/lodash-es@4.17.21",
+            "CVE-2024-0003 pkg:npm/lodash@4.17.21",
+        ]
+    );
 }
 
 #[test]
@@ -173,9 +200,9 @@ fn purl_entries_use_the_package_when_the_finding_has_no_purl() {
     let mut without_package = v.clone();
     without_package.package = "missing@1".into();
     let mut r = report(vec![("package-lock.json", vec![v, without_package])]);
-    r.results[0].packages.push(
-        rampart_model::Package::builder(rampart_model::Ecosystem::Npm, "lodash", "4.17.15").build(),
-    );
+    r.results[0]
+        .packages
+        .push(rampart_model::Package::builder(rampart_model::Ecosystem::Npm, "lodash", "4.17.15").build());
     let out = apply(&mut r, &with_file(day(2026, 1, 1), yaml(text)));
     // The finding whose package is known is ignored; the one without any purl is not guessed.
     assert_eq!(out.ignored, 1);
@@ -206,11 +233,14 @@ fn path_globs_on_the_target_and_locations() {
     ]);
     apply(&mut r, &with_file(day(2026, 1, 1), yaml(text)));
     let left: Vec<_> = left(&r).into_iter().map(|(t, id, _)| format!("{t} {id}")).collect();
-    assert_eq!(left, [
-        "services/web/package-lock.json CVE-2024-0001",
-        "services/web/package-lock.json CVE-2024-0002",
-        "Node.js packages CVE-2024-0003",
-    ]);
+    assert_eq!(
+        left,
+        [
+            "services/web/package-lock.json CVE-2024-0001",
+            "services/web/package-lock.json CVE-2024-0002",
+            "Node.js packages CVE-2024-0003",
+        ]
+    );
 }
 
 #[test]
@@ -232,11 +262,23 @@ fn an_entry_matched_only_by_severity_filtered_findings_is_not_unused() {
 fn malformed_files_name_file_and_line() {
     let cases: &[(&str, u32, &str)] = &[
         ("vulnerabilities:\n  - purl: pkg:npm/x\n    reason: r\n", 2, "ignore entry without `id`"),
-        ("vulnerabilities:\n  - id: CVE-1\n    expires: 2026-02-30\n", 3, "invalid date \"2026-02-30\" for `expires`"),
+        (
+            "vulnerabilities:\n  - id: CVE-1\n    expires: 2026-02-30\n",
+            3,
+            "invalid date \"2026-02-30\" for `expires`",
+        ),
         ("vulnerabilities:\n  - id: CVE-1\n    expires: 31/01/2026\n", 3, "expected YYYY-MM-DD"),
         ("vulnerabilities:\n  - id: CVE-1\n    expires:\n", 3, "invalid date \"\""),
-        ("vulnerabilities:\n  - id: CVE-1\n    expire: 2026-01-31\n", 3, "unknown key `expire` in ignore entry"),
-        ("vulnerabilities:\n  - id: CVE-1\n    purl:\n      - pkg:npm/a\n      - lodash\n", 5, "\"lodash\" is not a package URL"),
+        (
+            "vulnerabilities:\n  - id: CVE-1\n    expire: 2026-01-31\n",
+            3,
+            "unknown key `expire` in ignore entry",
+        ),
+        (
+            "vulnerabilities:\n  - id: CVE-1\n    purl:\n      - pkg:npm/a\n      - lodash\n",
+            5,
+            "\"lodash\" is not a package URL",
+        ),
         ("vulnerabilities:\n  - id: CVE-1\n    paths: ['a/[b']\n", 3, "invalid glob \"a/[b\""),
         ("vulnerabilities:\n  - id: CVE-1\n  - id: [a, b]\n", 3, "`id` must be a vulnerability id"),
         ("vulnerabilities:\n  - CVE-1\n", 2, "an ignore entry must be a mapping"),
@@ -269,9 +311,10 @@ fn empty_and_partial_files() {
     }
     let f = yaml("\u{feff}vulnerabilities:\n  - id: CVE-1\nsecrets:\n  - id: aws-access-key-id\n");
     assert_eq!(f.entries.len(), 1);
-    assert_eq!(notices(&f.notices), [
-        ".rampartignore.yaml:3: `secrets` entries are not applied yet: only `vulnerabilities` are"
-    ]);
+    assert_eq!(
+        notices(&f.notices),
+        [".rampartignore.yaml:3: `secrets` entries are not applied yet: only `vulnerabilities` are"]
+    );
     // Trivy's YAML keys are read too.
     let f = yaml(
         "vulnerabilities:\n  - id: CVE-1\n    statement: old reason\n    purls: [pkg:npm/a]\n    paths: [a/**]\n",
@@ -289,17 +332,27 @@ fn trivyignore_format() {
         .iter()
         .map(|e| (e.id.as_str(), e.line, e.expires.map(|x| x.to_string()), e.reason.as_deref()))
         .collect();
-    assert_eq!(summary, [
-        ("CVE-2018-14618", 2, None, None),
-        ("CVE-2019-14697", 5, Some("exp:2027-01-01".to_string()), None),
-        ("CVE-2019-1543", 8, None, Some("openssl is not used for this")),
-        ("CVE-2020-8203", 9, Some("exp:2026-01-31".to_string()), Some("lodash zipObjectDeep")),
-    ]);
+    assert_eq!(
+        summary,
+        [
+            ("CVE-2018-14618", 2, None, None),
+            ("CVE-2019-14697", 5, Some("exp:2027-01-01".to_string()), None),
+            ("CVE-2019-1543", 8, None, Some("openssl is not used for this")),
+            ("CVE-2020-8203", 9, Some("exp:2026-01-31".to_string()), Some("lodash zipObjectDeep")),
+        ]
+    );
     // Windows line endings and indentation are fine; a bad date is an error with its line.
-    let f = IgnoreFile::parse_trivyignore(".trivyignore", "  CVE-1\r\n\r\n\tCVE-2 exp:2026-01-01\r\n").unwrap();
-    assert_eq!(f.entries.iter().map(|e| (e.id.as_str(), e.line)).collect::<Vec<_>>(), [("CVE-1", 1), ("CVE-2", 3)]);
+    let f =
+        IgnoreFile::parse_trivyignore(".trivyignore", "  CVE-1\r\n\r\n\tCVE-2 exp:2026-01-01\r\n").unwrap();
+    assert_eq!(
+        f.entries.iter().map(|e| (e.id.as_str(), e.line)).collect::<Vec<_>>(),
+        [("CVE-1", 1), ("CVE-2", 3)]
+    );
     let err = IgnoreFile::parse_trivyignore(".trivyignore", "CVE-1\nCVE-2 exp:2026-13-01\n").unwrap_err();
-    assert_eq!(err.to_string(), ".trivyignore:2: invalid expiry \"exp:2026-13-01\" (expected exp:YYYY-MM-DD)");
+    assert_eq!(
+        err.to_string(),
+        ".trivyignore:2: invalid expiry \"exp:2026-13-01\" (expected exp:YYYY-MM-DD)"
+    );
 }
 
 #[test]

@@ -42,13 +42,16 @@ fn openvex_spec_example_spring_boot() {
     let out = apply(&mut r, &with_vex(vec![doc]));
     let j = Some("not_affected: vulnerable_code_not_in_execute_path".to_string());
     let spring = "pkg:maven/org.springframework.boot/spring-boot@2.6.0-M3".to_string();
-    assert_eq!(decided(&r), [
-        ("CVE-2021-44228".into(), spring.clone(), j.clone()),
-        ("GHSA-jfh8-c2jp-5v3q".into(), spring.clone(), j),
-        ("CVE-2021-44228".into(), "pkg:maven/org.springframework.boot/spring-boot@2.6.1".into(), None),
-        ("CVE-2021-44228".into(), "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(), None),
-        ("CVE-2021-45046".into(), spring, None),
-    ]);
+    assert_eq!(
+        decided(&r),
+        [
+            ("CVE-2021-44228".into(), spring.clone(), j.clone()),
+            ("GHSA-jfh8-c2jp-5v3q".into(), spring.clone(), j),
+            ("CVE-2021-44228".into(), "pkg:maven/org.springframework.boot/spring-boot@2.6.1".into(), None),
+            ("CVE-2021-44228".into(), "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1".into(), None),
+            ("CVE-2021-45046".into(), spring, None),
+        ]
+    );
     assert_eq!((out.vex, out.ignored), (2, 0));
     let s = r.results[0].vulnerabilities[0].suppressed.as_ref().unwrap();
     assert!(s.source.ends_with("fixtures/openvex-spring-boot.json"));
@@ -72,11 +75,14 @@ fn openvex_newest_statement_wins_and_qualifiers_are_ignored() {
         ],
     )]);
     let out = apply(&mut r, &with_vex(vec![vex("openvex-wolfi-git.json")]));
-    assert_eq!(decided(&r), [
-        ("CVE-2023-12345".into(), "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64".into(), Some("fixed".into())),
-        ("CVE-2023-23946".into(), "pkg:apk/wolfi/git@2.39.0-r1".into(), None),
-        ("CVE-2023-12345".into(), "pkg:apk/wolfi/git@2.39.1-r0".into(), None),
-    ]);
+    assert_eq!(
+        decided(&r),
+        [
+            ("CVE-2023-12345".into(), "pkg:apk/wolfi/git@2.39.0-r1?arch=x86_64".into(), Some("fixed".into())),
+            ("CVE-2023-23946".into(), "pkg:apk/wolfi/git@2.39.0-r1".into(), None),
+            ("CVE-2023-12345".into(), "pkg:apk/wolfi/git@2.39.1-r0".into(), None),
+        ]
+    );
     assert_eq!(out.vex, 1);
 }
 
@@ -99,7 +105,11 @@ fn openvex_subcomponents_and_version_less_products() {
     assert_eq!(ids(&r), ["CVE-2021-23337", "CVE-2020-28500", "CVE-2024-0001"]);
     assert_eq!(out.vex, 2);
     assert_eq!(out.notices.len(), 1);
-    assert!(out.notices[0].message.starts_with("1 VEX statement(s) name no package URL"), "{:?}", out.notices);
+    assert!(
+        out.notices[0].message.starts_with("1 VEX statement(s) name no package URL"),
+        "{:?}",
+        out.notices
+    );
 }
 
 #[test]
@@ -126,14 +136,25 @@ fn cyclonedx_vex() {
     )]);
     let out = apply(&mut r, &with_vex(vec![doc]));
     let v = |id: &str, purl: &str, j: Option<&str>| (id.to_string(), purl.to_string(), j.map(str::to_string));
-    assert_eq!(decided(&r), [
-        v("CVE-2021-44228", "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Some("not_affected: code_not_reachable")),
-        v("CVE-2020-36518", "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.13.2", Some("false_positive")),
-        v("CVE-2022-1471", "pkg:maven/org.yaml/snakeyaml@1.30", None),
-        v("CVE-2022-25857", "pkg:maven/org.yaml/snakeyaml@1.30", Some("resolved")),
-        v("CVE-2022-38749", "pkg:maven/org.yaml/snakeyaml@1.30", None),
-        v("CVE-2021-44228", "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1", None),
-    ]);
+    assert_eq!(
+        decided(&r),
+        [
+            v(
+                "CVE-2021-44228",
+                "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                Some("not_affected: code_not_reachable")
+            ),
+            v(
+                "CVE-2020-36518",
+                "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.13.2",
+                Some("false_positive")
+            ),
+            v("CVE-2022-1471", "pkg:maven/org.yaml/snakeyaml@1.30", None),
+            v("CVE-2022-25857", "pkg:maven/org.yaml/snakeyaml@1.30", Some("resolved")),
+            v("CVE-2022-38749", "pkg:maven/org.yaml/snakeyaml@1.30", None),
+            v("CVE-2021-44228", "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1", None),
+        ]
+    );
     assert_eq!(out.vex, 3);
     let s = r.results[0].vulnerabilities[0].suppressed.as_ref().unwrap();
     assert!(s.reason.as_deref().unwrap().starts_with("JNDI lookups are disabled"));
@@ -143,7 +164,9 @@ fn cyclonedx_vex() {
 
 #[test]
 fn the_ignore_file_wins_over_vex_and_several_documents_combine() {
-    let ignore = IgnoreFile::parse_yaml("i.yaml", "vulnerabilities:\n  - id: CVE-2021-44228\n    reason: ours\n").unwrap();
+    let ignore =
+        IgnoreFile::parse_yaml("i.yaml", "vulnerabilities:\n  - id: CVE-2021-44228\n    reason: ours\n")
+            .unwrap();
     let mut r = report(vec![(
         "pom.xml",
         vec![
@@ -157,7 +180,10 @@ fn the_ignore_file_wins_over_vex_and_several_documents_combine() {
     };
     let out = apply(&mut r, &opts);
     let kinds: Vec<_> = left(&r).into_iter().map(|(_, id, k)| (id, k.unwrap())).collect();
-    assert_eq!(kinds, [("CVE-2021-44228".to_string(), "ignore-file".to_string()), ("CVE-2022-25857".into(), "vex".into())]);
+    assert_eq!(
+        kinds,
+        [("CVE-2021-44228".to_string(), "ignore-file".to_string()), ("CVE-2022-25857".into(), "vex".into())]
+    );
     assert_eq!((out.ignored, out.vex, out.suppressed()), (1, 1, 2));
 }
 
@@ -175,7 +201,11 @@ fn detection_and_errors_name_the_file() {
             Some(3),
             "unknown variant `maybe`",
         ),
-        ("{\"statements\": [{\"vulnerability\": {}, \"status\": \"fixed\"}]}", None, "statement 1 has no `vulnerability.name`"),
+        (
+            "{\"statements\": [{\"vulnerability\": {}, \"status\": \"fixed\"}]}",
+            None,
+            "statement 1 has no `vulnerability.name`",
+        ),
         ("{\"@context\": \"https://openvex.dev/ns/v0.2.0\"}", Some(1), "missing field `statements`"),
         (
             "{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [{\"id\": \"CVE-1\", \"analysis\": {\"state\": \"nope\"}}]}",
@@ -211,8 +241,14 @@ fn openvex_older_string_forms_and_minimal_cyclonedx() {
         "affects": [{"ref": "pkg:npm/a"}]}, {"id": "CVE-2023-3", "affects": [{"ref": "pkg:npm/a"}]}]}"#;
     let doc = VexDocument::parse("bom.json", cdx).unwrap();
     assert_eq!(doc.statements.len(), 1, "a vulnerability without analysis says nothing");
-    let mut r = report(vec![("package-lock.json", vec![vuln("CVE-2023-2", "pkg:npm/a@1.0.0"), vuln("CVE-2023-3", "pkg:npm/a@1.0.0")])]);
+    let mut r = report(vec![(
+        "package-lock.json",
+        vec![vuln("CVE-2023-2", "pkg:npm/a@1.0.0"), vuln("CVE-2023-3", "pkg:npm/a@1.0.0")],
+    )]);
     let out = apply(&mut r, &with_vex(vec![doc]));
     assert_eq!((out.vex, left(&r)[0].2.as_deref()), (1, Some("vex")));
-    assert_eq!(r.results[0].vulnerabilities[0].suppressed.as_ref().unwrap().justification.as_deref(), Some("not_affected"));
+    assert_eq!(
+        r.results[0].vulnerabilities[0].suppressed.as_ref().unwrap().justification.as_deref(),
+        Some("not_affected")
+    );
 }
