@@ -13,6 +13,7 @@ use rampart_model::{Diagnostic, DiagnosticCode, Ecosystem, Package};
 pub mod dotnet;
 pub mod golang;
 pub mod java;
+pub(crate) mod json;
 pub mod npm;
 pub mod php;
 pub mod python;

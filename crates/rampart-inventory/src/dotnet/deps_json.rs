@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use rampart_model::{Ecosystem, Location, Package, Relationship};
 
-use crate::php::json_span::{self, Member, Node};
+use crate::json::{self, Member, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 /// Reads `NAME.deps.json`.
@@ -36,7 +36,7 @@ impl Analyzer for DepsJson {
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
         let path = input.file.path;
-        let root = json_span::parse(utf8(input.content)?)?;
+        let root = json::parse(utf8(input.content)?)?;
         let libraries = root.get("libraries").and_then(Node::members).ok_or_else(|| {
             AnalyzeError::parse(Some(root.start), "no `libraries` object: not a .deps.json")
         })?;
@@ -76,7 +76,7 @@ impl Analyzer for DepsJson {
             if let Some(t) = selected.and_then(|t| t.iter().rev().find(|m| m.key == lib.key)) {
                 let ships = ["runtime", "runtimeTargets", "native"]
                     .iter()
-                    .any(|k| t.value.get(k).is_some_and(|v| v.value != json_span::Value::Null));
+                    .any(|k| t.value.get(k).is_some_and(|v| v.value != json::Value::Null));
                 if !ships {
                     continue;
                 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rampart_model::{Ecosystem, Location, Package, Relationship};
 
-use crate::php::json_span::{self, Node};
+use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 /// Reads `packages.lock.json` (NuGet lock file version 1 and 2, written with
@@ -34,7 +34,7 @@ impl Analyzer for PackagesLock {
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
         let path = input.file.path;
-        let root = json_span::parse(utf8(input.content)?)?;
+        let root = json::parse(utf8(input.content)?)?;
         let frameworks = root.get("dependencies").and_then(Node::members).ok_or_else(|| {
             AnalyzeError::parse(Some(root.start), "no `dependencies` object: not a packages.lock.json")
         })?;

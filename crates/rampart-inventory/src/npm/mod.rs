@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rampart_model::{Location, Package, Relationship};
 
+use crate::json;
 use crate::{Analyzer, AnalyzerInput};
 
-mod json;
 mod node_pkg;
 mod package_lock;
 mod pnpm_lock;
@@ -45,12 +45,12 @@ impl Manifest {
             m.name_version = Some((name.trim().to_string(), version.trim().to_string()));
         }
         for field in ["dependencies", "optionalDependencies", "peerDependencies"] {
-            for (name, range) in root.get(field).map(json::Node::entries).unwrap_or_default() {
-                m.prod.insert(name.clone(), range.as_str().unwrap_or_default().to_string());
+            for member in root.get(field).and_then(json::Node::members).unwrap_or_default() {
+                m.prod.insert(member.key.clone(), member.value.as_str().unwrap_or_default().to_string());
             }
         }
-        for (name, range) in root.get("devDependencies").map(json::Node::entries).unwrap_or_default() {
-            m.dev.insert(name.clone(), range.as_str().unwrap_or_default().to_string());
+        for member in root.get("devDependencies").and_then(json::Node::members).unwrap_or_default() {
+            m.dev.insert(member.key.clone(), member.value.as_str().unwrap_or_default().to_string());
         }
         m
     }

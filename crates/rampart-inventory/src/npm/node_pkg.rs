@@ -2,7 +2,7 @@
 
 use rampart_model::{Ecosystem, Location, Package};
 
-use super::json;
+use crate::json;
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 /// Reads the `package.json` of each package installed in a `node_modules` directory

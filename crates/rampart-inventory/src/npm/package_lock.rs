@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use rampart_model::{Ecosystem, Location};
 
-use super::json::{self, Node};
 use super::{Entries, Entry, Manifest, json_license, sibling_manifest};
+use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 /// Reads npm's `package-lock.json` and `npm-shrinkwrap.json`.
@@ -45,21 +45,16 @@ impl Analyzer for PackageLock {
         if !root.is_object() {
             return Err(AnalyzeError::parse(Some(1), "a package lock must be a JSON object"));
         }
-        let lock =
-            Lock { text, path: input.file.path, analysis: Analysis::default(), installed: HashMap::new() };
+        let lock = Lock { path: input.file.path, analysis: Analysis::default(), installed: HashMap::new() };
         match root.get("packages") {
             Some(packages) if packages.is_object() => lock.v2(packages),
-            Some(packages) => {
-                let (line, _) = packages.lines(text);
-                Err(AnalyzeError::parse(Some(line), "`packages` must be an object"))
-            }
+            Some(packages) => Err(AnalyzeError::parse(Some(packages.start), "`packages` must be an object")),
             None => {
                 let manifest = sibling_manifest(input);
                 match root.get("dependencies") {
                     Some(deps) if deps.is_object() => lock.v1(&root, deps, manifest.as_ref()),
                     Some(deps) => {
-                        let (line, _) = deps.lines(text);
-                        Err(AnalyzeError::parse(Some(line), "`dependencies` must be an object"))
+                        Err(AnalyzeError::parse(Some(deps.start), "`dependencies` must be an object"))
                     }
                     // An empty v1 lockfile (a project without dependencies).
                     None if root.get("lockfileVersion").is_some() => Ok(Analysis::default()),
@@ -84,7 +79,6 @@ struct Installed<'a> {
 }
 
 struct Lock<'a> {
-    text: &'a str,
     path: &'a str,
     analysis: Analysis,
     /// Install path (`node_modules/a/node_modules/b`) to the package found there.
@@ -100,7 +94,7 @@ fn dep_names(node: &Node, fields: &[&str]) -> Vec<String> {
     fields
         .iter()
         .filter_map(|f| node.get(f))
-        .flat_map(|deps| deps.entries().iter().map(|(name, _)| name.clone()))
+        .flat_map(|deps| deps.members().unwrap_or_default().iter().map(|m| m.key.clone()))
         .collect()
 }
 
@@ -128,20 +122,19 @@ impl<'a> Lock<'a> {
     }
 
     fn location(&self, node: &Node) -> Location {
-        let (start, end) = node.lines(self.text);
-        Location::lines(self.path, start, end)
+        Location::lines(self.path, node.start, node.end)
     }
 
     fn warn(&mut self, node: &Node, message: String) {
-        let (line, _) = node.lines(self.text);
-        self.analysis.warn(self.path, Some(line), message);
+        self.analysis.warn(self.path, Some(node.start), message);
     }
 
     fn v2(mut self, packages: &'a Node) -> Result<Analysis, AnalyzeError> {
-        let by_key: HashMap<&str, &Node> = packages.entries().iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let members = packages.members().unwrap_or_default();
+        let by_key: HashMap<&str, &Node> = members.iter().map(|m| (m.key.as_str(), &m.value)).collect();
         let mut entries = Entries::default();
         let mut workspaces: Vec<String> = Vec::new();
-        for (key, node) in packages.entries() {
+        for json::Member { key, value: node, .. } in members {
             if key.is_empty() {
                 continue;
             }
@@ -246,7 +239,7 @@ impl<'a> Lock<'a> {
         // Depth-first over the nested trees, with each entry's install path.
         let mut stack: Vec<(String, &'a Node)> = vec![(String::new(), deps)];
         while let Some((parent, deps)) = stack.pop() {
-            for (name, node) in deps.entries() {
+            for json::Member { key: name, value: node, .. } in deps.members().unwrap_or_default() {
                 let key = if parent.is_empty() {
                     format!("node_modules/{name}")
                 } else {
@@ -313,10 +306,9 @@ impl<'a> Lock<'a> {
                 e.depends_on.extend(edges);
             }
         }
-        unresolved.sort_by_key(|(n, _)| n.start);
+        unresolved.sort_by_key(|(n, _)| n.offset);
         for (node, message) in unresolved {
-            let (line, _) = node.lines(self.text);
-            self.analysis.warn(self.path, Some(line), message);
+            self.analysis.warn(self.path, Some(node.start), message);
         }
         let known = direct_ids.is_some();
         for id in direct_ids.unwrap_or_default() {

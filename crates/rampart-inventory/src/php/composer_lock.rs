@@ -5,7 +5,7 @@ use std::io;
 
 use rampart_model::{Ecosystem, Relationship};
 
-use super::json_span::{self, Node};
+use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 /// Reads `composer.lock` (Composer 1 and 2).
@@ -34,7 +34,7 @@ impl Analyzer for ComposerLock {
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
-        let root = json_span::parse(utf8(input.content)?)?;
+        let root = json::parse(utf8(input.content)?)?;
         if root.members().is_none() {
             return Err(AnalyzeError::parse(
                 Some(root.start),
@@ -49,7 +49,7 @@ impl Analyzer for ComposerLock {
             match root.get(key) {
                 None => {}
                 // `composer install --no-dev` era files may have `"packages-dev": null`.
-                Some(Node { value: json_span::Value::Null, .. }) => sections += 1,
+                Some(Node { value: json::Value::Null, .. }) => sections += 1,
                 Some(node) => match node.items() {
                     Some(items) => {
                         sections += 1;

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use rampart_model::{Ecosystem, Relationship};
 
-use super::json_span::{self, Node};
+use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 /// Reads `installed.json` in a `composer` directory (normally `vendor/composer/`): Composer 1
@@ -36,7 +36,7 @@ impl Analyzer for InstalledJson {
     }
 
     fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
-        let root = json_span::parse(utf8(input.content)?)?;
+        let root = json::parse(utf8(input.content)?)?;
         let path = input.file.path;
         let mut analysis = Analysis::default();
         let (items, dev_names): (&[Node], HashSet<String>) = match (root.items(), root.get("packages")) {

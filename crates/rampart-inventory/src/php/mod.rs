@@ -8,12 +8,11 @@ use crate::{Analysis, Analyzer};
 
 mod composer_lock;
 mod installed_json;
-pub(crate) mod json_span;
 
 pub use composer_lock::ComposerLock;
 pub use installed_json::InstalledJson;
 
-use json_span::Node;
+use crate::json::{self, Node};
 
 pub(crate) fn analyzers() -> Vec<Box<dyn Analyzer>> {
     vec![Box::new(ComposerLock), Box::new(InstalledJson)]
@@ -52,7 +51,7 @@ fn entries<'a>(analysis: &mut Analysis, path: &str, items: &'a [Node], dev: bool
         // `license` is an array of SPDX ids; very old files have a single string.
         let licenses = match item.get("license") {
             Some(l) => match (&l.value, l.items()) {
-                (json_span::Value::String(s), _) => vec![s.as_str()],
+                (json::Value::String(s), _) => vec![s.as_str()],
                 (_, Some(list)) => list.iter().filter_map(Node::as_str).collect(),
                 _ => Vec::new(),
             },

@@ -448,15 +448,26 @@ pub(crate) fn build_packages(entries: Vec<LockEntry>, manifest: Option<&Manifest
     packages
 }
 
-/// The `(start, end)` lines of each entry of the `[[package]]` array, or `None` when the text
-/// scan does not match the parsed array (then callers fall back to file locations).
-pub(crate) fn package_locations(text: &str, path: &str, count: usize) -> Vec<Location> {
+/// The entries of a lockfile's `[[package]]` array (none when it has no `package`), each with
+/// the lines of its block; when the text scan does not match the parsed array, each gets the
+/// file's location instead.
+pub(crate) fn package_entries<'a>(
+    doc: &'a toml::Table,
+    text: &str,
+    path: &str,
+) -> Result<Vec<(&'a toml::Value, Location)>, AnalyzeError> {
+    let packages = match doc.get("package") {
+        None => return Ok(Vec::new()),
+        Some(toml::Value::Array(a)) => a,
+        Some(_) => return Err(AnalyzeError::parse(None, "`package` is not an array of tables")),
+    };
     let blocks = table_array_blocks(text, "package");
-    if blocks.len() == count {
+    let locations = if blocks.len() == packages.len() {
         blocks.into_iter().map(|(s, e)| Location::lines(path, s, e)).collect()
     } else {
-        vec![Location::file(path); count]
-    }
+        vec![Location::file(path); packages.len()]
+    };
+    Ok(packages.iter().zip(locations).collect())
 }
 
 /// Marks which nodes are reachable from `roots` along `edges` (indices into the same list).

@@ -16,7 +16,7 @@
 use rampart_model::Ecosystem;
 
 use super::{
-    LockEntry, build_packages, normalize, package_locations, parse_requirement, parse_toml, read_pyproject,
+    LockEntry, build_packages, normalize, package_entries, parse_requirement, parse_toml, read_pyproject,
 };
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
@@ -40,15 +40,10 @@ impl Analyzer for PdmLock {
         let doc = parse_toml(text)?;
         let path = input.file.path;
         let mut analysis = Analysis::default();
-        let packages = match doc.get("package") {
-            None => &Vec::new(),
-            Some(toml::Value::Array(a)) => a,
-            Some(_) => return Err(AnalyzeError::parse(None, "`package` is not an array of tables")),
-        };
+        let packages = package_entries(&doc, text, path)?;
         let manifest = read_pyproject(input, &mut analysis);
-        let locations = package_locations(text, path, packages.len());
         let mut entries = Vec::new();
-        for (value, location) in packages.iter().zip(locations) {
+        for (value, location) in packages {
             let line = location.start_line;
             let Some(table) = value.as_table() else {
                 analysis.warn(path, line, "package entry is not a table; skipped");

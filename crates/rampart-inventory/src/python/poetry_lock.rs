@@ -14,7 +14,7 @@
 
 use rampart_model::Ecosystem;
 
-use super::{LockEntry, build_packages, normalize, package_locations, parse_toml, read_pyproject};
+use super::{LockEntry, build_packages, normalize, package_entries, parse_toml, read_pyproject};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 pub(crate) struct PoetryLock;
@@ -37,14 +37,9 @@ impl Analyzer for PoetryLock {
         let doc = parse_toml(text)?;
         let path = input.file.path;
         let mut analysis = Analysis::default();
-        let packages = match doc.get("package") {
-            None => &Vec::new(),
-            Some(toml::Value::Array(a)) => a,
-            Some(_) => return Err(AnalyzeError::parse(None, "`package` is not an array of tables")),
-        };
-        let locations = package_locations(text, path, packages.len());
+        let packages = package_entries(&doc, text, path)?;
         let mut entries = Vec::new();
-        for (value, location) in packages.iter().zip(locations) {
+        for (value, location) in packages {
             let line = location.start_line;
             let Some(table) = value.as_table() else {
                 analysis.warn(path, line, "package entry is not a table; skipped");

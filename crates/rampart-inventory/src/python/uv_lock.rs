@@ -16,7 +16,7 @@
 
 use rampart_model::Ecosystem;
 
-use super::{LockEntry, Manifest, build_packages, normalize, package_locations, parse_toml};
+use super::{LockEntry, Manifest, build_packages, normalize, package_entries, parse_toml};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, utf8};
 
 pub(crate) struct UvLock;
@@ -70,15 +70,10 @@ impl Analyzer for UvLock {
         let doc = parse_toml(text)?;
         let path = input.file.path;
         let mut analysis = Analysis::default();
-        let packages = match doc.get("package") {
-            None => &Vec::new(),
-            Some(toml::Value::Array(a)) => a,
-            Some(_) => return Err(AnalyzeError::parse(None, "`package` is not an array of tables")),
-        };
-        let locations = package_locations(text, path, packages.len());
+        let packages = package_entries(&doc, text, path)?;
         let mut entries = Vec::new();
         let mut manifest: Option<Manifest> = None;
-        for (value, location) in packages.iter().zip(locations) {
+        for (value, location) in packages {
             let line = location.start_line;
             let Some(table) = value.as_table() else {
                 analysis.warn(path, line, "package entry is not a table; skipped");
