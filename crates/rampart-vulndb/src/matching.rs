@@ -342,12 +342,16 @@ mod tests {
 
     #[test]
     fn entry_versions_only_and_unparsable() {
-        let versions = vec!["1.0".to_owned(), "weird-tag".to_owned()];
-        assert!(affected_entry("PyPI", &[], &versions, "1.0").0);
-        assert!(!affected_entry("PyPI", &[], &versions, "1.0.0").0, "membership is by exact string");
+        let versions = vec!["1.0".to_owned(), "weird tag".to_owned()];
+        assert!(affected_entry("crates.io", &[], &versions, "1.0").0);
+        assert!(!affected_entry("crates.io", &[], &versions, "1.0.0").0, "membership is by exact string");
+        // an installed version the scheme cannot read: versions[] only
         let r = vec![Range { kind: RangeKind::Ecosystem, events: ev(&[("i", "0"), ("f", "2.0")]) }];
-        assert!(affected_entry("PyPI", &r, &versions, "weird-tag").0);
-        assert!(!affected_entry("PyPI", &r, &[], "weird-tag").0);
+        assert!(affected_entry("crates.io", &r, &versions, "weird tag").0);
+        assert!(!affected_entry("crates.io", &r, &[], "weird tag").0);
+        // SEMVER range in an ecosystem without a scheme (Bitnami)
+        let s = vec![Range { kind: RangeKind::Semver, events: ev(&[("i", "0"), ("f", "2.0.0")]) }];
+        assert!(affected_entry("Bitnami", &s, &[], "1.5.0").0);
         assert!(affected_entry("Bitnami", &[], &versions, "1.0").0);
     }
 
@@ -366,8 +370,11 @@ mod tests {
 
     #[test]
     fn sorting_fixed() {
-        let mut v = vec!["3.2.10".to_owned(), "3.2.9".to_owned(), "3.2.10".to_owned(), "x".to_owned()];
+        let mut v = vec!["3.2.10".to_owned(), "3.2.9".to_owned(), "3.2.10".to_owned(), "x y".to_owned()];
+        sort_versions(Some(Scheme::Cargo), &mut v);
+        assert_eq!(v, vec!["3.2.9", "3.2.10", "x y"]);
+        let mut v = vec!["3.2.10".to_owned(), "3.2.9".to_owned(), "3.2.9.0".to_owned()];
         sort_versions(Some(Scheme::PyPI), &mut v);
-        assert_eq!(v, vec!["3.2.9", "3.2.10", "x"]);
+        assert_eq!(v, vec!["3.2.9", "3.2.10"], "equal versions are one");
     }
 }
