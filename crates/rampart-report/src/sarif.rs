@@ -186,7 +186,7 @@ fn build(report: &Report) -> Log {
 
     let total = builder.pending.len();
     // Worst first (the sort is stable: report order within a severity), then cut.
-    builder.pending.sort_by(|a, b| b.severity.cmp(&a.severity));
+    builder.pending.sort_by_key(|p| std::cmp::Reverse(p.severity));
     builder.pending.truncate(MAX_RESULTS);
 
     let mut rules: Vec<Rule> = Vec::new();
@@ -289,7 +289,7 @@ fn vulnerability_findings(report: &Report, builder: &mut RunBuilder) {
 
 fn vulnerability_rule(rule_id: &str, v: &Vulnerability) -> Rule {
     let summary = v.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let short = summary.map(|s| first_line(s)).unwrap_or_else(|| format!("Vulnerability {rule_id}"));
+    let short = summary.map(first_line).unwrap_or_else(|| format!("Vulnerability {rule_id}"));
     let mut full = summary.unwrap_or(short.as_str()).to_string();
     if !v.aliases.is_empty() {
         full.push_str(&format!(" (aliases: {})", v.aliases.join(", ")));
