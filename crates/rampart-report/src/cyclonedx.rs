@@ -382,7 +382,8 @@ fn add_vulnerability(
     };
     let Some(entry) = entries.get_mut(position) else { return };
     if !entry.affects.iter().any(|a| a.reference == affected) {
-        let versions = if v.installed_version.is_empty() {
+        // The schema's version strings are 1 to 1,024 characters long.
+        let versions = if v.installed_version.is_empty() || v.installed_version.chars().count() > 1024 {
             Vec::new()
         } else {
             vec![AffectedVersion { version: v.installed_version.clone(), status: "affected" }]

@@ -334,7 +334,11 @@ fn vulnerability_rule(rule_id: &str, v: &Vulnerability) -> Rule {
 /// The score GitHub ranks alerts by (see the module documentation).
 fn security_severity(v: &Vulnerability) -> String {
     let from_cvss = deciding_cvss(v)
-        .filter(|c| c.version != "2.0" && Severity::from_cvss_score(c.score) == v.severity)
+        .filter(|c| {
+            c.version != "2.0"
+                && (0.0..=10.0).contains(&c.score)
+                && Severity::from_cvss_score(c.score) == v.severity
+        })
         .map(|c| c.score);
     let score = from_cvss.unwrap_or(match v.severity {
         Severity::Critical => 9.5,

@@ -225,7 +225,7 @@ fn write_suppressed(result: &ScanResult, style: Style, out: &mut dyn Write) -> R
             v.severity,
             why
         );
-        writeln!(out, "{}", truncate(&line, usize::from(DEFAULT_WIDTH)))?;
+        writeln!(out, "{}", truncate_columns(&line, usize::from(DEFAULT_WIDTH)))?;
     }
     Ok(())
 }
@@ -302,6 +302,27 @@ fn truncate(s: &str, max: usize) -> String {
     let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
     t.push('…');
     t
+}
+
+/// Cuts `s` to at most `max` terminal columns (wide characters take two, combining marks
+/// none), with an ellipsis when cut.
+fn truncate_columns(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// `N packages in M files (Node.js: 3, Go: 2)`: files are those the packages were found in.
@@ -381,6 +402,13 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("ééééé", 3), "éé…");
         assert_eq!(truncate("abc", 0), "…");
+    }
+
+    #[test]
+    fn truncates_on_columns() {
+        assert_eq!(truncate_columns("abc", 3), "abc");
+        assert_eq!(truncate_columns("漢字漢字", 5), "漢字…");
+        assert_eq!(truncate_columns("abcd", 3), "ab…");
     }
 
     #[test]

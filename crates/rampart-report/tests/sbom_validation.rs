@@ -84,6 +84,22 @@ fn sarif_logs_are_valid_sarif_2_1_0_for_github() {
     }
 }
 
+/// Findings with arbitrary contents (control characters, odd versions, bad URLs, scores out of
+/// range) still give valid documents.
+#[test]
+fn arbitrary_findings_give_valid_documents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = fixture::arbitrary_findings_report(300);
+    assert_eq!(report.results.iter().map(|r| r.vulnerabilities.len()).sum::<usize>(), 300 + 9);
+    for (kind, format, file) in
+        [("cyclonedx", Format::CycloneDx, "arbitrary.cdx.json"), ("sarif", Format::Sarif, "arbitrary.sarif")]
+    {
+        let path = render_to(dir.path(), file, &report, format);
+        let (code, out) = validate(kind, &path);
+        assert_eq!(code, 0, "{kind}: {out}");
+    }
+}
+
 /// More findings than a run keeps: the truncated log is still valid.
 #[test]
 fn a_truncated_sarif_log_is_valid() {
