@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rampart_model::{Package, Relationship, ScanResult};
+use rampart_model::{Cvss, Package, Relationship, ScanResult, Severity, Vulnerability};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -92,6 +92,63 @@ pub(crate) fn relationship_str(r: Relationship) -> Option<&'static str> {
     }
 }
 
+/// The CVSS entry the severity was computed from (per `severity_source`), if any.
+pub(crate) fn deciding_cvss(v: &Vulnerability) -> Option<&Cvss> {
+    let versions: &[&str] = match v.severity_source.as_str() {
+        "cvss_v3" => &["3.1", "3.0"],
+        "cvss_v4" => &["4.0"],
+        "cvss_v2" => &["2.0"],
+        _ => return None,
+    };
+    versions.iter().find_map(|version| v.cvss.iter().find(|c| c.version == *version))
+}
+
+/// Findings shown as findings: those no filter suppressed.
+pub(crate) fn visible(vulns: &[Vulnerability]) -> impl Iterator<Item = &Vulnerability> {
+    vulns.iter().filter(|v| v.suppressed.is_none())
+}
+
+/// Counts per severity, indexed like [`Severity::ALL`] (UNKNOWN first).
+pub(crate) fn severity_counts<'a>(vulns: impl Iterator<Item = &'a Vulnerability>) -> [usize; 5] {
+    let mut counts = [0usize; 5];
+    for v in vulns {
+        if let Some(i) = Severity::ALL.iter().position(|s| *s == v.severity) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// `N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)`, most severe first.
+pub(crate) fn severity_breakdown(counts: [usize; 5]) -> String {
+    let total: usize = counts.iter().sum();
+    let parts: Vec<String> =
+        Severity::ALL.iter().zip(counts).rev().map(|(s, n)| format!("{}: {n}", s.as_str())).collect();
+    format!("{total} ({})", parts.join(", "))
+}
+
+/// Worst first, then by package and id: the order findings are listed in.
+pub(crate) fn finding_order(a: &Vulnerability, b: &Vulnerability) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| b.kev.cmp(&a.kev))
+        .then_with(|| a.package_name.cmp(&b.package_name))
+        .then_with(|| a.installed_version.cmp(&b.installed_version))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// An absolute `http(s)` URL without spaces or control characters: what may be given as a link.
+pub(crate) fn web_url(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"))?;
+    let ok = !rest.is_empty()
+        && !rest.starts_with('/')
+        && s.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+        });
+    ok.then_some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +168,25 @@ mod tests {
         assert_eq!(normalize_timestamp("2024-05-01T12:34:56Z"), "2024-05-01T12:34:56Z");
         assert_eq!(normalize_timestamp("2024-05-01T12:34:56.789+02:00"), "2024-05-01T10:34:56Z");
         assert_eq!(normalize_timestamp("garbage").len(), 20);
+    }
+
+    #[test]
+    fn web_urls() {
+        assert_eq!(
+            web_url(" https://nvd.nist.gov/vuln/detail/CVE-2021-44228 "),
+            Some("https://nvd.nist.gov/vuln/detail/CVE-2021-44228")
+        );
+        assert_eq!(web_url("ftp://x"), None);
+        assert_eq!(web_url("https://a b"), None);
+        assert_eq!(web_url("https://"), None);
+        assert_eq!(web_url("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn breakdown() {
+        assert_eq!(
+            severity_breakdown([0, 2, 5, 4, 1]),
+            "12 (CRITICAL: 1, HIGH: 4, MEDIUM: 5, LOW: 2, UNKNOWN: 0)"
+        );
     }
 }

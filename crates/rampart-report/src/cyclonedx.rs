@@ -30,10 +30,12 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use rampart_model::{ArtifactKind, Ecosystem, Location, Package, Report, ResultKind};
+use rampart_model::{
+    ArtifactKind, Ecosystem, Location, Package, Report, ResultKind, Severity, Vulnerability,
+};
 use serde::Serialize;
 
-use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str};
+use crate::common::{UniqueIds, is_top_level, normalize_timestamp, relationship_str, visible, web_url};
 use crate::license::{License, meaningful};
 use crate::{RenderError, RenderOptions};
 
@@ -78,6 +80,79 @@ pub(crate) struct Bom {
     metadata: Metadata,
     components: Vec<Component>,
     dependencies: Vec<Dependency>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vulnerabilities: Vec<VulnerabilityEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct VulnerabilityEntry {
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    id: String,
+    source: Source,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<Reference>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ratings: Vec<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recommendation: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advisories: Vec<Advisory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+    affects: Vec<Affect>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+    /// Recommendations per package, joined into `recommendation` at the end.
+    #[serde(skip)]
+    upgrades: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Source {
+    name: &'static str,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Reference {
+    id: String,
+    source: Source,
+}
+
+#[derive(Debug, Serialize)]
+struct Rating {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    severity: &'static str,
+    method: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vector: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Advisory {
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Affect {
+    #[serde(rename = "ref")]
+    reference: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    versions: Vec<AffectedVersion>,
+}
+
+#[derive(Debug, Serialize)]
+struct AffectedVersion {
+    version: String,
+    status: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -205,6 +280,8 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
     let mut components = Vec::new();
     let mut dependencies = Vec::new();
     let mut root_deps = Vec::new();
+    let mut vulnerabilities: Vec<VulnerabilityEntry> = Vec::new();
+    let mut vuln_index: HashMap<String, usize> = HashMap::new();
 
     for result in &report.results {
         let file_ref = ids.allocate([format!("result:{}", result.target)]);
@@ -239,7 +316,12 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
         let file_deps = dedup(
             result.packages.iter().zip(&pkg_refs).filter(|(p, _)| is_top_level(p)).map(|(_, r)| r.clone()),
         );
-        dependencies.push(Dependency { reference: file_ref, depends_on: file_deps });
+        dependencies.push(Dependency { reference: file_ref.clone(), depends_on: file_deps });
+
+        for v in visible(&result.vulnerabilities) {
+            let affected = refs.get(v.package.as_str()).cloned().unwrap_or_else(|| file_ref.clone());
+            add_vulnerability(&mut vulnerabilities, &mut vuln_index, &mut ids, v, affected);
+        }
 
         for (pkg, bom_ref) in result.packages.iter().zip(pkg_refs) {
             let deps = dedup(
@@ -271,7 +353,156 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
         },
         components,
         dependencies,
+        vulnerabilities: vulnerabilities
+            .into_iter()
+            .map(|mut v| {
+                v.recommendation = (!v.upgrades.is_empty()).then(|| v.upgrades.join("; "));
+                v
+            })
+            .collect(),
     }
+}
+
+/// Adds one finding: a new entry for a new advisory id, else one more `affects` of its entry.
+fn add_vulnerability(
+    entries: &mut Vec<VulnerabilityEntry>,
+    index: &mut HashMap<String, usize>,
+    ids: &mut UniqueIds,
+    v: &Vulnerability,
+    affected: String,
+) {
+    let id = non_empty(&v.id, "unknown");
+    let position = match index.get(&id) {
+        Some(i) => *i,
+        None => {
+            index.insert(id.clone(), entries.len());
+            entries.push(vulnerability_entry(ids, &id, v));
+            entries.len() - 1
+        }
+    };
+    let Some(entry) = entries.get_mut(position) else { return };
+    if !entry.affects.iter().any(|a| a.reference == affected) {
+        // The schema's version strings are 1 to 1,024 characters long.
+        let versions = if v.installed_version.is_empty() || v.installed_version.chars().count() > 1024 {
+            Vec::new()
+        } else {
+            vec![AffectedVersion { version: v.installed_version.clone(), status: "affected" }]
+        };
+        entry.affects.push(Affect { reference: affected, versions });
+    }
+    if let Some(fixed) = v.fixed_versions.first().filter(|f| !f.is_empty()) {
+        let upgrade = format!("Upgrade {} to {fixed}", non_empty(&v.package_name, "the package"));
+        if !entry.upgrades.contains(&upgrade) {
+            entry.upgrades.push(upgrade);
+        }
+    }
+    if v.kev && !entry.properties.iter().any(|p| p.name == "rampart:kev") {
+        entry.properties.push(prop("rampart:kev", "true"));
+    }
+}
+
+fn vulnerability_entry(ids: &mut UniqueIds, id: &str, v: &Vulnerability) -> VulnerabilityEntry {
+    let mut ratings: Vec<Rating> = v
+        .cvss
+        .iter()
+        .filter(|c| c.score.is_finite())
+        .map(|c| {
+            let (method, severity) = match c.version.as_str() {
+                "2.0" => ("CVSSv2", v2_severity(c.score)),
+                "3.0" => ("CVSSv3", Severity::from_cvss_score(c.score)),
+                "3.1" => ("CVSSv31", Severity::from_cvss_score(c.score)),
+                "4.0" => ("CVSSv4", Severity::from_cvss_score(c.score)),
+                _ => ("other", Severity::from_cvss_score(c.score)),
+            };
+            Rating {
+                source: None,
+                score: Some(c.score),
+                severity: severity_name(severity),
+                method,
+                vector: Some(c.vector.clone()).filter(|v| !v.is_empty()),
+            }
+        })
+        .collect();
+    if v.severity_source == "advisory" || ratings.is_empty() {
+        ratings.push(Rating {
+            source: (v.severity_source == "advisory").then(|| source_of(id)),
+            score: None,
+            severity: severity_name(v.severity),
+            method: "other",
+            vector: None,
+        });
+    }
+    let mut properties = vec![
+        prop("rampart:severity", v.severity.as_str()),
+        prop("rampart:severity_source", non_empty(&v.severity_source, "none")),
+    ];
+    if v.kev {
+        properties.push(prop("rampart:kev", "true"));
+    }
+    VulnerabilityEntry {
+        bom_ref: ids.allocate([format!("vuln:{id}")]),
+        id: id.to_string(),
+        source: source_of(id),
+        references: v
+            .aliases
+            .iter()
+            .filter(|a| !a.trim().is_empty() && a.as_str() != id)
+            .map(|a| Reference { id: a.clone(), source: source_of(a) })
+            .collect(),
+        ratings,
+        description: v.summary.clone().filter(|s| !s.trim().is_empty()),
+        recommendation: None,
+        advisories: v
+            .references
+            .iter()
+            .filter_map(|r| web_url(r))
+            .map(|url| Advisory { url: url.to_string() })
+            .collect(),
+        published: v.published.as_deref().and_then(rfc3339),
+        updated: v.modified.as_deref().and_then(rfc3339),
+        affects: Vec::new(),
+        properties,
+        upgrades: Vec::new(),
+    }
+}
+
+/// Who publishes an advisory id, and its page there.
+fn source_of(id: &str) -> Source {
+    let encoded = qualifier_value(id.trim()).replace(['/', ':', '@'], "_");
+    if id.starts_with("CVE-") {
+        Source { name: "NVD", url: format!("https://nvd.nist.gov/vuln/detail/{encoded}") }
+    } else if id.starts_with("GHSA-") {
+        Source { name: "GitHub", url: format!("https://github.com/advisories/{encoded}") }
+    } else {
+        Source { name: "OSV", url: format!("https://osv.dev/vulnerability/{encoded}") }
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Unknown => "unknown",
+    }
+}
+
+/// NVD's rating of a CVSS v2 score (v2 has no CRITICAL).
+fn v2_severity(score: f64) -> Severity {
+    match score {
+        s if s >= 7.0 => Severity::High,
+        s if s >= 4.0 => Severity::Medium,
+        s if s > 0.0 => Severity::Low,
+        _ => Severity::Unknown,
+    }
+}
+
+/// An RFC 3339 time as CycloneDX's `date-time`, or `None` when it does not parse.
+fn rfc3339(s: &str) -> Option<String> {
+    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|_| normalize_timestamp(s))
 }
 
 fn non_empty(s: &str, fallback: &str) -> String {

@@ -3,12 +3,14 @@
 //! - [`Format::Table`]: for people, one section per result (`table.rs`);
 //! - [`Format::Json`]: the report itself (`json.rs`);
 //! - [`Format::CycloneDx`]: CycloneDX 1.6 JSON (`cyclonedx.rs`);
-//! - [`Format::SpdxJson`]: SPDX 2.3 JSON (`spdx.rs`).
+//! - [`Format::SpdxJson`]: SPDX 2.3 JSON (`spdx.rs`);
+//! - [`Format::Sarif`]: SARIF 2.1.0 for GitHub code scanning, findings only (`sarif.rs`).
 
 mod common;
 mod cyclonedx;
 mod json;
 mod license;
+mod sarif;
 mod spdx;
 mod table;
 
@@ -23,6 +25,7 @@ pub enum Format {
     Json,
     CycloneDx,
     SpdxJson,
+    Sarif,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,5 +57,6 @@ pub fn render(
         Format::Json => json::render(report, out),
         Format::CycloneDx => cyclonedx::render(report, options, out),
         Format::SpdxJson => spdx::render(report, options, out),
+        Format::Sarif => sarif::render(report, options, out),
     }
 }

@@ -1,18 +1,22 @@
 //! The human-readable output: one section per result (file), then a summary and the
 //! diagnostics.
 //!
-//! Each result section is a heading followed by one table per kind of finding. Only packages
-//! exist today; vulnerabilities, misconfigurations and secrets get one more `*_table` function
-//! each, called from [`write_result`].
+//! Each result section is a heading followed by one table per kind of finding: packages, then
+//! vulnerabilities (with a per-severity count above them and the suppressed findings listed
+//! after them, with their reason). Misconfigurations and secrets get one more `*_table`
+//! function each, called from [`write_result`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
-use rampart_model::{DiagnosticSeverity, Package, Report, ResultKind, ScanResult};
+use rampart_model::{DiagnosticSeverity, Package, Report, ResultKind, ScanResult, Severity, Vulnerability};
 
-use crate::common::{relationship_str, result_label};
+use crate::common::{
+    deciding_cvss, finding_order, relationship_str, result_label, severity_breakdown, severity_counts,
+    visible,
+};
 use crate::{RenderError, RenderOptions};
 
 /// Width used when not writing to a terminal (and the fallback when the terminal width is
@@ -22,6 +26,16 @@ const DEFAULT_WIDTH: u16 = 100;
 const MAX_LICENSE_CHARS: usize = 28;
 /// Package names up to this many characters are never wrapped.
 const MAX_NAME_WIDTH: usize = 40;
+/// Vulnerability titles are cut to this many characters (the advisory has the rest).
+const MAX_TITLE_CHARS: usize = 60;
+/// Aliases shown under a vulnerability id; more are counted (`+3`).
+const MAX_ALIASES: usize = 2;
+/// Package names and ids up to this many characters are not wrapped in the vulnerabilities
+/// table.
+const MAX_VULN_NAME_WIDTH: usize = 16;
+const MAX_ID_WIDTH: usize = 19;
+/// Fixed versions shown; more are counted.
+const MAX_FIXED: usize = 3;
 
 pub(crate) fn render(
     report: &Report,
@@ -83,14 +97,141 @@ fn write_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Resul
         1 => "1 package".to_string(),
         n => format!("{n} packages"),
     };
+    let shown = visible(&result.vulnerabilities).count();
+    let count = match shown {
+        0 => count,
+        1 => format!("{count}, 1 vulnerability"),
+        n => format!("{count}, {n} vulnerabilities"),
+    };
     writeln!(out, "{}: {count}", style.paint(&heading, "1"))?;
     if let Some(table) = packages_table(result, style) {
         writeln!(out, "{table}")?;
     } else if result.kind == ResultKind::Packages {
         writeln!(out, "  (no packages)")?;
     }
+    if let Some(table) = vulnerabilities_table(result, style) {
+        let counts = severity_counts(visible(&result.vulnerabilities));
+        writeln!(out, "Vulnerabilities: {}", severity_breakdown(counts))?;
+        writeln!(out, "{table}")?;
+    }
+    write_suppressed(result, style, out)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// The vulnerabilities of a result (suppressed ones left out), worst first; `None` when there
+/// are none.
+fn vulnerabilities_table(result: &ScanResult, style: Style) -> Option<Table> {
+    let mut vulns: Vec<&Vulnerability> = visible(&result.vulnerabilities).collect();
+    if vulns.is_empty() {
+        return None;
+    }
+    vulns.sort_by(|a, b| finding_order(a, b));
+    let mut table = style.table();
+    table.set_header(style.header(&[
+        "Package",
+        "Installed",
+        "Vulnerability",
+        "Severity",
+        "Fixed",
+        "KEV",
+        "Title",
+    ]));
+    // Every column but the title gets at least its header's width, or its content's up to a
+    // cap (a GHSA id is 19 characters), so that ids, names and versions are rarely split; the
+    // title takes what is left of the 100 columns (at least 18 characters).
+    let longest = |f: &dyn Fn(&Vulnerability) -> usize| vulns.iter().map(|v| f(v)).max().unwrap_or(0);
+    let name = longest(&|v| v.package_name.chars().count()).min(MAX_VULN_NAME_WIDTH);
+    let version = longest(&|v| v.installed_version.chars().count()).min(9);
+    let id = longest(&|v| {
+        std::iter::once(&v.id)
+            .chain(v.aliases.iter().take(MAX_ALIASES))
+            .map(|a| a.chars().count())
+            .max()
+            .unwrap_or(0)
+    })
+    .min(MAX_ID_WIDTH);
+    let fixed = longest(&|v| v.fixed_versions.iter().map(|f| f.chars().count()).max().unwrap_or(0)).min(8);
+    for (index, width) in
+        [(0, name.max(7)), (1, version.max(9)), (2, id.max(13)), (3, 8), (4, fixed.max(5)), (5, 3)]
+    {
+        if let Some(column) = table.column_mut(index) {
+            let width = u16::try_from(width + 2).unwrap_or(9);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
+    for v in vulns {
+        let mut id = clean(non_empty(&v.id));
+        for alias in v.aliases.iter().take(MAX_ALIASES) {
+            id.push('\n');
+            id.push_str(&clean(alias));
+        }
+        if v.aliases.len() > MAX_ALIASES {
+            id.push_str(&format!("\n+{}", v.aliases.len() - MAX_ALIASES));
+        }
+        let severity = match deciding_cvss(v) {
+            Some(c) => format!("{}\n{:.1}", v.severity, c.score),
+            None => v.severity.to_string(),
+        };
+        let mut fixed: Vec<String> = v.fixed_versions.iter().take(MAX_FIXED).map(|f| clean(f)).collect();
+        if v.fixed_versions.len() > MAX_FIXED {
+            fixed.push(format!("+{}", v.fixed_versions.len() - MAX_FIXED));
+        }
+        let title =
+            v.summary.as_deref().map(|t| truncate(&clean(t.trim()), MAX_TITLE_CHARS)).unwrap_or_default();
+        let mut severity_cell = Cell::new(severity);
+        if style.color {
+            severity_cell = match v.severity {
+                Severity::Critical => severity_cell.fg(Color::Red).add_attribute(Attribute::Bold),
+                Severity::High => severity_cell.fg(Color::Red),
+                Severity::Medium => severity_cell.fg(Color::Yellow),
+                Severity::Low => severity_cell.fg(Color::Blue),
+                Severity::Unknown => severity_cell.fg(Color::DarkGrey),
+            };
+        }
+        table.add_row(vec![
+            Cell::new(clean(&v.package_name)),
+            Cell::new(clean(&v.installed_version)),
+            Cell::new(id),
+            severity_cell,
+            Cell::new(fixed.join(", ")),
+            Cell::new(if v.kev { "yes" } else { "" }),
+            Cell::new(title),
+        ]);
+    }
+    Some(table)
+}
+
+/// Suppressed findings: one short line each, with who hid them and why.
+fn write_suppressed(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let mut hidden: Vec<&Vulnerability> =
+        result.vulnerabilities.iter().filter(|v| v.suppressed.is_some()).collect();
+    if hidden.is_empty() {
+        return Ok(());
+    }
+    hidden.sort_by(|a, b| finding_order(a, b));
+    writeln!(out, "{}", style.paint(&format!("Suppressed: {}", hidden.len()), "2"))?;
+    for v in hidden {
+        let Some(s) = &v.suppressed else { continue };
+        let mut why = format!("{} {}", clean(&s.kind), clean(&s.source));
+        for extra in [&s.justification, &s.reason].into_iter().flatten() {
+            why.push_str(&format!(", {}", clean(extra)));
+        }
+        let line = format!(
+            "  {} {}@{} ({}): {}",
+            clean(non_empty(&v.id)),
+            clean(&v.package_name),
+            clean(&v.installed_version),
+            v.severity,
+            why
+        );
+        writeln!(out, "{}", truncate_columns(&line, usize::from(DEFAULT_WIDTH)))?;
+    }
+    Ok(())
+}
+
+fn non_empty(s: &str) -> &str {
+    if s.trim().is_empty() { "(no id)" } else { s }
 }
 
 /// The packages of a result, or `None` when it has none.
@@ -163,6 +304,27 @@ fn truncate(s: &str, max: usize) -> String {
     t
 }
 
+/// Cuts `s` to at most `max` terminal columns (wide characters take two, combining marks
+/// none), with an ellipsis when cut.
+fn truncate_columns(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// `N packages in M files (Node.js: 3, Go: 2)`: files are those the packages were found in.
 fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
     let mut files = BTreeSet::new();
@@ -186,6 +348,16 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     writeln!(out, "{}", style.paint(&line, "1"))?;
+    let all = || report.results.iter().flat_map(|r| r.vulnerabilities.iter());
+    if all().next().is_some() {
+        let counts = severity_counts(all().filter(|v| v.suppressed.is_none()));
+        let mut line = format!("Vulnerabilities: {}", severity_breakdown(counts));
+        let suppressed = all().filter(|v| v.suppressed.is_some()).count();
+        if suppressed > 0 {
+            line.push_str(&format!(", {suppressed} suppressed"));
+        }
+        writeln!(out, "{}", style.paint(&line, "1"))?;
+    }
     Ok(())
 }
 
@@ -230,6 +402,13 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("ééééé", 3), "éé…");
         assert_eq!(truncate("abc", 0), "…");
+    }
+
+    #[test]
+    fn truncates_on_columns() {
+        assert_eq!(truncate_columns("abc", 3), "abc");
+        assert_eq!(truncate_columns("漢字漢字", 5), "漢字…");
+        assert_eq!(truncate_columns("abcd", 3), "ab…");
     }
 
     #[test]

