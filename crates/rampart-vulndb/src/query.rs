@@ -200,6 +200,7 @@ impl VulnDb {
             .map_err(self.sql("preparing the query"))?;
         let mut rows = stmt.query(params![norm, base]).map_err(self.sql("querying"))?;
         let mut hits: Vec<Hit> = Vec::new();
+        let mut cache = matching::ParsedCache::default();
         while let Some(row) = rows.next().map_err(self.sql("querying"))? {
             let get =
                 |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
@@ -230,7 +231,8 @@ impl VulnDb {
                 Some(t) => serde_json::from_str(&t).map_err(|e| corrupt("versions", e))?,
                 None => Vec::new(),
             };
-            let (affected, fixed) = matching::affected_entry(&eco, &ranges, &versions, version);
+            let (affected, fixed) =
+                matching::affected_entry_cached(&eco, &ranges, &versions, version, &mut cache);
             if affected {
                 hits.push(Hit {
                     adv,
