@@ -332,7 +332,7 @@ impl Builder<'_> {
         }
         self.sources[src].files += 1;
         let files = self.sources[src].files;
-        if files % 500 == 0 {
+        if files.is_multiple_of(500) {
             let name = self.sources[src].name.clone();
             (self.progress)(&Progress::Reading { source: &name, files });
         }
@@ -586,7 +586,7 @@ impl Builder<'_> {
                 .map_err(sql("preparing"))?;
             let total = self.advs.len();
             for (i, a) in self.advs.iter().enumerate() {
-                if i % 2000 == 0 {
+                if i.is_multiple_of(2000) {
                     (self.progress)(&Progress::Writing { done: i, total });
                 }
                 let summary = a.summary.clone().or_else(|| a.details.as_deref().and_then(first_line));

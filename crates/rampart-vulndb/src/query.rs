@@ -74,12 +74,22 @@ impl std::fmt::Debug for VulnDb {
     }
 }
 
+/// One matching affected entry, with its advisory's and problem's columns.
 struct Hit {
-    adv: i64,
     group: i64,
     fixed: Vec<String>,
     informational: Option<String>,
     scheme: Option<Scheme>,
+    id: String,
+    summary: Option<String>,
+    severity: Option<String>,
+    db_severity: Option<String>,
+    refs: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    primary: String,
+    ids: String,
+    kev: bool,
 }
 
 impl VulnDb {
@@ -194,54 +204,67 @@ impl VulnDb {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT a.adv, a.ecosystem, a.ranges, a.versions, a.informational, d.group_id \
-                 FROM affected a JOIN advisories d ON d.adv = a.adv WHERE a.name = ?1 AND a.base = ?2",
+                "SELECT a.adv, a.ecosystem, a.ranges, a.versions, a.informational, d.group_id, \
+                 d.id, d.summary, d.severity, d.db_severity, d.refs, d.published, d.modified, \
+                 p.primary_id, p.ids, p.kev \
+                 FROM affected a JOIN advisories d ON d.adv = a.adv JOIN problems p ON p.group_id = d.group_id \
+                 WHERE a.name = ?1 AND a.base = ?2",
             )
             .map_err(self.sql("preparing the query"))?;
         let mut rows = stmt.query(params![norm, base]).map_err(self.sql("querying"))?;
         let mut hits: Vec<Hit> = Vec::new();
         let mut cache = matching::ParsedCache::default();
+        let get = |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
         while let Some(row) = rows.next().map_err(self.sql("querying"))? {
-            let get =
-                |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
             let adv: i64 = row.get(0).map_err(get)?;
-            let eco: String = row.get(1).map_err(get)?;
+            let text = |i: usize| -> Result<Option<&str>, DbError> {
+                row.get_ref(i).and_then(|v| v.as_str_or_null().map_err(rusqlite::Error::from)).map_err(get)
+            };
+            let eco = text(1)?.unwrap_or_default();
             if with_release && eco != full {
                 continue;
             }
-            let informational: Option<String> = row.get(4).map_err(get)?;
+            let informational = text(4)?;
             if informational.is_some() && !options.informational {
                 continue;
             }
-            let ranges: Option<String> = row.get(2).map_err(get)?;
-            let versions: Option<String> = row.get(3).map_err(get)?;
-            let group: i64 = row.get(5).map_err(get)?;
             let corrupt = |what: &str, e: serde_json::Error| DbError::Corrupt {
                 path: self.path.clone(),
                 record: format!("advisory row {adv}"),
                 reason: format!("{what}: {e}"),
             };
-            let ranges = match ranges {
+            let ranges = match text(2)? {
                 Some(t) => {
-                    serde_json::from_str::<StoredRanges>(&t).map_err(|e| corrupt("ranges", e))?.decode()
+                    serde_json::from_str::<StoredRanges>(t).map_err(|e| corrupt("ranges", e))?.decode()
                 }
                 None => Vec::new(),
             };
-            let versions: Vec<String> = match versions {
-                Some(t) => serde_json::from_str(&t).map_err(|e| corrupt("versions", e))?,
+            let versions: Vec<String> = match text(3)? {
+                Some(t) => serde_json::from_str(t).map_err(|e| corrupt("versions", e))?,
                 None => Vec::new(),
             };
             let (affected, fixed) =
-                matching::affected_entry_cached(&eco, &ranges, &versions, version, &mut cache);
-            if affected {
-                hits.push(Hit {
-                    adv,
-                    group,
-                    fixed,
-                    informational,
-                    scheme: Scheme::from_osv_ecosystem(&eco).ok(),
-                });
+                matching::affected_entry_cached(eco, &ranges, &versions, version, &mut cache);
+            if !affected {
+                continue;
             }
+            let owned = |i: usize| -> Result<Option<String>, DbError> { Ok(text(i)?.map(str::to_owned)) };
+            hits.push(Hit {
+                group: row.get(5).map_err(get)?,
+                fixed,
+                informational: informational.map(str::to_owned),
+                scheme: Scheme::from_osv_ecosystem(eco).ok(),
+                id: owned(6)?.unwrap_or_default(),
+                summary: owned(7)?,
+                severity: owned(8)?,
+                db_severity: owned(9)?,
+                refs: owned(10)?,
+                published: owned(11)?,
+                modified: owned(12)?,
+                primary: owned(13)?.unwrap_or_default(),
+                ids: owned(14)?.unwrap_or_default(),
+                kev: row.get::<_, i64>(15).map_err(get)? != 0,
+            });
         }
         drop(rows);
         let mut by_group: BTreeMap<i64, Vec<Hit>> = BTreeMap::new();
@@ -249,32 +272,25 @@ impl VulnDb {
             by_group.entry(h.group).or_default().push(h);
         }
         let mut out = Vec::with_capacity(by_group.len());
-        for (group, hits) in by_group {
-            out.push(self.assemble(group, hits)?);
+        for (_, hits) in by_group {
+            out.push(self.assemble(hits)?);
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
 
-    fn assemble(&self, group: i64, hits: Vec<Hit>) -> Result<Match, DbError> {
-        let (primary, ids, kev): (String, String, i64) = self
-            .conn
-            .prepare_cached("SELECT primary_id, ids, kev FROM problems WHERE group_id = ?1")
-            .and_then(|mut s| s.query_row([group], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
-            .map_err(self.sql("reading a problem"))?;
+    fn assemble(&self, mut hits: Vec<Hit>) -> Result<Match, DbError> {
+        hits.sort_by(|a, b| a.id.cmp(&b.id));
+        let primary = hits[0].primary.clone();
         let corrupt = |what: &str, e: serde_json::Error| DbError::Corrupt {
             path: self.path.clone(),
             record: primary.clone(),
             reason: format!("{what}: {e}"),
         };
-        let ids: Vec<String> = serde_json::from_str(&ids).map_err(|e| corrupt("ids", e))?;
+        let ids: Vec<String> = serde_json::from_str(&hits[0].ids).map_err(|e| corrupt("ids", e))?;
         let mut aliases: Vec<String> = ids.into_iter().filter(|i| *i != primary).collect();
         aliases.sort();
         aliases.dedup();
-
-        let mut advs: Vec<i64> = hits.iter().map(|h| h.adv).collect();
-        advs.sort();
-        advs.dedup();
         let mut m = Match {
             id: primary.clone(),
             aliases,
@@ -282,41 +298,26 @@ impl VulnDb {
             severity: Vec::new(),
             database_severity: None,
             fixed_versions: Vec::new(),
-            kev: kev != 0,
+            kev: hits[0].kev,
             references: Vec::new(),
             published: None,
             modified: None,
             advisories: Vec::new(),
             informational: None,
         };
-        let mut summaries: Vec<(bool, String, String)> = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, summary, severity, db_severity, refs, published, modified FROM advisories WHERE adv = ?1",
-            )
-            .map_err(self.sql("preparing"))?;
-        for adv in advs {
-            let row: (
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-            ) = stmt
-                .query_row([adv], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })
-                .map_err(self.sql("reading an advisory"))?;
-            let (id, summary, severity, db_severity, refs, published, modified) = row;
-            if let Some(s) = summary {
-                summaries.push((id != primary, id.clone(), s));
+        let mut summaries: Vec<(bool, &str, &str)> = Vec::new();
+        let mut seen_adv: Vec<&str> = Vec::new();
+        for h in &hits {
+            if seen_adv.contains(&h.id.as_str()) {
+                continue; // a second affected entry of the same advisory
             }
-            if let Some(t) = severity {
+            seen_adv.push(&h.id);
+            if let Some(s) = &h.summary {
+                summaries.push((h.id != primary, &h.id, s));
+            }
+            if let Some(t) = &h.severity {
                 let sev: Vec<(String, String)> =
-                    serde_json::from_str(&t).map_err(|e| corrupt("severity", e))?;
+                    serde_json::from_str(t).map_err(|e| corrupt("severity", e))?;
                 for s in sev {
                     if !m.severity.contains(&s) {
                         m.severity.push(s);
@@ -324,31 +325,30 @@ impl VulnDb {
                 }
             }
             if m.database_severity.is_none() {
-                m.database_severity = db_severity;
+                m.database_severity = h.db_severity.clone();
             }
-            if let Some(t) = refs {
-                let refs: Vec<String> = serde_json::from_str(&t).map_err(|e| corrupt("references", e))?;
+            if let Some(t) = &h.refs {
+                let refs: Vec<String> = serde_json::from_str(t).map_err(|e| corrupt("references", e))?;
                 for r in refs {
                     if !m.references.contains(&r) {
                         m.references.push(r);
                     }
                 }
             }
-            if let Some(p) = published
-                && m.published.as_ref().is_none_or(|cur| p < *cur)
+            if let Some(p) = &h.published
+                && m.published.as_ref().is_none_or(|cur| p < cur)
             {
-                m.published = Some(p);
+                m.published = Some(p.clone());
             }
-            if let Some(d) = modified
-                && m.modified.as_ref().is_none_or(|cur| d > *cur)
+            if let Some(d) = &h.modified
+                && m.modified.as_ref().is_none_or(|cur| d > cur)
             {
-                m.modified = Some(d);
+                m.modified = Some(d.clone());
             }
-            m.advisories.push(id);
+            m.advisories.push(h.id.clone());
         }
-        m.advisories.sort();
         summaries.sort();
-        m.summary = summaries.into_iter().next().map(|(_, _, s)| s);
+        m.summary = summaries.first().map(|(_, _, s)| (*s).to_owned());
 
         let scheme = hits.iter().find_map(|h| h.scheme);
         let mut fixed: Vec<String> = hits.iter().flat_map(|h| h.fixed.iter().cloned()).collect();

@@ -290,7 +290,8 @@ fn build_errors_name_the_input() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.zip");
     let err =
-        build(&[missing.clone()], &dir.path().join("x.db"), &BuildOptions::default(), |_| {}).unwrap_err();
+        build(std::slice::from_ref(&missing), &dir.path().join("x.db"), &BuildOptions::default(), |_| {})
+            .unwrap_err();
     assert!(err.to_string().contains("missing.zip"), "{err}");
     let bad = dir.path().join("bad.zip");
     std::fs::write(&bad, b"not a zip").unwrap();
