@@ -74,6 +74,9 @@ impl std::fmt::Debug for VulnDb {
     }
 }
 
+/// A matching affected row: advisory rowid, fixed versions above, informational kind, scheme.
+type RowHit = (i64, Vec<String>, Option<String>, Option<Scheme>);
+
 /// One matching affected entry, with its advisory's and problem's columns.
 struct Hit {
     group: i64,
@@ -103,11 +106,16 @@ impl VulnDb {
         }
         let sql =
             |doing: &str, source| DbError::Sqlite { path: path.to_path_buf(), doing: doing.into(), source };
+        // The file is never written while open (a rebuild renames a new file into
+        // place), so SQLite may skip file locking and change checks: `immutable=1`
+        // saves ~15 µs of system calls per lookup.
         let conn = Connection::open_with_flags(
-            path,
+            sqlite_uri(path, "mode=ro&immutable=1"),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| sql("opening", e))?;
+        conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;")
+            .map_err(|e| sql("setting pragmas", e))?;
         let app: i64 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(|e| sql("reading application_id", e))?;
@@ -201,18 +209,17 @@ impl VulnDb {
         let norm = normalize_name(&base, name);
         let version = version.trim();
         let with_release = full != base;
+        // Two steps: the package's affected rows (one index probe), then the
+        // advisory and problem of each matching row by rowid. One three-table
+        // join costs ~30 µs even when nothing matches; this costs ~7 µs.
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT a.adv, a.ecosystem, a.ranges, a.versions, a.informational, d.group_id, \
-                 d.id, d.summary, d.severity, d.db_severity, d.refs, d.published, d.modified, \
-                 p.primary_id, p.ids, p.kev \
-                 FROM affected a JOIN advisories d ON d.adv = a.adv JOIN problems p ON p.group_id = d.group_id \
-                 WHERE a.name = ?1 AND a.base = ?2",
+                "SELECT adv, ecosystem, ranges, versions, informational FROM affected WHERE name = ?1 AND base = ?2",
             )
             .map_err(self.sql("preparing the query"))?;
         let mut rows = stmt.query(params![norm, base]).map_err(self.sql("querying"))?;
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut matched: Vec<RowHit> = Vec::new();
         let mut cache = matching::ParsedCache::default();
         let get = |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
         while let Some(row) = rows.next().map_err(self.sql("querying"))? {
@@ -245,28 +252,50 @@ impl VulnDb {
             };
             let (affected, fixed) =
                 matching::affected_entry_cached(eco, &ranges, &versions, version, &mut cache);
-            if !affected {
-                continue;
+            if affected {
+                matched.push((
+                    adv,
+                    fixed,
+                    informational.map(str::to_owned),
+                    Scheme::from_osv_ecosystem(eco).ok(),
+                ));
             }
-            let owned = |i: usize| -> Result<Option<String>, DbError> { Ok(text(i)?.map(str::to_owned)) };
-            hits.push(Hit {
-                group: row.get(5).map_err(get)?,
-                fixed,
-                informational: informational.map(str::to_owned),
-                scheme: Scheme::from_osv_ecosystem(eco).ok(),
-                id: owned(6)?.unwrap_or_default(),
-                summary: owned(7)?,
-                severity: owned(8)?,
-                db_severity: owned(9)?,
-                refs: owned(10)?,
-                published: owned(11)?,
-                modified: owned(12)?,
-                primary: owned(13)?.unwrap_or_default(),
-                ids: owned(14)?.unwrap_or_default(),
-                kev: row.get::<_, i64>(15).map_err(get)? != 0,
-            });
         }
         drop(rows);
+        let mut hits: Vec<Hit> = Vec::with_capacity(matched.len());
+        if !matched.is_empty() {
+            let mut adv_stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT d.group_id, d.id, d.summary, d.severity, d.db_severity, d.refs, d.published, d.modified, \
+                     p.primary_id, p.ids, p.kev \
+                     FROM advisories d JOIN problems p ON p.group_id = d.group_id WHERE d.adv = ?1",
+                )
+                .map_err(self.sql("preparing the query"))?;
+            for (adv, fixed, informational, scheme) in matched {
+                let hit = adv_stmt
+                    .query_row([adv], |r| {
+                        Ok(Hit {
+                            group: r.get(0)?,
+                            fixed,
+                            informational,
+                            scheme,
+                            id: r.get(1)?,
+                            summary: r.get(2)?,
+                            severity: r.get(3)?,
+                            db_severity: r.get(4)?,
+                            refs: r.get(5)?,
+                            published: r.get(6)?,
+                            modified: r.get(7)?,
+                            primary: r.get(8)?,
+                            ids: r.get(9)?,
+                            kev: r.get::<_, i64>(10)? != 0,
+                        })
+                    })
+                    .map_err(self.sql("reading an advisory"))?;
+                hits.push(hit);
+            }
+        }
         let mut by_group: BTreeMap<i64, Vec<Hit>> = BTreeMap::new();
         for h in hits {
             by_group.entry(h.group).or_default().push(h);
@@ -368,4 +397,24 @@ impl VulnDb {
             .map(|o| o.is_some())
             .map_err(self.sql("reading kev"))
     }
+}
+
+/// An SQLite `file:` URI for `path` with `query` parameters.
+fn sqlite_uri(path: &Path, query: &str) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file:");
+    // `C:/x` → `file:///C:/x`
+    if text.as_bytes().get(1) == Some(&b':') {
+        out.push_str("///");
+    }
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push('?');
+    out.push_str(query);
+    out
 }
