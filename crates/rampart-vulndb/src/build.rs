@@ -565,6 +565,8 @@ impl Builder<'_> {
                 ("built_at", self.built_at.clone()),
                 ("kev_catalog_version", self.stats.kev_catalog_version.clone().unwrap_or_default()),
                 ("generator", format!("rampart-vulndb {}", env!("CARGO_PKG_VERSION"))),
+                ("advisory_count", self.advs.len().to_string()),
+                ("problem_count", groups.problems.len().to_string()),
             ] {
                 meta.execute(params![k, v]).map_err(sql("writing meta"))?;
             }

@@ -182,8 +182,14 @@ impl VulnDb {
             schema_version: meta("schema_version")?.and_then(|v| v.parse().ok()).unwrap_or(0),
             built_at: meta("built_at")?.unwrap_or_default(),
             sources,
-            advisory_count: count("advisories")?,
-            problem_count: count("problems")?,
+            advisory_count: match meta("advisory_count")?.and_then(|v| v.parse().ok()) {
+                Some(n) => n,
+                None => count("advisories")?,
+            },
+            problem_count: match meta("problem_count")?.and_then(|v| v.parse().ok()) {
+                Some(n) => n,
+                None => count("problems")?,
+            },
             kev_count: count("kev")?,
             kev_catalog_version: meta("kev_catalog_version")?.filter(|v| !v.is_empty()),
         })
