@@ -332,7 +332,7 @@ impl Builder<'_> {
         }
         self.sources[src].files += 1;
         let files = self.sources[src].files;
-        if files % 500 == 0 {
+        if files.is_multiple_of(500) {
             let name = self.sources[src].name.clone();
             (self.progress)(&Progress::Reading { source: &name, files });
         }
@@ -495,34 +495,37 @@ impl Builder<'_> {
         // a withdrawal wins over any other copy of the id
         let withdrawn = std::mem::take(&mut self.withdrawn_ids);
         self.advs.retain(|a| !withdrawn.contains(&a.id));
-        // stale duplicates: same source, details, affected and aliases under another id
-        let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+        // stale duplicates: a placeholder id (last number all zeros, RustSec's
+        // pre-assignment `RUSTSEC-2025-0000`) whose details, affected entries and
+        // aliases equal those of another record of the same source. Distinct ids
+        // with equal content (AlmaLinux re-issues) are distinct advisories: kept.
         let mut drop = vec![false; self.advs.len()];
-        let mut order: Vec<usize> = (0..self.advs.len()).collect();
-        order.sort_by(|&a, &b| self.advs[b].id.cmp(&self.advs[a].id)); // highest id first: it is kept
-        for i in order {
-            let a = &self.advs[i];
-            if a.affected.is_empty() {
-                continue;
-            }
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        let key_of = |a: &Adv| {
             let mut h = DefaultHasher::new();
             (a.source, &a.details, &a.affected, &a.aliases).hash(&mut h);
-            let key = h.finish();
-            let bucket = seen.entry(key).or_default();
-            let twin = bucket.iter().copied().find(|&j| {
+            h.finish()
+        };
+        for (i, a) in self.advs.iter().enumerate() {
+            if !is_placeholder_id(&a.id) {
+                by_key.entry(key_of(a)).or_default().push(i);
+            }
+        }
+        for (i, a) in self.advs.iter().enumerate() {
+            if !is_placeholder_id(&a.id) || a.affected.is_empty() {
+                continue;
+            }
+            let twin = by_key.get(&key_of(a)).into_iter().flatten().copied().find(|&j| {
                 let b = &self.advs[j];
                 b.source == a.source
                     && b.details == a.details
                     && b.affected == a.affected
                     && b.aliases == a.aliases
             });
-            match twin {
-                Some(j) => {
-                    drop[i] = true;
-                    self.sources[a.source].superseded += 1;
-                    self.stats.superseded.push((a.id.clone(), self.advs[j].id.clone()));
-                }
-                None => bucket.push(i),
+            if let Some(j) = twin {
+                drop[i] = true;
+                self.sources[a.source].superseded += 1;
+                self.stats.superseded.push((a.id.clone(), self.advs[j].id.clone()));
             }
         }
         let mut k = 0;
@@ -562,6 +565,8 @@ impl Builder<'_> {
                 ("built_at", self.built_at.clone()),
                 ("kev_catalog_version", self.stats.kev_catalog_version.clone().unwrap_or_default()),
                 ("generator", format!("rampart-vulndb {}", env!("CARGO_PKG_VERSION"))),
+                ("advisory_count", self.advs.len().to_string()),
+                ("problem_count", groups.problems.len().to_string()),
             ] {
                 meta.execute(params![k, v]).map_err(sql("writing meta"))?;
             }
@@ -583,7 +588,7 @@ impl Builder<'_> {
                 .map_err(sql("preparing"))?;
             let total = self.advs.len();
             for (i, a) in self.advs.iter().enumerate() {
-                if i % 2000 == 0 {
+                if i.is_multiple_of(2000) {
                     (self.progress)(&Progress::Writing { done: i, total });
                 }
                 let summary = a.summary.clone().or_else(|| a.details.as_deref().and_then(first_line));
@@ -757,6 +762,11 @@ struct Problem {
 struct Groups {
     problems: Vec<Problem>,
     of_adv: Vec<usize>,
+}
+
+/// `RUSTSEC-2025-0000`: an id whose last part is a number made of zeros.
+fn is_placeholder_id(id: &str) -> bool {
+    id.rsplit(['-', ':']).next().is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b == b'0'))
 }
 
 /// `CVE-2021-1234` sorts before `CVE-2021-10000`.

@@ -32,10 +32,13 @@
 //! * The same id in several files (AlmaLinux's per-release folders): identical
 //!   copies are counted as duplicates; differing ones are merged (affected
 //!   entries, aliases, references united; the rest from the newest copy).
-//! * Stale duplicates under another id (RustSec's `RUSTSEC-2025-0000`, the
-//!   pre-assignment id of `RUSTSEC-2025-0065`): two records of one source
-//!   with the same details, affected entries and aliases are one record; the
-//!   higher id is kept and the pair is listed in [`BuildStats::superseded`].
+//! * Stale duplicates under a placeholder id (RustSec's `RUSTSEC-2025-0000`,
+//!   the pre-assignment id of `RUSTSEC-2025-0065`): a record whose id ends in
+//!   a number made of zeros and whose details, affected entries and aliases
+//!   equal those of another record of the same source is left out; the pair
+//!   is listed in [`BuildStats::superseded`]. Other records with equal
+//!   content under distinct ids (AlmaLinux re-issues such as
+//!   `ALSA-2025:19345`/`ALSA-2025:20955`) are distinct advisories and kept.
 //! * Go's `0001-01-01T00:00:00Z` dates are stored as absent; a `modified`
 //!   date after the build time is kept but counted and never preferred.
 //! * Alpaquita's CVE ids in `upstream`; PSF records without an ecosystem.

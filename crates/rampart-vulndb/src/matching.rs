@@ -221,19 +221,34 @@ pub fn affected_entry(
     versions: &[String],
     version: &str,
 ) -> (bool, Vec<String>) {
+    affected_entry_cached(ecosystem, ranges, versions, version, &mut ParsedCache::default())
+}
+
+/// The installed version parsed once per scheme, for many entries.
+#[derive(Debug, Default)]
+pub struct ParsedCache(Vec<(Scheme, Option<Version>)>);
+
+/// [`affected_entry`] reusing the installed version parsed in `cache` (which
+/// must only ever see one `version`).
+pub fn affected_entry_cached(
+    ecosystem: &str,
+    ranges: &[Range],
+    versions: &[String],
+    version: &str,
+    cache: &mut ParsedCache,
+) -> (bool, Vec<String>) {
     let mut affected = versions.iter().any(|v| v == version);
     let mut fixed = Vec::new();
-    let mut parsed: Vec<(Scheme, Option<Version>)> = Vec::new();
     for range in ranges {
         let Some(scheme) = range_scheme(range.kind, ecosystem) else { continue };
-        let idx = match parsed.iter().position(|(s, _)| *s == scheme) {
+        let idx = match cache.0.iter().position(|(s, _)| *s == scheme) {
             Some(i) => i,
             None => {
-                parsed.push((scheme, scheme.parse(version.trim()).ok()));
-                parsed.len() - 1
+                cache.0.push((scheme, scheme.parse(version.trim()).ok()));
+                cache.0.len() - 1
             }
         };
-        let Some(installed) = &parsed[idx].1 else { continue };
+        let Some(installed) = &cache.0[idx].1 else { continue };
         let hit = evaluate(scheme, installed, &range.events);
         if hit.affected {
             affected = true;

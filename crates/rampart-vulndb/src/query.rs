@@ -74,12 +74,25 @@ impl std::fmt::Debug for VulnDb {
     }
 }
 
+/// A matching affected row: advisory rowid, fixed versions above, informational kind, scheme.
+type RowHit = (i64, Vec<String>, Option<String>, Option<Scheme>);
+
+/// One matching affected entry, with its advisory's and problem's columns.
 struct Hit {
-    adv: i64,
     group: i64,
     fixed: Vec<String>,
     informational: Option<String>,
     scheme: Option<Scheme>,
+    id: String,
+    summary: Option<String>,
+    severity: Option<String>,
+    db_severity: Option<String>,
+    refs: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    primary: String,
+    ids: String,
+    kev: bool,
 }
 
 impl VulnDb {
@@ -93,11 +106,16 @@ impl VulnDb {
         }
         let sql =
             |doing: &str, source| DbError::Sqlite { path: path.to_path_buf(), doing: doing.into(), source };
+        // The file is never written while open (a rebuild renames a new file into
+        // place), so SQLite may skip file locking and change checks: `immutable=1`
+        // saves ~15 µs of system calls per lookup.
         let conn = Connection::open_with_flags(
-            path,
+            sqlite_uri(path, "mode=ro&immutable=1"),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| sql("opening", e))?;
+        conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;")
+            .map_err(|e| sql("setting pragmas", e))?;
         let app: i64 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(|e| sql("reading application_id", e))?;
@@ -164,8 +182,14 @@ impl VulnDb {
             schema_version: meta("schema_version")?.and_then(|v| v.parse().ok()).unwrap_or(0),
             built_at: meta("built_at")?.unwrap_or_default(),
             sources,
-            advisory_count: count("advisories")?,
-            problem_count: count("problems")?,
+            advisory_count: match meta("advisory_count")?.and_then(|v| v.parse().ok()) {
+                Some(n) => n,
+                None => count("advisories")?,
+            },
+            problem_count: match meta("problem_count")?.and_then(|v| v.parse().ok()) {
+                Some(n) => n,
+                None => count("problems")?,
+            },
             kev_count: count("kev")?,
             kev_catalog_version: meta("kev_catalog_version")?.filter(|v| !v.is_empty()),
         })
@@ -191,88 +215,117 @@ impl VulnDb {
         let norm = normalize_name(&base, name);
         let version = version.trim();
         let with_release = full != base;
+        // Two steps: the package's affected rows (one index probe), then the
+        // advisory and problem of each matching row by rowid. One three-table
+        // join costs ~30 µs even when nothing matches; this costs ~7 µs.
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT a.adv, a.ecosystem, a.ranges, a.versions, a.informational, d.group_id \
-                 FROM affected a JOIN advisories d ON d.adv = a.adv WHERE a.name = ?1 AND a.base = ?2",
+                "SELECT adv, ecosystem, ranges, versions, informational FROM affected WHERE name = ?1 AND base = ?2",
             )
             .map_err(self.sql("preparing the query"))?;
         let mut rows = stmt.query(params![norm, base]).map_err(self.sql("querying"))?;
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut matched: Vec<RowHit> = Vec::new();
+        let mut cache = matching::ParsedCache::default();
+        let get = |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
         while let Some(row) = rows.next().map_err(self.sql("querying"))? {
-            let get =
-                |e| DbError::Sqlite { path: self.path.clone(), doing: "reading a row".into(), source: e };
             let adv: i64 = row.get(0).map_err(get)?;
-            let eco: String = row.get(1).map_err(get)?;
+            let text = |i: usize| -> Result<Option<&str>, DbError> {
+                row.get_ref(i).and_then(|v| v.as_str_or_null().map_err(rusqlite::Error::from)).map_err(get)
+            };
+            let eco = text(1)?.unwrap_or_default();
             if with_release && eco != full {
                 continue;
             }
-            let informational: Option<String> = row.get(4).map_err(get)?;
+            let informational = text(4)?;
             if informational.is_some() && !options.informational {
                 continue;
             }
-            let ranges: Option<String> = row.get(2).map_err(get)?;
-            let versions: Option<String> = row.get(3).map_err(get)?;
-            let group: i64 = row.get(5).map_err(get)?;
             let corrupt = |what: &str, e: serde_json::Error| DbError::Corrupt {
                 path: self.path.clone(),
                 record: format!("advisory row {adv}"),
                 reason: format!("{what}: {e}"),
             };
-            let ranges = match ranges {
+            let ranges = match text(2)? {
                 Some(t) => {
-                    serde_json::from_str::<StoredRanges>(&t).map_err(|e| corrupt("ranges", e))?.decode()
+                    serde_json::from_str::<StoredRanges>(t).map_err(|e| corrupt("ranges", e))?.decode()
                 }
                 None => Vec::new(),
             };
-            let versions: Vec<String> = match versions {
-                Some(t) => serde_json::from_str(&t).map_err(|e| corrupt("versions", e))?,
+            let versions: Vec<String> = match text(3)? {
+                Some(t) => serde_json::from_str(t).map_err(|e| corrupt("versions", e))?,
                 None => Vec::new(),
             };
-            let (affected, fixed) = matching::affected_entry(&eco, &ranges, &versions, version);
+            let (affected, fixed) =
+                matching::affected_entry_cached(eco, &ranges, &versions, version, &mut cache);
             if affected {
-                hits.push(Hit {
+                matched.push((
                     adv,
-                    group,
                     fixed,
-                    informational,
-                    scheme: Scheme::from_osv_ecosystem(&eco).ok(),
-                });
+                    informational.map(str::to_owned),
+                    Scheme::from_osv_ecosystem(eco).ok(),
+                ));
             }
         }
         drop(rows);
+        let mut hits: Vec<Hit> = Vec::with_capacity(matched.len());
+        if !matched.is_empty() {
+            let mut adv_stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT d.group_id, d.id, d.summary, d.severity, d.db_severity, d.refs, d.published, d.modified, \
+                     p.primary_id, p.ids, p.kev \
+                     FROM advisories d JOIN problems p ON p.group_id = d.group_id WHERE d.adv = ?1",
+                )
+                .map_err(self.sql("preparing the query"))?;
+            for (adv, fixed, informational, scheme) in matched {
+                let hit = adv_stmt
+                    .query_row([adv], |r| {
+                        Ok(Hit {
+                            group: r.get(0)?,
+                            fixed,
+                            informational,
+                            scheme,
+                            id: r.get(1)?,
+                            summary: r.get(2)?,
+                            severity: r.get(3)?,
+                            db_severity: r.get(4)?,
+                            refs: r.get(5)?,
+                            published: r.get(6)?,
+                            modified: r.get(7)?,
+                            primary: r.get(8)?,
+                            ids: r.get(9)?,
+                            kev: r.get::<_, i64>(10)? != 0,
+                        })
+                    })
+                    .map_err(self.sql("reading an advisory"))?;
+                hits.push(hit);
+            }
+        }
         let mut by_group: BTreeMap<i64, Vec<Hit>> = BTreeMap::new();
         for h in hits {
             by_group.entry(h.group).or_default().push(h);
         }
         let mut out = Vec::with_capacity(by_group.len());
-        for (group, hits) in by_group {
-            out.push(self.assemble(group, hits)?);
+        for (_, hits) in by_group {
+            out.push(self.assemble(hits)?);
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
 
-    fn assemble(&self, group: i64, hits: Vec<Hit>) -> Result<Match, DbError> {
-        let (primary, ids, kev): (String, String, i64) = self
-            .conn
-            .prepare_cached("SELECT primary_id, ids, kev FROM problems WHERE group_id = ?1")
-            .and_then(|mut s| s.query_row([group], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
-            .map_err(self.sql("reading a problem"))?;
+    fn assemble(&self, mut hits: Vec<Hit>) -> Result<Match, DbError> {
+        hits.sort_by(|a, b| a.id.cmp(&b.id));
+        let primary = hits[0].primary.clone();
         let corrupt = |what: &str, e: serde_json::Error| DbError::Corrupt {
             path: self.path.clone(),
             record: primary.clone(),
             reason: format!("{what}: {e}"),
         };
-        let ids: Vec<String> = serde_json::from_str(&ids).map_err(|e| corrupt("ids", e))?;
+        let ids: Vec<String> = serde_json::from_str(&hits[0].ids).map_err(|e| corrupt("ids", e))?;
         let mut aliases: Vec<String> = ids.into_iter().filter(|i| *i != primary).collect();
         aliases.sort();
         aliases.dedup();
-
-        let mut advs: Vec<i64> = hits.iter().map(|h| h.adv).collect();
-        advs.sort();
-        advs.dedup();
         let mut m = Match {
             id: primary.clone(),
             aliases,
@@ -280,41 +333,26 @@ impl VulnDb {
             severity: Vec::new(),
             database_severity: None,
             fixed_versions: Vec::new(),
-            kev: kev != 0,
+            kev: hits[0].kev,
             references: Vec::new(),
             published: None,
             modified: None,
             advisories: Vec::new(),
             informational: None,
         };
-        let mut summaries: Vec<(bool, String, String)> = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, summary, severity, db_severity, refs, published, modified FROM advisories WHERE adv = ?1",
-            )
-            .map_err(self.sql("preparing"))?;
-        for adv in advs {
-            let row: (
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-            ) = stmt
-                .query_row([adv], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })
-                .map_err(self.sql("reading an advisory"))?;
-            let (id, summary, severity, db_severity, refs, published, modified) = row;
-            if let Some(s) = summary {
-                summaries.push((id != primary, id.clone(), s));
+        let mut summaries: Vec<(bool, &str, &str)> = Vec::new();
+        let mut seen_adv: Vec<&str> = Vec::new();
+        for h in &hits {
+            if seen_adv.contains(&h.id.as_str()) {
+                continue; // a second affected entry of the same advisory
             }
-            if let Some(t) = severity {
+            seen_adv.push(&h.id);
+            if let Some(s) = &h.summary {
+                summaries.push((h.id != primary, &h.id, s));
+            }
+            if let Some(t) = &h.severity {
                 let sev: Vec<(String, String)> =
-                    serde_json::from_str(&t).map_err(|e| corrupt("severity", e))?;
+                    serde_json::from_str(t).map_err(|e| corrupt("severity", e))?;
                 for s in sev {
                     if !m.severity.contains(&s) {
                         m.severity.push(s);
@@ -322,31 +360,30 @@ impl VulnDb {
                 }
             }
             if m.database_severity.is_none() {
-                m.database_severity = db_severity;
+                m.database_severity = h.db_severity.clone();
             }
-            if let Some(t) = refs {
-                let refs: Vec<String> = serde_json::from_str(&t).map_err(|e| corrupt("references", e))?;
+            if let Some(t) = &h.refs {
+                let refs: Vec<String> = serde_json::from_str(t).map_err(|e| corrupt("references", e))?;
                 for r in refs {
                     if !m.references.contains(&r) {
                         m.references.push(r);
                     }
                 }
             }
-            if let Some(p) = published
-                && m.published.as_ref().is_none_or(|cur| p < *cur)
+            if let Some(p) = &h.published
+                && m.published.as_ref().is_none_or(|cur| p < cur)
             {
-                m.published = Some(p);
+                m.published = Some(p.clone());
             }
-            if let Some(d) = modified
-                && m.modified.as_ref().is_none_or(|cur| d > *cur)
+            if let Some(d) = &h.modified
+                && m.modified.as_ref().is_none_or(|cur| d > cur)
             {
-                m.modified = Some(d);
+                m.modified = Some(d.clone());
             }
-            m.advisories.push(id);
+            m.advisories.push(h.id.clone());
         }
-        m.advisories.sort();
         summaries.sort();
-        m.summary = summaries.into_iter().next().map(|(_, _, s)| s);
+        m.summary = summaries.first().map(|(_, _, s)| (*s).to_owned());
 
         let scheme = hits.iter().find_map(|h| h.scheme);
         let mut fixed: Vec<String> = hits.iter().flat_map(|h| h.fixed.iter().cloned()).collect();
@@ -366,4 +403,24 @@ impl VulnDb {
             .map(|o| o.is_some())
             .map_err(self.sql("reading kev"))
     }
+}
+
+/// An SQLite `file:` URI for `path` with `query` parameters.
+fn sqlite_uri(path: &Path, query: &str) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file:");
+    // `C:/x` → `file:///C:/x`
+    if text.as_bytes().get(1) == Some(&b':') {
+        out.push_str("///");
+    }
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push('?');
+    out.push_str(query);
+    out
 }

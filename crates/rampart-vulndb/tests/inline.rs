@@ -289,13 +289,18 @@ fn open_refuses_wrong_files() {
 fn build_errors_name_the_input() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.zip");
-    let err = build(&[missing.clone()], &dir.path().join("x.db"), &BuildOptions::default(), |_| {}).unwrap_err();
+    let err =
+        build(std::slice::from_ref(&missing), &dir.path().join("x.db"), &BuildOptions::default(), |_| {})
+            .unwrap_err();
     assert!(err.to_string().contains("missing.zip"), "{err}");
     let bad = dir.path().join("bad.zip");
     std::fs::write(&bad, b"not a zip").unwrap();
     let err = build(&[bad], &dir.path().join("x.db"), &BuildOptions::default(), |_| {}).unwrap_err();
     assert!(matches!(err, DbError::Zip { .. }), "{err}");
-    assert!(matches!(build(&[], &dir.path().join("x.db"), &BuildOptions::default(), |_| {}), Err(DbError::NoInput)));
+    assert!(matches!(
+        build(&[], &dir.path().join("x.db"), &BuildOptions::default(), |_| {}),
+        Err(DbError::NoInput)
+    ));
 }
 
 #[test]
@@ -306,7 +311,8 @@ fn yaml_plain_scalars_are_strings() {
     assert!(OsvRecord::parse(b"{}", Format::Json).is_err());
     assert!(OsvRecord::parse(b"\xff\xfe", Format::Yaml).is_err());
     // nulls and unknown fields are fine
-    let r = OsvRecord::parse(br#"{"id":"Y","aliases":null,"severity":null,"x":[1,2]}"#, Format::Json).unwrap();
+    let r =
+        OsvRecord::parse(br#"{"id":"Y","aliases":null,"severity":null,"x":[1,2]}"#, Format::Json).unwrap();
     assert_eq!(r.id, "Y");
 }
 
