@@ -165,7 +165,7 @@ pub struct Vulnerability {
     #[serde(default)]
     pub fixed_versions: Vec<String>,
     pub severity: crate::Severity,
-    /// Where the severity came from: `cvss_v4`, `cvss_v3`, `advisory` or `none`.
+    /// Where the severity came from: `cvss_v3`, `cvss_v4`, `advisory`, `cvss_v2` or `none`.
     pub severity_source: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cvss: Vec<Cvss>,

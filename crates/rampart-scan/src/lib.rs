@@ -1,5 +1,7 @@
 //! The one pipeline every scan shares: artifact → analyzers → findings → report.
 
+pub mod vuln;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -840,9 +840,25 @@ fn first_line(details: &str) -> Option<String> {
     })
 }
 
+/// The catalogue itself, not its JSON schema (which names the same keys): a `cveID` key must
+/// hold a CVE id.
 fn looks_like_kev(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
-    memfind(head, b"\"catalogVersion\"") && memfind(bytes, b"\"cveID\"")
+    memfind(head, b"\"catalogVersion\"") && has_cve_id_value(bytes)
+}
+
+fn has_cve_id_value(bytes: &[u8]) -> bool {
+    let key = b"\"cveID\"";
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+        let after = &rest[at + key.len()..];
+        let value = after.iter().position(|b| !b" \t\r\n:".contains(b)).map(|i| &after[i..]);
+        if value.is_some_and(|v| v.starts_with(b"\"CVE-")) {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
@@ -861,4 +877,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DbError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod kev_detection_tests {
+    use super::looks_like_kev;
+
+    #[test]
+    fn the_catalogue_is_kev_its_schema_is_not() {
+        assert!(looks_like_kev(
+            br#"{"catalogVersion": "2025.08.25", "vulnerabilities": [{"cveID": "CVE-2021-44228"}]}"#
+        ));
+        assert!(!looks_like_kev(
+            br#"{"$schema": "x", "properties": {"catalogVersion": {"type": "string"}, "cveID": {"type": "string"}}}"#
+        ));
+    }
 }

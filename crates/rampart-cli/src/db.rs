@@ -1,0 +1,152 @@
+//! `rampart db`: build and inspect the local advisory database.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+use rampart_vulndb::{BuildOptions, Progress, VulnDb};
+
+use crate::{DbArg, exit, progress::Bar};
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Build the database from OSV exports (folders or `.zip` files like osv.dev's `all.zip`, JSON
+    /// or YAML) and the CISA KEV catalogue (its JSON file).
+    Build {
+        /// Inputs: folders, `.zip` files, OSV records, the KEV JSON. Repeatable.
+        #[arg(long = "from", value_name = "PATH", required = true, num_args = 1..)]
+        from: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+        /// No progress bar.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Show what the database holds and how old it is.
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+        /// Print the metadata as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
+    match cmd {
+        DbCommand::Build { from, db, quiet } => build(from, db, quiet),
+        DbCommand::Status { db, json } => status(db, json),
+    }
+}
+
+fn build(from: Vec<PathBuf>, db: DbArg, quiet: bool) -> anyhow::Result<u8> {
+    let path = db.path()?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let bar = Bar::new(quiet);
+    let stats = rampart_vulndb::build(&from, &path, &BuildOptions::default(), |p| match p {
+        Progress::Reading { source, files } => bar.message(format!("reading {source}: {files} files")),
+        Progress::Merging { advisories } => {
+            bar.message(format!("merging aliases of {advisories} advisories"))
+        }
+        Progress::Writing { done, total } => bar.message(format!("writing {done}/{total} advisories")),
+        Progress::Finished => {}
+    })?;
+    bar.finish();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: {} advisories ({} problems after merging aliases), {} KEV entries, {:.1} MiB, built in {:.1} s",
+        path.display(),
+        stats.advisories,
+        stats.problems,
+        stats.kev,
+        stats.bytes as f64 / 1_048_576.0,
+        stats.elapsed.as_secs_f64()
+    )?;
+    for s in &stats.sources {
+        writeln!(
+            out,
+            "  {:<24} {:>7} records  {:>6} withdrawn  {:>5} duplicates  {:>5} GIT ranges skipped  {:>4} unreadable",
+            s.name, s.records, s.withdrawn, s.duplicates, s.git_ranges, s.failed
+        )?;
+    }
+    if !stats.errors.is_empty() {
+        for e in stats.errors.iter().take(20) {
+            eprintln!("warning: RMP-W001: {}: {}", e.path, e.reason);
+        }
+        if stats.errors.len() > 20 {
+            eprintln!("warning: ... and {} more unreadable records", stats.errors.len() - 20);
+        }
+        return Ok(exit::PARTIAL);
+    }
+    Ok(exit::OK)
+}
+
+fn status(db: DbArg, json: bool) -> anyhow::Result<u8> {
+    let path = db.path()?;
+    let vdb = VulnDb::open(&path).with_context(|| {
+        format!(
+            "no usable advisory database at {}: build one with `rampart db build --from PATH...`",
+            path.display()
+        )
+    })?;
+    let meta = vdb.metadata()?;
+    let mut out = std::io::stdout().lock();
+    let age = age_days(&meta.built_at);
+    if json {
+        let sources: Vec<_> = meta
+            .sources
+            .iter()
+            .map(|s| serde_json::json!({"name": s.name, "kind": s.kind, "records": s.records, "withdrawn": s.withdrawn}))
+            .collect();
+        let doc = serde_json::json!({
+            "path": path,
+            "schema_version": meta.schema_version,
+            "built_at": meta.built_at,
+            "age_days": age,
+            "advisories": meta.advisory_count,
+            "problems": meta.problem_count,
+            "kev": meta.kev_count,
+            "kev_catalog_version": meta.kev_catalog_version,
+            "sources": sources,
+        });
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(exit::OK);
+    }
+    writeln!(out, "database:   {}", path.display())?;
+    writeln!(out, "schema:     {}", meta.schema_version)?;
+    match age {
+        Some(d) => writeln!(out, "built:      {} ({d} days ago)", meta.built_at)?,
+        None => writeln!(out, "built:      {}", meta.built_at)?,
+    }
+    writeln!(
+        out,
+        "advisories: {} ({} problems after merging aliases)",
+        meta.advisory_count, meta.problem_count
+    )?;
+    writeln!(
+        out,
+        "KEV:        {} CVEs (catalogue {})",
+        meta.kev_count,
+        meta.kev_catalog_version.as_deref().unwrap_or("-")
+    )?;
+    writeln!(out, "sources:")?;
+    for s in &meta.sources {
+        writeln!(
+            out,
+            "  {:<24} {:<4} {:>7} records  {:>6} withdrawn",
+            s.name, s.kind, s.records, s.withdrawn
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// Whole days since an RFC 3339 time, if it parses.
+pub fn age_days(rfc3339: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((time::OffsetDateTime::now_utc() - t).whole_days())
+}

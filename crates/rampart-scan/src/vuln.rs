@@ -1,0 +1,79 @@
+//! The vulnerability scanner stage: packages + the advisory database → findings.
+
+use std::collections::HashMap;
+
+use rampart_model::{Report, Vulnerability};
+use rampart_vulndb::{DbError, Match, VulnDb};
+
+/// What the stage did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VulnStats {
+    /// Packages looked up (distinct ecosystem/name/version).
+    pub packages_queried: usize,
+    /// Packages skipped because they have no version.
+    pub packages_without_version: usize,
+    pub findings: usize,
+}
+
+/// Adds to every result the vulnerabilities of its packages.
+pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
+    let mut stats = VulnStats::default();
+    // One query per distinct package, whatever the number of files it appears in.
+    let mut cache: HashMap<(String, String, String), Vec<Match>> = HashMap::new();
+    for result in &mut report.results {
+        for pkg in &result.packages {
+            if pkg.version.is_empty() {
+                stats.packages_without_version += 1;
+                continue;
+            }
+            let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
+            if !cache.contains_key(&key) {
+                let found = db.matches(&key.0, &key.1, &key.2)?;
+                stats.packages_queried += 1;
+                cache.insert(key.clone(), found);
+            }
+            for m in &cache[&key] {
+                result.vulnerabilities.push(finding(m, pkg));
+            }
+        }
+        result.vulnerabilities.sort_by(|a, b| {
+            (
+                a.package_name.as_str(),
+                a.installed_version.as_str(),
+                std::cmp::Reverse(a.severity),
+                a.id.as_str(),
+            )
+                .cmp(&(
+                    b.package_name.as_str(),
+                    b.installed_version.as_str(),
+                    std::cmp::Reverse(b.severity),
+                    b.id.as_str(),
+                ))
+        });
+        stats.findings += result.vulnerabilities.len();
+    }
+    Ok(stats)
+}
+
+fn finding(m: &Match, pkg: &rampart_model::Package) -> Vulnerability {
+    let assessment = rampart_severity::assess(&m.severity, m.database_severity.as_deref());
+    Vulnerability {
+        id: m.id.clone(),
+        aliases: m.aliases.clone(),
+        package: pkg.id.clone(),
+        package_name: pkg.name.clone(),
+        installed_version: pkg.version.clone(),
+        purl: Some(pkg.purl.clone()),
+        fixed_versions: m.fixed_versions.clone(),
+        severity: assessment.severity,
+        severity_source: assessment.source.to_string(),
+        cvss: assessment.cvss,
+        kev: m.kev,
+        summary: m.summary.clone(),
+        references: m.references.clone(),
+        published: m.published.clone(),
+        modified: m.modified.clone(),
+        locations: pkg.locations.clone(),
+        suppressed: None,
+    }
+}
