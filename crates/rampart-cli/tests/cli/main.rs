@@ -6,3 +6,4 @@ mod peer_targets;
 mod real_world_lockfiles;
 mod sboms;
 mod util;
+mod vulns;

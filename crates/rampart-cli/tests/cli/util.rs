@@ -27,8 +27,12 @@ impl Dir {
     }
 }
 
+/// The binary, isolated from the developer's own advisory database: tests that want one pass
+/// `--db` (or set `RAMPART_DB`) themselves.
 pub fn rampart() -> Command {
-    Command::cargo_bin("rampart").expect("rampart binary")
+    let mut cmd = Command::cargo_bin("rampart").expect("rampart binary");
+    cmd.env("RAMPART_DB", "/nonexistent/rampart-tests/vulndb.sqlite");
+    cmd
 }
 
 /// Runs `rampart fs <path> --format json --quiet` and returns (exit code, parsed report).
