@@ -307,19 +307,19 @@ fn truncate(s: &str, max: usize) -> String {
 /// Cuts `s` to at most `max` terminal columns (wide characters take two, combining marks
 /// none), with an ellipsis when cut.
 fn truncate_columns(s: &str, max: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use unicode_width::UnicodeWidthStr;
     if s.width() <= max {
         return s.to_string();
     }
+    // Measure the whole prefix, not char by char: sequences such as `*` + U+FE0F (emoji
+    // presentation) are wider together than their characters apart.
     let mut out = String::new();
-    let mut used = 0;
     for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max.saturating_sub(1) {
+        out.push(c);
+        if out.width() > max.saturating_sub(1) {
+            out.pop();
             break;
         }
-        used += w;
-        out.push(c);
     }
     out.push('…');
     out
