@@ -48,6 +48,21 @@
 //! Response bodies are not content-decoded (no `Accept-Encoding` is sent);
 //! the feeds are already compressed.
 //!
+//! # The cache directory
+//!
+//! It holds `NAME.zip` / `NAME.json`, their `NAME.EXT.meta` sidecars, and
+//! while a download runs a hidden `.NAME.EXT.XXXXXX.part` temporary file
+//! (removed on failure). Pass the [`FetchOutcome::path`]s to
+//! `rampart_vulndb::build`, or the directory itself (it reads only `.zip`,
+//! `.json` and `.yaml` files). Two fetches of the same feed running at once
+//! each replace the file atomically with a complete, verified copy; the
+//! sidecar may then describe the other copy, which at worst costs one
+//! needless download later (validators are sent only when the sidecar's
+//! size matches the file).
+//!
+//! Deep zip verification runs at about 50 MB/s of compressed input on one
+//! core (release build, OSV zips), download, hashing and fsync included.
+//!
 //! The library never prints; progress goes to the callback of
 //! [`fetch_with_progress`].
 
