@@ -23,6 +23,30 @@ pub enum DbCommand {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Download the advisory feeds (OSV per-ecosystem exports and the CISA KEV catalogue) with
+    /// conditional requests, verify them, and rebuild the database when any changed.
+    Update {
+        #[command(flatten)]
+        db: DbArg,
+        /// Where downloaded feeds are kept [default: next to the database, in `feeds/`].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        /// Base URL of the OSV exports (`{base}/{ecosystem}/all.zip`).
+        #[arg(long, value_name = "URL", default_value = rampart_feeds::DEFAULT_OSV_BASE)]
+        osv_base: String,
+        /// URL of the CISA KEV catalogue JSON (empty: none).
+        #[arg(long, value_name = "URL", default_value = rampart_feeds::DEFAULT_KEV_URL)]
+        kev_url: String,
+        /// OSV ecosystems to download, comma-separated [default: the major language and distro ecosystems].
+        #[arg(long, value_delimiter = ',', value_name = "LIST")]
+        ecosystems: Vec<String>,
+        /// Allow plain HTTP to hosts other than loopback.
+        #[arg(long)]
+        allow_insecure_http: bool,
+        /// No progress bar.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Show what the database holds and how old it is.
     Status {
         #[command(flatten)]
@@ -37,7 +61,70 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<u8> {
     match cmd {
         DbCommand::Build { from, db, quiet } => build(from, db, quiet),
         DbCommand::Status { db, json } => status(db, json),
+        DbCommand::Update { db, cache_dir, osv_base, kev_url, ecosystems, allow_insecure_http, quiet } => {
+            update(db, cache_dir, &osv_base, &kev_url, &ecosystems, allow_insecure_http, quiet)
+        }
     }
+}
+
+fn update(
+    db: DbArg,
+    cache_dir: Option<PathBuf>,
+    osv_base: &str,
+    kev_url: &str,
+    ecosystems: &[String],
+    allow_insecure_http: bool,
+    quiet: bool,
+) -> anyhow::Result<u8> {
+    let path = db.path()?;
+    let dir =
+        path.parent().filter(|d| !d.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| ".".into());
+    let cache = cache_dir.unwrap_or_else(|| dir.join("feeds"));
+    std::fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
+    let names: Vec<&str> = if ecosystems.is_empty() {
+        rampart_feeds::DEFAULT_ECOSYSTEMS.to_vec()
+    } else {
+        ecosystems.iter().map(String::as_str).collect()
+    };
+    let feeds = rampart_feeds::default_feeds(osv_base.trim_end_matches('/'), kev_url, &names);
+    let options = rampart_feeds::FetchOptions { allow_insecure_http, ..Default::default() };
+    let bar = Bar::new(quiet);
+    let mut inputs = Vec::new();
+    let mut changed = false;
+    let mut failed = 0;
+    for feed in &feeds {
+        bar.message(format!("fetching {}", feed.name));
+        match rampart_feeds::fetch(feed, &cache, &options) {
+            Ok(outcome) => {
+                if let rampart_feeds::FetchOutcome::Downloaded { bytes, .. } = &outcome {
+                    changed = true;
+                    bar.message(format!("{}: {bytes} bytes", feed.name));
+                }
+                inputs.push(outcome.path().to_path_buf());
+            }
+            Err(err) => {
+                failed += 1;
+                // A previous verified copy keeps the database usable; say that it is stale.
+                match rampart_feeds::cached(feed, &cache) {
+                    Some((old, _)) => {
+                        eprintln!("warning: {err:#}; using the copy downloaded before");
+                        inputs.push(old);
+                    }
+                    None => eprintln!("warning: {err:#}; feed left out"),
+                }
+            }
+        }
+    }
+    bar.finish();
+    if inputs.is_empty() {
+        anyhow::bail!("no feed could be downloaded and none was cached in {}", cache.display());
+    }
+    if !changed && VulnDb::open(&path).is_ok() {
+        println!("{}: up to date ({} feeds not modified)", path.display(), inputs.len());
+        return Ok(if failed > 0 { exit::PARTIAL } else { exit::OK });
+    }
+    let code = build(inputs, db, quiet)?;
+    Ok(if failed > 0 { exit::PARTIAL } else { code })
 }
 
 fn build(from: Vec<PathBuf>, db: DbArg, quiet: bool) -> anyhow::Result<u8> {

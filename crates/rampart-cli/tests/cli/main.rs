@@ -1,6 +1,7 @@
 //! One integration-test binary for the `rampart` command (ripgrep's layout): each module tests
 //! one area through the real binary.
 
+mod db_update;
 mod fs;
 mod peer_targets;
 mod real_world_lockfiles;
