@@ -135,8 +135,12 @@ pub fn run(args: FsArgs) -> anyhow::Result<u8> {
     }
     render(&report, &args)?;
 
-    let remaining =
-        report.results.iter().flat_map(|r| &r.vulnerabilities).filter(|v| v.suppressed.is_none()).count();
+    let remaining = report
+        .results
+        .iter()
+        .flat_map(|r| &r.vulnerabilities)
+        .filter(|v| v.suppressed.is_none() && v.informational.is_none())
+        .count();
     if let Some(code) = args.exit_code
         && remaining > 0
     {

@@ -172,6 +172,10 @@ pub struct Vulnerability {
     /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
     #[serde(default)]
     pub kev: bool,
+    /// Set for advisories that are notices rather than vulnerabilities (RustSec `unmaintained`,
+    /// `unsound`, `notice`): reported like cargo-audit's warnings, not counted by `--exit-code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informational: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

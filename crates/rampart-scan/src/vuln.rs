@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use rampart_model::{Report, Vulnerability};
-use rampart_vulndb::{DbError, Match, VulnDb};
+use rampart_vulndb::{DbError, Match, QueryOptions, VulnDb};
 
 /// What the stage did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
             }
             let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
             if !cache.contains_key(&key) {
-                let found = db.matches(&key.0, &key.1, &key.2)?;
+                let found = db.matches_with(&key.0, &key.1, &key.2, QueryOptions { informational: true })?;
                 stats.packages_queried += 1;
                 cache.insert(key.clone(), found);
             }
@@ -69,6 +69,7 @@ fn finding(m: &Match, pkg: &rampart_model::Package) -> Vulnerability {
         severity_source: assessment.source.to_string(),
         cvss: assessment.cvss,
         kev: m.kev,
+        informational: m.informational.clone(),
         summary: m.summary.clone(),
         references: m.references.clone(),
         published: m.published.clone(),

@@ -224,3 +224,54 @@ fn asking_for_vulnerabilities_without_a_database_is_an_error() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("vulnerabilities not scanned"));
 }
+
+/// The acceptance check against cargo-audit: on its fixture lockfile Rampart reports exactly the
+/// 17 (crate, version, advisory) findings cargo-audit 0.22.2 gives (`expected-findings.tsv`,
+/// re-derived independently): 13 vulnerabilities, incl. the transitive `h2`, and 4 informational
+/// notices (unmaintained, unsound), and not the true negative `crossbeam-channel`.
+#[test]
+fn cargo_audit_fixture_gives_exactly_the_expected_findings() {
+    let dir = Dir::new();
+    let db = dir.path().join("rustsec.sqlite");
+    let adv = advisories();
+    let out = rampart()
+        .args(["db", "build", "--quiet", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(adv.join("osv/crates-io.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let fixture = adv.join("fixtures/cargo-audit");
+    let expected: std::collections::BTreeSet<(String, String, String, bool)> =
+        std::fs::read_to_string(fixture.join("expected-findings.tsv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f[0].to_string(), f[1].to_string(), f[2].to_string(), f[3] != "vulnerability")
+            })
+            .collect();
+    assert_eq!(expected.len(), 17);
+    let (code, report) = scan(&db, &fixture.join("Cargo.lock"), &["--exit-code", "4"]);
+    assert_eq!(code, 4, "vulnerabilities remain, so the gate fails");
+    let got: std::collections::BTreeSet<(String, String, String, bool)> = findings(&report, "Cargo.lock")
+        .iter()
+        .map(|v| {
+            let ids: Vec<&str> = std::iter::once(v["id"].as_str().unwrap())
+                .chain(v["aliases"].as_array().unwrap().iter().filter_map(|a| a.as_str()))
+                .collect();
+            let rustsec = ids.iter().find(|i| i.starts_with("RUSTSEC-")).copied().unwrap_or(ids[0]);
+            (
+                v["package_name"].as_str().unwrap().to_string(),
+                v["installed_version"].as_str().unwrap().to_string(),
+                rustsec.to_string(),
+                v["informational"].is_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(!findings(&report, "Cargo.lock").iter().any(|v| v["package_name"] == "crossbeam-channel"));
+}

@@ -39,6 +39,7 @@ pub fn vuln(id: &str, purl: &str) -> Vulnerability {
         severity_source: "cvss_v3".into(),
         cvss: Vec::new(),
         kev: false,
+        informational: None,
         summary: None,
         references: Vec::new(),
         published: None,
