@@ -49,6 +49,7 @@
 
 mod build;
 pub mod matching;
+pub mod native;
 pub mod normalize;
 pub mod osv;
 mod query;
