@@ -215,6 +215,7 @@ fn rustsec_native_equals_osv_export_on_the_cargo_audit_fixture() {
     assert_eq!(src.kind, "rustsec");
     assert_eq!(src.files, 1205 + 20);
     assert_eq!(src.skipped, 20, "Rust toolchain advisories");
+    assert_eq!((src.withdrawn, src.records, src.informational), (13, 1192, 466));
     let osv = build_from(&[d.join("osv/crates-io.zip")]);
     let (nv, na) = lock_findings(&native.db);
     let (ov, oa) = lock_findings(&osv.db);
@@ -234,7 +235,12 @@ fn rustsec_native_and_osv_merge_with_osv_winning() {
     for built in [&a, &b] {
         assert!(built.stats.errors.is_empty());
         let overridden: usize = built.stats.sources.iter().map(|s| s.fallback_overridden).sum();
-        assert!(overridden > 1150, "{overridden}");
+        // every native id is in the OSV export: same advisories and problems as OSV alone
+        assert_eq!(overridden, 1192);
+        assert_eq!(
+            (built.stats.advisories, built.stats.problems),
+            (osv.stats.advisories, osv.stats.problems)
+        );
         assert_eq!(lock_findings(&built.db), expected_findings());
     }
     // every match from the merged databases equals the OSV-only one for the fixture's packages
