@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::DbError;
 use crate::matching::{self, EventKind, Range, RangeKind, StoredRanges};
+use crate::native::{self, Converted, Kind};
 use crate::normalize::{normalize_name, split_ecosystem};
 use crate::osv::{Format, OsvRecord};
 use crate::schema;
@@ -41,9 +42,10 @@ pub enum Progress<'a> {
 pub struct SourceStats {
     /// The input's name: the zip's or folder's file stem, or `kev`.
     pub name: String,
-    /// `osv` or `kev`.
+    /// `osv`, `kev`, or the native format read (`nodejs-security-wg`,
+    /// `friendsofphp`, `rustsec`; `mixed` when several).
     pub kind: String,
-    /// `.json`/`.yaml`/`.yml` files read.
+    /// Advisory files read: `.json`/`.yaml`/`.yml`, and `.md` with TOML front matter.
     pub files: usize,
     /// Advisories stored (KEV: catalogue entries).
     pub records: usize,
@@ -65,6 +67,11 @@ pub struct SourceStats {
     pub no_package: usize,
     /// Range events whose version the ecosystem's scheme cannot read (ignored when matching).
     pub unreadable_events: usize,
+    /// Files of a native format that hold no registry-package advisory (Node.js core,
+    /// the NSWG index, Rust toolchain, HSEC), left out (see [`BuildStats::skipped`]).
+    pub skipped: usize,
+    /// Native records whose id an OSV source also has: the OSV copy won.
+    pub fallback_overridden: usize,
 }
 
 /// A record that could not be read: where and why.
@@ -90,6 +97,8 @@ pub struct BuildStats {
     pub kev_catalog_version: Option<String>,
     /// Every unreadable record.
     pub errors: Vec<RecordError>,
+    /// Every skipped file (`path`, `reason`): see [`SourceStats::skipped`].
+    pub skipped: Vec<RecordError>,
     /// `(left out, kept)`: stale duplicates under another id.
     pub superseded: Vec<(String, String)>,
     /// Records whose `modified` is after the build time: `(id, modified)`.
@@ -137,6 +146,8 @@ struct Adv {
     modified: Option<String>,
     modified_trusted: bool,
     affected: Vec<Aff>,
+    /// From a native fallback source (RustSec Markdown): an OSV copy of the id wins.
+    fallback: bool,
 }
 
 #[derive(Deserialize)]
@@ -248,9 +259,10 @@ impl Builder<'_> {
                 let lower = file.to_string_lossy().to_ascii_lowercase();
                 if lower.ends_with(".zip") {
                     self.read_zip(&file)?;
-                } else if let Some(fmt) = Format::from_path(&lower) {
+                } else if Format::from_path(&lower).is_some() || lower.ends_with(".md") {
                     let bytes = std::fs::read(&file).map_err(io_err(&file))?;
-                    self.read_file(src, &file.display().to_string(), fmt, &bytes, &file)?;
+                    let rel = file.strip_prefix(input).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+                    self.read_file(src, &file.display().to_string(), &rel, &bytes, &file)?;
                 }
             }
         } else if input.to_string_lossy().to_ascii_lowercase().ends_with(".zip") {
@@ -258,12 +270,17 @@ impl Builder<'_> {
         } else {
             let bytes = std::fs::read(input).map_err(io_err(input))?;
             let lower = input.to_string_lossy().to_ascii_lowercase();
-            let fmt = Format::from_path(&lower).unwrap_or(Format::Json);
-            if fmt == Format::Json && looks_like_kev(&bytes) {
+            if Format::from_path(&lower).unwrap_or(Format::Json) == Format::Json && looks_like_kev(&bytes) {
                 self.read_kev(input, &bytes)?;
             } else {
                 let src = self.new_source(stem(input));
-                self.read_file(src, &input.display().to_string(), fmt, &bytes, input)?;
+                // a single file without a known extension is read as OSV JSON
+                let name = if Format::from_path(&lower).is_some() || lower.ends_with(".md") {
+                    input.to_string_lossy().replace('\\', "/")
+                } else {
+                    format!("{}.json", input.to_string_lossy())
+                };
+                self.read_file(src, &input.display().to_string(), &name, &bytes, input)?;
             }
         }
         Ok(())
@@ -298,7 +315,9 @@ impl Builder<'_> {
                 continue;
             }
             let name = entry.name().to_owned();
-            let Some(fmt) = Format::from_path(&name) else { continue };
+            if Format::from_path(&name).is_none() && !name.to_ascii_lowercase().ends_with(".md") {
+                continue;
+            }
             buf.clear();
             let shown = format!("{}!{name}", path.display());
             if let Err(e) = entry.read_to_end(&mut buf) {
@@ -308,7 +327,7 @@ impl Builder<'_> {
             }
             drop(entry);
             let bytes = std::mem::take(&mut buf);
-            self.read_file(src, &shown, fmt, &bytes, path)?;
+            self.read_file(src, &shown, &name, &bytes, path)?;
             buf = bytes;
         }
         Ok(())
@@ -323,11 +342,15 @@ impl Builder<'_> {
         &mut self,
         src: usize,
         shown: &str,
-        fmt: Format,
+        name: &str,
         bytes: &[u8],
         container: &Path,
     ) -> Result<(), DbError> {
-        if fmt == Format::Json && looks_like_kev(bytes) {
+        let kind = Kind::detect(name, bytes);
+        if kind == Kind::Ignored {
+            return Ok(());
+        }
+        if kind == Kind::Osv(Format::Json) && looks_like_kev(bytes) {
             return self.read_kev(container, bytes);
         }
         self.sources[src].files += 1;
@@ -336,8 +359,26 @@ impl Builder<'_> {
             let name = self.sources[src].name.clone();
             (self.progress)(&Progress::Reading { source: &name, files });
         }
-        match OsvRecord::parse(bytes, fmt) {
-            Ok(rec) => self.add_record(src, rec),
+        if let Kind::Osv(fmt) = kind {
+            match OsvRecord::parse(bytes, fmt) {
+                Ok(rec) => self.add_record(src, rec, false),
+                Err(e) => self.fail(src, shown.to_owned(), e.0),
+            }
+            return Ok(());
+        }
+        let source_kind = kind.source_kind();
+        let s = &mut self.sources[src];
+        if s.kind == "osv" && s.files == 1 {
+            s.kind = source_kind.into();
+        } else if s.kind != source_kind {
+            s.kind = "mixed".into();
+        }
+        match native::convert(kind, name, bytes) {
+            Ok(Converted::Record { record, fallback }) => self.add_record(src, *record, fallback),
+            Ok(Converted::Skipped(why)) => {
+                self.sources[src].skipped += 1;
+                self.stats.skipped.push(RecordError { path: shown.to_owned(), reason: why.to_owned() });
+            }
             Err(e) => self.fail(src, shown.to_owned(), e.0),
         }
         Ok(())
@@ -355,14 +396,15 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn add_record(&mut self, src: usize, rec: OsvRecord) {
+    fn add_record(&mut self, src: usize, rec: OsvRecord, fallback: bool) {
         let id = rec.id.trim().to_owned();
         if rec.withdrawn.as_deref().is_some_and(|w| !w.trim().is_empty()) {
             self.sources[src].withdrawn += 1;
             self.withdrawn_ids.insert(id);
             return;
         }
-        let adv = self.convert(src, rec);
+        let mut adv = self.convert(src, rec);
+        adv.fallback = fallback;
         match self.by_id.get(&adv.id) {
             None => {
                 self.by_id.insert(adv.id.clone(), self.advs.len());
@@ -370,7 +412,19 @@ impl Builder<'_> {
             }
             Some(&i) => {
                 self.sources[src].duplicates += 1;
-                merge(&mut self.advs[i], adv);
+                let existing = &mut self.advs[i];
+                match (existing.fallback, adv.fallback) {
+                    (false, true) => {
+                        self.sources[adv.source].fallback_overridden += 1;
+                        fill_from_fallback(existing, adv);
+                    }
+                    (true, false) => {
+                        let old = std::mem::replace(existing, adv);
+                        self.sources[old.source].fallback_overridden += 1;
+                        fill_from_fallback(existing, old);
+                    }
+                    _ => merge(existing, adv),
+                }
             }
         }
     }
@@ -487,6 +541,7 @@ impl Builder<'_> {
             modified,
             modified_trusted,
             affected,
+            fallback: false,
         }
     }
 
@@ -643,7 +698,7 @@ impl Builder<'_> {
 
             let mut src_stmt = tx
                 .prepare(
-                    "INSERT INTO sources VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    "INSERT INTO sources VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )
                 .map_err(sql("preparing"))?;
             for s in &self.sources {
@@ -661,7 +716,9 @@ impl Builder<'_> {
                         s.git_ranges as i64,
                         s.other_ranges as i64,
                         s.no_package as i64,
-                        s.unreadable_events as i64
+                        s.unreadable_events as i64,
+                        s.skipped as i64,
+                        s.fallback_overridden as i64
                     ])
                     .map_err(sql("writing sources"))?;
             }
@@ -809,6 +866,30 @@ fn merge(into: &mut Adv, other: Adv) {
         into.modified = other.modified;
         into.modified_trusted = true;
     }
+}
+
+/// An OSV copy (`into`) and a native fallback copy of the same id: the OSV
+/// copy wins; the fallback adds aliases, references and severities, and
+/// fills fields (and affected entries) the OSV copy lacks.
+fn fill_from_fallback(into: &mut Adv, fallback: Adv) {
+    for a in fallback.aliases {
+        if !into.aliases.contains(&a) {
+            into.aliases.push(a);
+        }
+    }
+    into.aliases.sort();
+    for r in fallback.references {
+        push_unique(&mut into.references, r);
+    }
+    if into.severity.is_empty() {
+        into.severity = fallback.severity;
+    }
+    if into.affected.is_empty() {
+        into.affected = fallback.affected;
+    }
+    into.summary = into.summary.take().or(fallback.summary);
+    into.details = into.details.take().or(fallback.details);
+    into.published = into.published.take().or(fallback.published);
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {

@@ -2,7 +2,10 @@
 //!
 //! [`build`] reads OSV advisories (folders or `.zip` files laid out like
 //! osv.dev's `all.zip`, JSON or YAML, walked regardless of directory layout)
-//! and the CISA KEV catalogue, and writes them into one SQLite file.
+//! and the CISA KEV catalogue, and writes them into one SQLite file. Native
+//! formats (Node.js security WG npm JSON, FriendsOfPHP YAML, RustSec
+//! Markdown) are detected by content and converted to OSV on import: see
+//! [`native`].
 //! [`VulnDb::matches`] answers "which problems affect `name@version` in this
 //! ecosystem?" with the exact version ordering of
 //! [`rampart_versions`].
@@ -49,6 +52,7 @@
 
 mod build;
 pub mod matching;
+pub mod native;
 pub mod normalize;
 pub mod osv;
 mod query;

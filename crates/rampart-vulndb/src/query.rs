@@ -173,6 +173,8 @@ impl VulnDb {
                     other_ranges: n(10)?,
                     no_package: n(11)?,
                     unreadable_events: n(12)?,
+                    skipped: n(13)?,
+                    fallback_overridden: n(14)?,
                 })
             })
             .map_err(self.sql("reading sources"))?

@@ -3,7 +3,8 @@
 //! ```text
 //! meta(key, value)                 schema_version, built_at (RFC 3339), kev_catalog_version, ...
 //! sources(name, kind, files, records, withdrawn, duplicates, superseded, failed,
-//!         informational, git_ranges, other_ranges, no_package, unreadable_events)
+//!         informational, git_ranges, other_ranges, no_package, unreadable_events,
+//!         skipped, fallback_overridden)
 //! problems(group_id, primary_id, ids JSON [all ids, sorted], kev 0/1)
 //! advisories(adv, id UNIQUE, group_id, source, summary, severity JSON [[type, score]],
 //!            db_severity, refs JSON [url], published, modified)
@@ -17,7 +18,7 @@
 //! (same answer, a much smaller file).
 
 /// `PRAGMA user_version` of databases this crate writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// `PRAGMA application_id`: "RMPV".
 pub const APPLICATION_ID: i64 = 0x524d_5056;
@@ -28,7 +29,8 @@ CREATE TABLE sources (
     name TEXT PRIMARY KEY, kind TEXT NOT NULL, files INTEGER NOT NULL, records INTEGER NOT NULL,
     withdrawn INTEGER NOT NULL, duplicates INTEGER NOT NULL, superseded INTEGER NOT NULL,
     failed INTEGER NOT NULL, informational INTEGER NOT NULL, git_ranges INTEGER NOT NULL,
-    other_ranges INTEGER NOT NULL, no_package INTEGER NOT NULL, unreadable_events INTEGER NOT NULL
+    other_ranges INTEGER NOT NULL, no_package INTEGER NOT NULL, unreadable_events INTEGER NOT NULL,
+    skipped INTEGER NOT NULL, fallback_overridden INTEGER NOT NULL
 );
 CREATE TABLE problems (group_id INTEGER PRIMARY KEY, primary_id TEXT NOT NULL, ids TEXT NOT NULL, kev INTEGER NOT NULL);
 CREATE TABLE advisories (
