@@ -87,6 +87,10 @@ pub struct FsArgs {
     /// Files to skip (globs, same rules as --skip-dirs).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     skip_files: Vec<String>,
+    /// Table output: list every package even after a vulnerability scan (by default the table then
+    /// shows findings only).
+    #[arg(long)]
+    list_all_pkgs: bool,
     /// Leave out packages the lockfile marks as development-only.
     #[arg(long)]
     skip_dev_deps: bool,
@@ -133,7 +137,7 @@ pub fn run(args: FsArgs) -> anyhow::Result<u8> {
     for n in &outcome.notices {
         warn(args.quiet, n);
     }
-    render(&report, &args)?;
+    render(&report, &args, vuln_db.is_some())?;
 
     let remaining = report
         .results
@@ -242,8 +246,11 @@ fn open_db(args: &FsArgs) -> anyhow::Result<Option<VulnDb>> {
     Ok(Some(db))
 }
 
-fn render(report: &Report, args: &FsArgs) -> anyhow::Result<()> {
-    let render_options = RenderOptions { color: args.output.is_none() && std::io::stdout().is_terminal() };
+fn render(report: &Report, args: &FsArgs, vulns_scanned: bool) -> anyhow::Result<()> {
+    let render_options = RenderOptions {
+        color: args.output.is_none() && std::io::stdout().is_terminal(),
+        hide_packages: vulns_scanned && !args.list_all_pkgs,
+    };
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;

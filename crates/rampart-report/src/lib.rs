@@ -43,6 +43,9 @@ pub enum RenderError {
 pub struct RenderOptions {
     /// Use colours / terminal width (table only).
     pub color: bool,
+    /// Table only: leave out the package lists and the results without findings (the view after
+    /// a vulnerability scan; the summary still counts every package).
+    pub hide_packages: bool,
 }
 
 /// Writes `report` in `format`.

@@ -44,7 +44,10 @@ pub(crate) fn render(
 ) -> Result<(), RenderError> {
     let style = Style { color: options.color };
     for result in &report.results {
-        write_result(result, style, out)?;
+        if options.hide_packages && result.vulnerabilities.is_empty() {
+            continue;
+        }
+        write_result(result, style, options.hide_packages, out)?;
     }
     if report.results.is_empty() {
         writeln!(out, "No packages found in {}.", clean(&report.target))?;
@@ -88,7 +91,12 @@ impl Style {
 }
 
 /// One result: its heading, then a table per kind of finding it holds.
-fn write_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+fn write_result(
+    result: &ScanResult,
+    style: Style,
+    hide_packages: bool,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
     let mut heading = clean(&result.target);
     if let Some(label) = result_label(result) {
         heading.push_str(&format!(" ({})", clean(&label)));
@@ -104,7 +112,9 @@ fn write_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Resul
         n => format!("{count}, {n} vulnerabilities"),
     };
     writeln!(out, "{}: {count}", style.paint(&heading, "1"))?;
-    if let Some(table) = packages_table(result, style) {
+    if hide_packages {
+        // Findings only.
+    } else if let Some(table) = packages_table(result, style) {
         writeln!(out, "{table}")?;
     } else if result.kind == ResultKind::Packages {
         writeln!(out, "  (no packages)")?;

@@ -13,7 +13,8 @@ const ALL: [Format; 5] = [Format::Table, Format::Json, Format::CycloneDx, Format
 
 fn render_to_string(report: &Report, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    render(report, format, &RenderOptions { color }, &mut out).expect("rendering into memory succeeds");
+    render(report, format, &RenderOptions { color, ..Default::default() }, &mut out)
+        .expect("rendering into memory succeeds");
     String::from_utf8(out).expect("renderers write UTF-8")
 }
 
@@ -402,5 +403,18 @@ fn write_errors_are_returned() {
     }
     for format in ALL {
         assert!(render(&fixture::sample_report(), format, &RenderOptions::default(), &mut Broken).is_err());
+    }
+}
+
+#[test]
+fn hide_packages_keeps_only_results_with_findings() {
+    let report = fixture::sample_report();
+    let mut out = Vec::new();
+    render(&report, Format::Table, &RenderOptions { color: false, hide_packages: true }, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("┆ Relationship ┆"), "package tables hidden:\n{text}");
+    assert!(text.contains("Vulnerabilities:"), "{text}");
+    for r in report.results.iter().filter(|r| r.vulnerabilities.is_empty()) {
+        assert!(!text.contains(&format!("{} (", r.target)), "{} has no findings:\n{text}", r.target);
     }
 }
