@@ -108,7 +108,61 @@ fn warn(quiet: bool, msg: impl std::fmt::Display) {
     }
 }
 
-pub fn run(args: FsArgs) -> anyhow::Result<u8> {
+/// What the path names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A directory tree or a single file, read by every analyzer that recognises it.
+    Tree,
+    /// One SBOM document, whatever its file name.
+    Sbom,
+}
+
+/// Runs one analyzer on a file whatever its name (`rampart sbom FILE`).
+struct Forced(Box<dyn rampart_inventory::Analyzer>);
+
+impl rampart_inventory::Analyzer for Forced {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn ecosystem(&self) -> rampart_model::Ecosystem {
+        self.0.ecosystem()
+    }
+    fn accepts(&self, _file: &rampart_inventory::FileInfo<'_>) -> bool {
+        true
+    }
+    fn max_size(&self) -> u64 {
+        self.0.max_size()
+    }
+    fn analyze(
+        &self,
+        input: &rampart_inventory::AnalyzerInput<'_>,
+    ) -> Result<rampart_inventory::Analysis, rampart_inventory::AnalyzeError> {
+        self.0.analyze(input)
+    }
+}
+
+/// The SBOM analyzer for a document, chosen by its content.
+fn sbom_analyzer(path: &Path) -> anyhow::Result<Vec<Box<dyn rampart_inventory::Analyzer>>> {
+    if !path.is_file() {
+        bail!("{}: not a file (rampart sbom takes one CycloneDX or SPDX JSON document)", path.display());
+    }
+    let head = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8_lossy(&head[..head.len().min(1 << 20)]);
+    let wanted = if text.contains("\"bomFormat\"") {
+        "sbom-cyclonedx"
+    } else if text.contains("\"spdxVersion\"") {
+        "sbom-spdx"
+    } else {
+        bail!("{}: neither a CycloneDX (bomFormat) nor an SPDX (spdxVersion) JSON document", path.display());
+    };
+    let analyzer = rampart_inventory::analyzers()
+        .into_iter()
+        .find(|a| a.name() == wanted)
+        .ok_or_else(|| anyhow::anyhow!("no {wanted} analyzer in this build"))?;
+    Ok(vec![Box::new(Forced(analyzer))])
+}
+
+pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     // Everything that can be wrong with the command line fails before the scan.
     let severities = parse_severities(&args.severity)?;
     let filters = load_filters(&args, severities)?;
@@ -120,11 +174,17 @@ pub fn run(args: FsArgs) -> anyhow::Result<u8> {
         threads: args.threads,
     };
     let artifact = FsArtifact::new(&args.path, &options)?;
-    let analyzers = rampart_inventory::analyzers();
+    let analyzers = match mode {
+        Mode::Tree => rampart_inventory::analyzers(),
+        Mode::Sbom => sbom_analyzer(&args.path)?,
+    };
     let bar = Bar::new(args.quiet);
     let scan_options = ScanOptions { skip_dev_dependencies: args.skip_dev_deps };
     let mut report =
         rampart_scan::scan_fs(&args.path.display().to_string(), &artifact, &analyzers, &scan_options, &bar);
+    if mode == Mode::Sbom {
+        report.artifact_kind = rampart_model::ArtifactKind::Sbom;
+    }
     if let Some(db) = &vuln_db {
         bar.message("matching packages against the advisory database");
         rampart_scan::vuln::detect(&mut report, db).context("querying the advisory database")?;

@@ -36,6 +36,9 @@ enum Command {
     /// Scan a directory tree (or a single file): packages from lockfiles, manifests, installed
     /// metadata and binaries, and their known vulnerabilities.
     Fs(fs::FsArgs),
+    /// Scan a CycloneDX or SPDX (JSON) SBOM, made by Rampart or another tool, for known
+    /// vulnerabilities. Takes the same options as `fs`.
+    Sbom(fs::FsArgs),
     /// Build, inspect or update the local advisory database.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -91,7 +94,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Fs(args) => fs::run(args),
+        Command::Fs(args) => fs::run(args, fs::Mode::Tree),
+        Command::Sbom(args) => fs::run(args, fs::Mode::Sbom),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {
             let mut out = std::io::stdout().lock();

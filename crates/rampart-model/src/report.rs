@@ -13,6 +13,8 @@ pub enum ArtifactKind {
     Filesystem,
     ContainerImage,
     Repository,
+    /// A CycloneDX or SPDX document listing packages.
+    Sbom,
 }
 
 /// One scan, whatever the target and scanners.

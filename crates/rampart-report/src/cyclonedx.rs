@@ -263,7 +263,7 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
     let mut root = Component::new(
         match report.artifact_kind {
             ArtifactKind::ContainerImage => "container",
-            ArtifactKind::Filesystem | ArtifactKind::Repository => "application",
+            ArtifactKind::Filesystem | ArtifactKind::Repository | ArtifactKind::Sbom => "application",
         },
         non_empty(&report.target, "unknown target"),
     );
@@ -274,6 +274,7 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
             ArtifactKind::Filesystem => "filesystem",
             ArtifactKind::ContainerImage => "container_image",
             ArtifactKind::Repository => "repository",
+            ArtifactKind::Sbom => "sbom",
         },
     ));
 

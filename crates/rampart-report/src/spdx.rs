@@ -155,7 +155,7 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
         root_id.clone(),
         match report.artifact_kind {
             ArtifactKind::ContainerImage => "CONTAINER",
-            ArtifactKind::Filesystem | ArtifactKind::Repository => "APPLICATION",
+            ArtifactKind::Filesystem | ArtifactKind::Repository | ArtifactKind::Sbom => "APPLICATION",
         },
     );
     root.comment = Some(format!(
@@ -164,6 +164,7 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
             ArtifactKind::Filesystem => "filesystem",
             ArtifactKind::ContainerImage => "container image",
             ArtifactKind::Repository => "repository",
+            ArtifactKind::Sbom => "sbom",
         },
         report.tool.name
     ));

@@ -91,12 +91,9 @@ pub fn analyze_entries(
             }
             match analyzer.grouping() {
                 Grouping::PerFile => {
-                    per_file.push(ScanResult::packages(
-                        &out.path,
-                        analyzer.name(),
-                        Some(analyzer.ecosystem()),
-                        packages,
-                    ));
+                    // An SBOM mixes ecosystems: a result names one only when all its packages agree.
+                    let ecosystem = common_ecosystem(&packages);
+                    per_file.push(ScanResult::packages(&out.path, analyzer.name(), ecosystem, packages));
                 }
                 Grouping::Aggregate(name) => {
                     aggregates
@@ -204,6 +201,11 @@ fn analyze_file<'a>(
         }
     }
     out
+}
+
+fn common_ecosystem(packages: &[Package]) -> Option<rampart_model::Ecosystem> {
+    let first = packages.first()?.ecosystem;
+    packages.iter().all(|p| p.ecosystem == first).then_some(first)
 }
 
 fn now_rfc3339() -> String {
