@@ -1,0 +1,347 @@
+//! `sbom-spdx`: SPDX 2.2 / 2.3 JSON SBOMs.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rampart_model::{Ecosystem, Location, Relationship};
+
+use super::{Collector, Entry, Purl, SBOM_ECOSYSTEM, parse_purl, pick_name};
+use crate::json::{self, Node};
+use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo};
+
+/// Reads an SPDX 2.x JSON SBOM: `*.spdx.json`.
+///
+/// Reports every `packages[]` entry that has an `externalRefs[]` entry of `referenceType: purl`
+/// of a supported ecosystem, with its lines in the SBOM, its licences (`licenseDeclared`, then
+/// `licenseConcluded`, except `NOASSERTION`/`NONE`; a `LicenseRef-` is replaced by its
+/// `hasExtractedLicensingInfos` name), and the edges of `relationships[]`: `DEPENDS_ON`
+/// (a → b) and every `*_DEPENDENCY_OF` (b → a). A package is dev when every path from a root
+/// of the graph to it goes through a `DEV_`/`BUILD_`/`TEST_DEPENDENCY_OF` edge. The
+/// relationship is only known from Rampart's own `comment` (`relationship: direct`). Packages
+/// with another purl type, or with a version but no purl, are counted in one warning;
+/// packages with neither (files, directories, the described artifact) and
+/// `OPERATING-SYSTEM` packages are ignored. The tag-value (`*.spdx`), RDF and YAML encodings
+/// and SPDX 3 (JSON-LD) are not read.
+pub struct Spdx;
+
+impl Analyzer for Spdx {
+    fn name(&self) -> &'static str {
+        "sbom-spdx"
+    }
+
+    fn ecosystem(&self) -> Ecosystem {
+        SBOM_ECOSYSTEM
+    }
+
+    fn accepts(&self, file: &FileInfo<'_>) -> bool {
+        file.file_name.to_ascii_lowercase().ends_with(".spdx.json")
+    }
+
+    fn analyze(&self, input: &AnalyzerInput<'_>) -> Result<Analysis, AnalyzeError> {
+        let text = crate::utf8(input.content)?;
+        let root = json::parse(text)?;
+        match root.str_field("spdxVersion") {
+            Some(v) if v.starts_with("SPDX-2.") => {}
+            Some(v) => {
+                return Err(AnalyzeError::parse(
+                    root.get("spdxVersion").map(|n| n.start),
+                    format!("unsupported SPDX version {v:?}: only SPDX 2.x JSON is read"),
+                ));
+            }
+            None => {
+                return Err(AnalyzeError::parse(
+                    Some(root.start),
+                    "not an SPDX 2.x JSON document (no \"spdxVersion\")",
+                ));
+            }
+        }
+        let path = input.file.path;
+        let license_names = license_refs(&root);
+        let mut collector = Collector::default();
+        // SPDXID -> package id.
+        let mut refs: HashMap<String, String> = HashMap::new();
+
+        let packages = match root.get("packages") {
+            None => &[][..],
+            Some(p) => p.items().ok_or_else(|| {
+                AnalyzeError::parse(Some(p.start), format!("\"packages\" is {}, not an array", p.kind()))
+            })?,
+        };
+        for p in packages {
+            if !p.is_object() {
+                collector.skip("invalid");
+                continue;
+            }
+            let version_info = p.str_field("versionInfo").map(str::trim).filter(|v| !v.is_empty());
+            let purls: Vec<Purl> = p
+                .get("externalRefs")
+                .and_then(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter(|r| r.str_field("referenceType").is_some_and(|t| t.eq_ignore_ascii_case("purl")))
+                .filter_map(|r| r.str_field("referenceLocator"))
+                .map(parse_purl)
+                .collect();
+            let Some(first) = purls.first() else {
+                if version_info.is_some() && p.str_field("primaryPackagePurpose") != Some("OPERATING-SYSTEM")
+                {
+                    collector.skip("none");
+                }
+                continue;
+            };
+            let supported = purls.iter().find(|purl| matches!(purl, Purl::Package { .. }));
+            let (ecosystem, name, purl_version) = match (supported, first) {
+                (Some(Purl::Package { ecosystem, name, version }), _) => {
+                    (*ecosystem, name.clone(), version.clone())
+                }
+                (_, Purl::Unsupported(ty)) => {
+                    collector.skip(ty);
+                    continue;
+                }
+                _ => {
+                    collector.skip("invalid");
+                    continue;
+                }
+            };
+            let name = pick_name(ecosystem, name, p.str_field("name"));
+            let version = if purl_version.is_empty() {
+                version_info.unwrap_or_default().to_string()
+            } else {
+                purl_version
+            };
+            let mut licenses = Vec::new();
+            for field in ["licenseDeclared", "licenseConcluded"] {
+                if let Some(l) = p.str_field(field).map(str::trim)
+                    && !l.is_empty()
+                    && l != "NOASSERTION"
+                    && l != "NONE"
+                {
+                    let l = license_names.get(l).copied().unwrap_or(l).to_string();
+                    if !licenses.contains(&l) {
+                        licenses.push(l);
+                    }
+                }
+            }
+            let relationship = p
+                .str_field("comment")
+                .and_then(|c| c.split("; ").find_map(|part| part.strip_prefix("relationship: ")))
+                .map_or(Relationship::Unknown, |r| match r {
+                    "root" => Relationship::Root,
+                    "direct" => Relationship::Direct,
+                    "indirect" => Relationship::Indirect,
+                    _ => Relationship::Unknown,
+                });
+            let id = collector.add(Entry {
+                ecosystem,
+                name,
+                version,
+                relationship,
+                dev: false,
+                licenses,
+                locations: vec![Location::lines(path, p.start, p.end)],
+                depends_on: Vec::new(),
+            });
+            if let Some(spdx_id) = p.str_field("SPDXID") {
+                refs.entry(spdx_id.to_string()).or_insert(id);
+            }
+        }
+
+        // Dependency edges between any elements (files and the described artifact included, for
+        // the dev derivation): (from, to, dev).
+        let mut edges: Vec<(&str, &str, bool)> = Vec::new();
+        for r in root.get("relationships").and_then(Node::items).unwrap_or_default() {
+            let (Some(a), Some(ty), Some(b)) = (
+                r.str_field("spdxElementId"),
+                r.str_field("relationshipType"),
+                r.str_field("relatedSpdxElement"),
+            ) else {
+                continue;
+            };
+            match ty {
+                "DEPENDS_ON" => edges.push((a, b, false)),
+                "DEV_DEPENDENCY_OF" | "BUILD_DEPENDENCY_OF" | "TEST_DEPENDENCY_OF" => {
+                    edges.push((b, a, true))
+                }
+                "DEPENDENCY_OF"
+                | "RUNTIME_DEPENDENCY_OF"
+                | "OPTIONAL_DEPENDENCY_OF"
+                | "PROVIDED_DEPENDENCY_OF" => edges.push((b, a, false)),
+                _ => {}
+            }
+        }
+        for (from, to, _) in &edges {
+            if let (Some(from), Some(to)) = (refs.get(*from), refs.get(*to)) {
+                collector.add_edge(from, to);
+            }
+        }
+        if edges.iter().any(|(_, _, dev)| *dev) {
+            let targets: BTreeSet<&str> = edges.iter().map(|(_, to, _)| *to).collect();
+            let roots: Vec<&str> =
+                edges.iter().map(|(from, _, _)| *from).filter(|f| !targets.contains(f)).collect();
+            let prod = reachable(&edges, &roots, false);
+            let all = reachable(&edges, &roots, true);
+            for (spdx_id, id) in &refs {
+                if all.contains(spdx_id.as_str()) && !prod.contains(spdx_id.as_str()) {
+                    collector.set_dev(id, true);
+                }
+            }
+        }
+        Ok(collector.finish(path, "package"))
+    }
+}
+
+/// The elements reachable from `roots`, following dev edges only when `with_dev`.
+fn reachable<'a>(edges: &[(&'a str, &'a str, bool)], roots: &[&'a str], with_dev: bool) -> BTreeSet<&'a str> {
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, to, dev) in edges {
+        if with_dev || !dev {
+            out.entry(from).or_default().push(to);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&str> = roots.to_vec();
+    while let Some(n) = stack.pop() {
+        if seen.insert(n) {
+            stack.extend(out.get(n).into_iter().flatten());
+        }
+    }
+    seen
+}
+
+/// `hasExtractedLicensingInfos[]`: `licenseId` -> `name`.
+fn license_refs(root: &Node) -> HashMap<&str, &str> {
+    let mut map = HashMap::new();
+    for info in root.get("hasExtractedLicensingInfos").and_then(Node::items).unwrap_or_default() {
+        if let (Some(id), Some(name)) = (info.str_field("licenseId"), info.str_field("name"))
+            && !name.trim().is_empty()
+        {
+            map.insert(id, name.trim());
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoFiles;
+    use crate::testing::run;
+    use proptest::prelude::*;
+    use rampart_model::Package;
+
+    const SCALIBR: &[u8] = include_bytes!("../../fixtures/sbom/scalibr-purl-and-cpe.spdx.json");
+
+    #[test]
+    fn accepts_spdx_json_only() {
+        assert!(Spdx.accepts(&FileInfo::new("a/x.spdx.json", 1, false)));
+        assert!(Spdx.accepts(&FileInfo::new("X.SPDX.JSON", 1, false)));
+        for p in ["x.spdx", "x.spdx.yml", "sbom.spdx.rdf", "spdx.json.x", "bom.json"] {
+            assert!(!Spdx.accepts(&FileInfo::new(p, 1, false)), "{p}");
+        }
+    }
+
+    #[test]
+    fn counts_packages_of_other_ecosystems() {
+        let a = run(&Spdx, "x.spdx.json", SCALIBR, &NoFiles).unwrap();
+        assert!(a.packages.is_empty());
+        let messages: Vec<_> = a.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages, ["2 packages have no purl of a supported ecosystem (generic: 2): not scanned"]);
+    }
+
+    #[test]
+    fn maps_fields_edges_and_dev() {
+        let doc = r#"{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT",
+  "packages": [
+    {"SPDXID": "SPDXRef-app", "name": "app"},
+    {"SPDXID": "SPDXRef-a", "name": "PyYAML", "versionInfo": "6.0",
+     "licenseDeclared": "LicenseRef-1", "licenseConcluded": "MIT",
+     "comment": "ecosystem: PyPI; relationship: direct",
+     "externalRefs": [{"referenceCategory": "SECURITY", "referenceType": "cpe23Type", "referenceLocator": "cpe:2.3:a:x"},
+                      {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:pypi/pyyaml@6.0"}]},
+    {"SPDXID": "SPDXRef-b", "name": "b", "versionInfo": "1.0", "licenseDeclared": "NOASSERTION",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:npm/b"}]},
+    {"SPDXID": "SPDXRef-c", "name": "c", "versionInfo": "2.0",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/debian/c@2.0"},
+                      {"referenceType": "purl", "referenceLocator": "pkg:cargo/c@2.0"}]},
+    {"SPDXID": "SPDXRef-d", "name": "d", "versionInfo": "3", "licenseConcluded": "NONE",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:gem/d@3"}]},
+    {"SPDXID": "SPDXRef-os", "name": "debian", "versionInfo": "12", "primaryPackagePurpose": "OPERATING-SYSTEM"},
+    {"SPDXID": "SPDXRef-lib", "name": "libc6", "versionInfo": "2.36"},
+    {"SPDXID": "SPDXRef-deb", "name": "zlib", "versionInfo": "1",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/debian/zlib@1"}]}
+  ],
+  "relationships": [
+    {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-app"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-a"},
+    {"spdxElementId": "SPDXRef-b", "relationshipType": "DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-a"},
+    {"spdxElementId": "SPDXRef-c", "relationshipType": "DEV_DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-app"},
+    {"spdxElementId": "SPDXRef-c", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-d"},
+    {"spdxElementId": "SPDXRef-c", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-missing"},
+    {"spdxElementId": "SPDXRef-a", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-d"}
+  ],
+  "hasExtractedLicensingInfos": [{"licenseId": "LicenseRef-1", "name": "Custom Licence", "extractedText": "..."}]
+}"#;
+        let a = run(&Spdx, "s.spdx.json", doc.as_bytes(), &NoFiles).unwrap();
+        let keys: Vec<_> = a.packages.iter().map(Package::key).collect();
+        assert_eq!(
+            keys,
+            [
+                (Ecosystem::PyPI, "PyYAML", "6.0"),
+                (Ecosystem::Npm, "b", "1.0"),
+                (Ecosystem::Cargo, "c", "2.0"),
+                (Ecosystem::RubyGems, "d", "3")
+            ]
+        );
+        let yaml = &a.packages[0];
+        assert_eq!(yaml.licenses, ["Custom Licence", "MIT"]);
+        assert_eq!(yaml.relationship, Relationship::Direct);
+        assert_eq!(yaml.depends_on, ["b@1.0"]);
+        assert_eq!(yaml.locations, [Location::lines("s.spdx.json", 4, 8)]);
+        assert!(!yaml.dev && !a.packages[1].dev);
+        assert!(a.packages[1].licenses.is_empty() && a.packages[3].licenses.is_empty());
+        assert!(a.packages[2].dev && a.packages[3].dev);
+        assert_eq!(a.packages[2].depends_on, ["d@3"]);
+        let messages: Vec<_> = a.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["2 packages have no purl of a supported ecosystem (deb: 1, none: 1): not scanned"]
+        );
+    }
+
+    #[test]
+    fn refuses_broken_and_foreign_documents() {
+        let e = run(&Spdx, "x.spdx.json", b"{\n\"spdxVersion\": \"SPDX-2.3\",\n\"packages\": [", &NoFiles)
+            .unwrap_err();
+        assert_eq!(e.line(), Some(3));
+        for doc in [
+            &b"{\"bomFormat\": \"CycloneDX\"}"[..],
+            b"[]",
+            b"{\"@context\": \"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"}",
+        ] {
+            let e = run(&Spdx, "x.spdx.json", doc, &NoFiles).unwrap_err();
+            assert!(e.to_string().contains("not an SPDX 2.x JSON document"), "{e}");
+        }
+        let e = run(&Spdx, "x.spdx.json", b"{\"spdxVersion\": \"SPDX-3.0\"}", &NoFiles).unwrap_err();
+        assert!(e.to_string().contains("unsupported SPDX version"), "{e}");
+        let e = run(&Spdx, "x.spdx.json", b"{\"spdxVersion\": \"SPDX-2.2\",\n\"packages\": 1}", &NoFiles)
+            .unwrap_err();
+        assert_eq!(e.line(), Some(2));
+        let a = run(&Spdx, "x.spdx.json", b"{\"spdxVersion\": \"SPDX-2.2\"}", &NoFiles).unwrap();
+        assert_eq!(a, Analysis::default());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256),
+                        cut in 0usize..2000, pos in 0usize..2000, byte in any::<u8>()) {
+            let _ = run(&Spdx, "x.spdx.json", &bytes, &NoFiles);
+            let cut = cut.min(SCALIBR.len());
+            let _ = run(&Spdx, "x.spdx.json", &SCALIBR[..cut], &NoFiles);
+            let mut mutated = SCALIBR.to_vec();
+            if let Some(b) = mutated.get_mut(pos) {
+                *b = byte;
+            }
+            let _ = run(&Spdx, "x.spdx.json", &mutated, &NoFiles);
+        }
+    }
+}
