@@ -319,3 +319,65 @@ mod tests {
         assert_eq!(pick_name(Ecosystem::Npm, "a".into(), Some("A")), "a");
     }
 }
+
+/// Rampart's own CycloneDX and SPDX output of the `python-app` target read back.
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+    use crate::NoFiles;
+    use crate::testing::run;
+
+    const CDX: &[u8] = include_bytes!("../../fixtures/sbom/rampart-python-app.cdx.json");
+    const SPDX: &[u8] = include_bytes!("../../fixtures/sbom/rampart-python-app.spdx.json");
+
+    /// `rampart fs python-app --format json`: (name, version, dev) of every package (all PyPI).
+    const WRITTEN: [(&str, &str, bool); 21] = [
+        ("asgiref", "3.3.4", false),
+        ("atomicwrites", "1.4.1", true),
+        ("attrs", "25.3.0", true),
+        ("certifi", "2018.4.16", false),
+        ("chardet", "3.0.4", false),
+        ("colorama", "0.4.6", true),
+        ("django", "3.2", false),
+        ("idna", "2.7", false),
+        ("iniconfig", "2.1.0", true),
+        ("jinja2", "2.10", false),
+        ("markupsafe", "1.1.1", false),
+        ("packaging", "26.2", true),
+        ("pluggy", "0.13.1", true),
+        ("py", "1.11.0", true),
+        ("pytest", "6.2.4", true),
+        ("pytz", "2021.1", false),
+        ("pyyaml", "5.3", false),
+        ("requests", "2.19.1", false),
+        ("sqlparse", "0.4.1", false),
+        ("toml", "0.10.2", true),
+        ("urllib3", "1.23", false),
+    ];
+
+    #[test]
+    fn reads_back_what_rampart_wrote() {
+        let cdx = run(&CycloneDx, "python-app.cdx.json", CDX, &NoFiles).unwrap();
+        let spdx = run(&Spdx, "python-app.spdx.json", SPDX, &NoFiles).unwrap();
+        for a in [&cdx, &spdx] {
+            assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+            let got: Vec<_> = a
+                .packages
+                .iter()
+                .map(|p| (p.ecosystem, p.name.as_str(), p.version.as_str(), p.dev))
+                .collect();
+            let want: Vec<_> = WRITTEN.iter().map(|(n, v, d)| (Ecosystem::PyPI, *n, *v, *d)).collect();
+            assert_eq!(got, want);
+            let get = |id: &str| a.packages.iter().find(|p| p.id == id).unwrap();
+            let django = get("django@3.2");
+            assert_eq!(django.depends_on, ["asgiref@3.3.4", "pytz@2021.1", "sqlparse@0.4.1"]);
+            assert_eq!(django.relationship, Relationship::Direct);
+            assert_eq!(get("pytest@6.2.4").depends_on.len(), 8);
+            assert_eq!(get("toml@0.10.2").relationship, Relationship::Indirect);
+        }
+        // django is listed twice (poetry.lock and requirements.txt): merged, both places kept.
+        let django = cdx.packages.iter().find(|p| p.name == "django").unwrap();
+        assert_eq!(django.locations.len(), 2);
+        assert!(django.locations.iter().all(|l| l.path == "python-app.cdx.json" && l.start_line.is_some()));
+    }
+}

@@ -179,10 +179,14 @@ impl Analyzer for Spdx {
                 edges.iter().map(|(from, _, _)| *from).filter(|f| !targets.contains(f)).collect();
             let prod = reachable(&edges, &roots, false);
             let all = reachable(&edges, &roots, true);
+            // A package listed several times (merged into one) is dev only when every copy is.
+            let mut dev: HashMap<&str, bool> = HashMap::new();
             for (spdx_id, id) in &refs {
-                if all.contains(spdx_id.as_str()) && !prod.contains(spdx_id.as_str()) {
-                    collector.set_dev(id, true);
-                }
+                let this = all.contains(spdx_id.as_str()) && !prod.contains(spdx_id.as_str());
+                *dev.entry(id).or_insert(true) &= this;
+            }
+            for (id, dev) in dev {
+                collector.set_dev(id, dev);
             }
         }
         Ok(collector.finish(path, "package"))
@@ -266,6 +270,10 @@ mod tests {
      "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:gem/d@3"}]},
     {"SPDXID": "SPDXRef-os", "name": "debian", "versionInfo": "12", "primaryPackagePurpose": "OPERATING-SYSTEM"},
     {"SPDXID": "SPDXRef-lib", "name": "libc6", "versionInfo": "2.36"},
+    {"SPDXID": "SPDXRef-d2", "name": "d", "versionInfo": "3",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:gem/d@3"}]},
+    {"SPDXID": "SPDXRef-b2", "name": "b", "versionInfo": "1.0",
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:npm/b@1.0"}]},
     {"SPDXID": "SPDXRef-deb", "name": "zlib", "versionInfo": "1",
      "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/debian/zlib@1"}]}
   ],
@@ -276,7 +284,9 @@ mod tests {
     {"spdxElementId": "SPDXRef-c", "relationshipType": "DEV_DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-app"},
     {"spdxElementId": "SPDXRef-c", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-d"},
     {"spdxElementId": "SPDXRef-c", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-missing"},
-    {"spdxElementId": "SPDXRef-a", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-d"}
+    {"spdxElementId": "SPDXRef-a", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-d"},
+    {"spdxElementId": "SPDXRef-d2", "relationshipType": "TEST_DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-app"},
+    {"spdxElementId": "SPDXRef-b2", "relationshipType": "DEV_DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-app"}
   ],
   "hasExtractedLicensingInfos": [{"licenseId": "LicenseRef-1", "name": "Custom Licence", "extractedText": "..."}]
 }"#;
@@ -296,7 +306,9 @@ mod tests {
         assert_eq!(yaml.relationship, Relationship::Direct);
         assert_eq!(yaml.depends_on, ["b@1.0"]);
         assert_eq!(yaml.locations, [Location::lines("s.spdx.json", 4, 8)]);
+        // b is listed twice, once as a dev dependency: not dev; both copies of d are dev.
         assert!(!yaml.dev && !a.packages[1].dev);
+        assert_eq!(a.packages[1].locations.len(), 2);
         assert!(a.packages[1].licenses.is_empty() && a.packages[3].licenses.is_empty());
         assert!(a.packages[2].dev && a.packages[3].dev);
         assert_eq!(a.packages[2].depends_on, ["d@3"]);
