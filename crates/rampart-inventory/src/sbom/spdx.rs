@@ -233,6 +233,45 @@ mod tests {
     use rampart_model::Package;
 
     const SCALIBR: &[u8] = include_bytes!("../../fixtures/sbom/scalibr-purl-and-cpe.spdx.json");
+    const TRIVY_GO: &[u8] = include_bytes!("../../fixtures/sbom/trivy-fs-go-app.spdx.json");
+
+    #[test]
+    fn reads_trivy_output() {
+        let a = run(&Spdx, "go.spdx.json", TRIVY_GO, &NoFiles).unwrap();
+        let keys: Vec<_> = a.packages.iter().map(Package::key).collect();
+        assert_eq!(
+            keys,
+            [
+                (Ecosystem::Go, "example.com/vulngo", ""),
+                (Ecosystem::Go, "github.com/dgrijalva/jwt-go", "v3.2.0+incompatible"),
+                (Ecosystem::Go, "github.com/golang-jwt/jwt/v4", ""),
+                (Ecosystem::Go, "github.com/golang-jwt/jwt/v4", "v4.4.3"),
+                (Ecosystem::Go, "golang.org/x/net", "v0.7.0"),
+            ]
+        );
+        // The go.mod and filesystem entries have neither purl nor version: no warning.
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+        let main = &a.packages[0];
+        assert_eq!(
+            main.depends_on,
+            [
+                "github.com/dgrijalva/jwt-go@v3.2.0+incompatible",
+                "github.com/golang-jwt/jwt/v4@v4.4.3",
+                "golang.org/x/net@v0.7.0"
+            ]
+        );
+        assert_eq!(main.locations, [Location::lines("go.spdx.json", 61, 92)]);
+        let net = &a.packages[4];
+        assert_eq!(net.licenses, ["BSD-2-Clause"]);
+        assert_eq!(net.locations, [Location::lines("go.spdx.json", 191, 223)]);
+        assert!(a.packages.iter().all(|p| !p.dev && p.relationship == Relationship::Unknown));
+        assert!(
+            a.packages
+                .iter()
+                .skip(1)
+                .all(|p| p.depends_on.is_empty() && (p.licenses.is_empty() || p.name == "golang.org/x/net"))
+        );
+    }
 
     #[test]
     fn accepts_spdx_json_only() {
