@@ -19,6 +19,7 @@ pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod sbom;
 
 /// Default cap on the size of a file handed to an analyzer.
 pub const DEFAULT_MAX_SIZE: u64 = 128 * 1024 * 1024;
@@ -160,6 +161,7 @@ pub fn analyzers() -> Vec<Box<dyn Analyzer>> {
     all.extend(ruby::analyzers());
     all.extend(php::analyzers());
     all.extend(dotnet::analyzers());
+    all.extend(sbom::analyzers());
     all
 }
 
