@@ -275,3 +275,75 @@ fn cargo_audit_fixture_gives_exactly_the_expected_findings() {
     assert_eq!(got, expected);
     assert!(!findings(&report, "Cargo.lock").iter().any(|v| v["package_name"] == "crossbeam-channel"));
 }
+
+/// `rampart sbom`: the SBOM Rampart writes for a lockfile, scanned back, gives the same findings
+/// as the lockfile itself; a peer's SBOM (Trivy's) is read too.
+#[test]
+fn sbom_in_gives_the_same_findings_as_the_lockfile() {
+    let dir = Dir::new();
+    let db = dir.path().join("rustsec.sqlite");
+    let out = rampart()
+        .args(["db", "build", "--quiet", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(advisories().join("osv/crates-io.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lock = targets().join("rust-app/Cargo.lock");
+    let ids = |report: &Value| -> std::collections::BTreeSet<(String, String, String)> {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["vulnerabilities"].as_array().unwrap())
+            .map(|v| {
+                (
+                    v["package_name"].as_str().unwrap().to_string(),
+                    v["installed_version"].as_str().unwrap().to_string(),
+                    v["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (_, direct) = scan(&db, &lock, &[]);
+    let want = ids(&direct);
+    assert!(want.len() >= 6, "{want:?}");
+    for (format, name) in [("cyclonedx", "app.json"), ("spdx-json", "app.spdx.json")] {
+        let sbom = dir.path().join(name);
+        let out = rampart()
+            .arg("fs")
+            .arg(&lock)
+            .args(["--scanners", "none", "--quiet", "--format", format, "--output"])
+            .arg(&sbom)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let out = rampart()
+            .arg("sbom")
+            .arg(&sbom)
+            .args(["--format", "json", "--quiet", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["artifact_kind"], "sbom");
+        assert_eq!(ids(&report), want, "{format}");
+    }
+    // Trivy's CycloneDX of the same app (from the shared references).
+    let trivy = workspace_root().join("../shared/targets/reference/fs-rust-app.cdx.json");
+    let out = rampart()
+        .arg("sbom")
+        .arg(&trivy)
+        .args(["--format", "json", "--quiet", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ids(&report), want, "Trivy's SBOM of the same lockfile");
+    // Not an SBOM at all: a clear error.
+    let out = rampart().arg("sbom").arg(&lock).arg("--db").arg(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither a CycloneDX"));
+}
