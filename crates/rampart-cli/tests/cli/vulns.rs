@@ -22,20 +22,27 @@ fn targets() -> PathBuf {
     dir.join("fs")
 }
 
-fn build_db(dir: &Dir) -> PathBuf {
-    let db = dir.path().join("vulndb.sqlite");
+/// `rampart db build` of the given pack files (relative to the advisory data) into `dir`.
+fn build_db_from(dir: &Dir, name: &str, inputs: &[&str]) -> PathBuf {
+    let db = dir.path().join(name);
     let adv = advisories();
     let out = rampart()
         .args(["db", "build", "--quiet", "--db"])
         .arg(&db)
         .arg("--from")
-        .arg(adv.join("osv/crates-io.zip"))
-        .arg(adv.join("osv/pypi.zip"))
-        .arg(adv.join("osv/go.zip"))
-        .arg(adv.join("kev/known_exploited_vulnerabilities.json"))
+        .args(inputs.iter().map(|i| adv.join(i)))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "db build: {}", String::from_utf8_lossy(&out.stderr));
+    db
+}
+
+fn build_db(dir: &Dir) -> PathBuf {
+    let db = build_db_from(
+        dir,
+        "vulndb.sqlite",
+        &["osv/crates-io.zip", "osv/pypi.zip", "osv/go.zip", "kev/known_exploited_vulnerabilities.json"],
+    );
     let status = rampart().args(["db", "status", "--json", "--db"]).arg(&db).output().unwrap();
     let meta: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert!(meta["advisories"].as_u64().unwrap() > 10_000, "{meta}");
@@ -232,17 +239,8 @@ fn asking_for_vulnerabilities_without_a_database_is_an_error() {
 #[test]
 fn cargo_audit_fixture_gives_exactly_the_expected_findings() {
     let dir = Dir::new();
-    let db = dir.path().join("rustsec.sqlite");
-    let adv = advisories();
-    let out = rampart()
-        .args(["db", "build", "--quiet", "--db"])
-        .arg(&db)
-        .arg("--from")
-        .arg(adv.join("osv/crates-io.zip"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let fixture = adv.join("fixtures/cargo-audit");
+    let db = build_db_from(&dir, "rustsec.sqlite", &["osv/crates-io.zip"]);
+    let fixture = advisories().join("fixtures/cargo-audit");
     let expected: std::collections::BTreeSet<(String, String, String, bool)> =
         std::fs::read_to_string(fixture.join("expected-findings.tsv"))
             .unwrap()
@@ -281,15 +279,7 @@ fn cargo_audit_fixture_gives_exactly_the_expected_findings() {
 #[test]
 fn sbom_in_gives_the_same_findings_as_the_lockfile() {
     let dir = Dir::new();
-    let db = dir.path().join("rustsec.sqlite");
-    let out = rampart()
-        .args(["db", "build", "--quiet", "--db"])
-        .arg(&db)
-        .arg("--from")
-        .arg(advisories().join("osv/crates-io.zip"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let db = build_db_from(&dir, "rustsec.sqlite", &["osv/crates-io.zip"]);
     let lock = targets().join("rust-app/Cargo.lock");
     let ids = |report: &Value| -> std::collections::BTreeSet<(String, String, String)> {
         report["results"]
