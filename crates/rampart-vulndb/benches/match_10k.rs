@@ -3,7 +3,8 @@
 //!
 //! The database is built from `osv/{pypi,crates-io,go}.zip` + the KEV catalogue
 //! of `<workspace>/../shared/data/advisories` into
-//! `target/rampart-vulndb/match_10k.db` when missing.
+//! `target/rampart-vulndb/match_10k.db` when missing (`RAMPART_VULNDB_10K`
+//! names another database, e.g. one of the whole pack).
 //!
 //! * `mixed_10k`: 10,000 packages, 1,000 real (ecosystem, name) pairs of the
 //!   database with versions taken from their advisories' events, 9,000 names
@@ -41,7 +42,10 @@ fn data_dir() -> PathBuf {
 fn db_path() -> &'static Path {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_10k.db");
+        // `RAMPART_VULNDB_10K` names another database (e.g. the whole pack).
+        let path = std::env::var_os("RAMPART_VULNDB_10K").map(PathBuf::from).unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_10k.db")
+        });
         if !path.is_file() {
             let data = data_dir();
             let inputs = vec![
