@@ -18,8 +18,26 @@ pub struct VulnStats {
 /// Adds to every result the vulnerabilities of its packages.
 pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
     let mut stats = VulnStats::default();
-    // One query per distinct package, whatever the number of files it appears in.
-    let mut cache: HashMap<(String, String, String), Vec<Match>> = HashMap::new();
+    // One lookup per distinct package, whatever the number of files it appears
+    // in, all in one batch (statements prepared once).
+    let mut keys: Vec<(String, String, String)> = Vec::new();
+    let mut index: HashMap<(String, String, String), usize> = HashMap::new();
+    for result in &report.results {
+        for pkg in &result.packages {
+            if pkg.version.is_empty() {
+                continue;
+            }
+            let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
+            if !index.contains_key(&key) {
+                index.insert(key.clone(), keys.len());
+                keys.push(key);
+            }
+        }
+    }
+    let queries: Vec<(&str, &str, &str)> =
+        keys.iter().map(|(e, n, v)| (e.as_str(), n.as_str(), v.as_str())).collect();
+    let found: Vec<Vec<Match>> = db.matches_many(&queries, QueryOptions { informational: true })?;
+    stats.packages_queried = keys.len();
     for result in &mut report.results {
         for pkg in &result.packages {
             if pkg.version.is_empty() {
@@ -27,12 +45,7 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
                 continue;
             }
             let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
-            if !cache.contains_key(&key) {
-                let found = db.matches_with(&key.0, &key.1, &key.2, QueryOptions { informational: true })?;
-                stats.packages_queried += 1;
-                cache.insert(key.clone(), found);
-            }
-            for m in &cache[&key] {
+            for m in &found[index[&key]] {
                 result.vulnerabilities.push(finding(m, pkg));
             }
         }

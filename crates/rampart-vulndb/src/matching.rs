@@ -166,50 +166,79 @@ pub struct RangeHit {
 
 /// Evaluates one range's events for `installed` under `scheme`.
 pub fn evaluate(scheme: Scheme, installed: &Version, events: &[(EventKind, String)]) -> RangeHit {
-    let mut hit = RangeHit::default();
-    let mut sorted: Vec<(Key, EventKind, &str)> = Vec::with_capacity(events.len());
-    for (kind, raw) in events {
-        let raw_t = raw.trim();
-        let key = match (kind, raw_t) {
-            (EventKind::Introduced, "0") => Key::Min,
-            (EventKind::Limit, "*") => Key::Max,
-            _ => match scheme.parse(raw_t) {
-                Ok(v) => Key::V(v),
-                Err(_) => {
-                    hit.unreadable_events += 1;
-                    continue;
-                }
-            },
-        };
-        sorted.push((key, *kind, raw_t));
-    }
-    sorted.sort_by(|a, b| a.0.cmp_key(&b.0).then(a.1.cmp(&b.1)));
+    PreparedRange::new(scheme, events).evaluate(installed)
+}
 
-    let mut affected = false;
-    for (key, kind, _) in &sorted {
-        match kind {
-            EventKind::Introduced if key.le_version(installed) => affected = true,
-            EventKind::Fixed if key.le_version(installed) => affected = false,
-            EventKind::LastAffected if key.lt_version(installed) => affected = false,
-            _ => {}
+/// A range whose events are parsed and sorted once, to be evaluated against
+/// any number of installed versions.
+#[derive(Debug)]
+pub struct PreparedRange {
+    scheme: Scheme,
+    /// (parsed version, kind, version as written, trimmed), sorted.
+    sorted: Vec<(Key, EventKind, String)>,
+    unreadable_events: usize,
+}
+
+impl PreparedRange {
+    /// Parses and sorts `events` under `scheme`.
+    pub fn new(scheme: Scheme, events: &[(EventKind, String)]) -> PreparedRange {
+        let mut unreadable_events = 0;
+        let mut sorted: Vec<(Key, EventKind, String)> = Vec::with_capacity(events.len());
+        for (kind, raw) in events {
+            let raw_t = raw.trim();
+            let key = match (kind, raw_t) {
+                (EventKind::Introduced, "0") => Key::Min,
+                (EventKind::Limit, "*") => Key::Max,
+                _ => match scheme.parse(raw_t) {
+                    Ok(v) => Key::V(v),
+                    Err(_) => {
+                        unreadable_events += 1;
+                        continue;
+                    }
+                },
+            };
+            sorted.push((key, *kind, raw_t.to_owned()));
         }
+        sorted.sort_by(|a, b| a.0.cmp_key(&b.0).then(a.1.cmp(&b.1)));
+        PreparedRange { scheme, sorted, unreadable_events }
     }
-    if affected {
-        let below_limits = sorted
-            .iter()
-            .filter(|(_, k, _)| *k == EventKind::Limit)
-            .all(|(key, _, _)| !key.le_version(installed));
-        affected = below_limits;
+
+    /// The scheme the events were parsed with.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
     }
-    if affected {
-        hit.affected = true;
-        hit.fixed_above = sorted
-            .iter()
-            .filter(|(key, k, _)| *k == EventKind::Fixed && !key.le_version(installed))
-            .map(|(_, _, raw)| (*raw).to_owned())
-            .collect();
+
+    /// Evaluates the range for `installed` (parsed with [`PreparedRange::scheme`]).
+    pub fn evaluate(&self, installed: &Version) -> RangeHit {
+        let mut hit = RangeHit { unreadable_events: self.unreadable_events, ..RangeHit::default() };
+        let mut affected = false;
+        for (key, kind, _) in &self.sorted {
+            match kind {
+                EventKind::Introduced if key.le_version(installed) => affected = true,
+                EventKind::Fixed if key.le_version(installed) => affected = false,
+                EventKind::LastAffected if key.lt_version(installed) => affected = false,
+                _ => {}
+            }
+        }
+        if affected {
+            let below_limits = self
+                .sorted
+                .iter()
+                .filter(|(_, k, _)| *k == EventKind::Limit)
+                .all(|(key, _, _)| !key.le_version(installed));
+            affected = below_limits;
+        }
+        if affected {
+            hit.affected = true;
+            hit.fixed_above = self
+                .sorted
+                .iter()
+                .filter(|(key, k, _)| *k == EventKind::Fixed && !key.le_version(installed))
+                .map(|(_, _, raw)| raw.clone())
+                .collect();
+        }
+        hit
     }
-    hit
 }
 
 /// Whether `version` (a string) is affected by ranges/versions of an affected
@@ -228,6 +257,21 @@ pub fn affected_entry(
 #[derive(Debug, Default)]
 pub struct ParsedCache(Vec<(Scheme, Option<Version>)>);
 
+impl ParsedCache {
+    /// `version` parsed under `scheme` (`None` when it does not parse); the
+    /// cache must only ever see one `version`.
+    fn get(&mut self, scheme: Scheme, version: &str) -> Option<&Version> {
+        let idx = match self.0.iter().position(|(s, _)| *s == scheme) {
+            Some(i) => i,
+            None => {
+                self.0.push((scheme, scheme.parse(version.trim()).ok()));
+                self.0.len() - 1
+            }
+        };
+        self.0[idx].1.as_ref()
+    }
+}
+
 /// [`affected_entry`] reusing the installed version parsed in `cache` (which
 /// must only ever see one `version`).
 pub fn affected_entry_cached(
@@ -237,25 +281,43 @@ pub fn affected_entry_cached(
     version: &str,
     cache: &mut ParsedCache,
 ) -> (bool, Vec<String>) {
-    let mut affected = versions.iter().any(|v| v == version);
-    let mut fixed = Vec::new();
-    for range in ranges {
-        let Some(scheme) = range_scheme(range.kind, ecosystem) else { continue };
-        let idx = match cache.0.iter().position(|(s, _)| *s == scheme) {
-            Some(i) => i,
-            None => {
-                cache.0.push((scheme, scheme.parse(version.trim()).ok()));
-                cache.0.len() - 1
-            }
-        };
-        let Some(installed) = &cache.0[idx].1 else { continue };
-        let hit = evaluate(scheme, installed, &range.events);
-        if hit.affected {
-            affected = true;
-            fixed.extend(hit.fixed_above);
-        }
+    PreparedEntry::new(ecosystem, ranges, versions.to_vec()).affected(version, cache)
+}
+
+/// An affected entry (ranges + explicit versions) prepared once for any
+/// number of installed versions: [`PreparedEntry::affected`] answers exactly
+/// as [`affected_entry`].
+#[derive(Debug)]
+pub struct PreparedEntry {
+    /// The ranges that have a scheme in the entry's ecosystem, in record order.
+    ranges: Vec<PreparedRange>,
+    versions: Vec<String>,
+}
+
+impl PreparedEntry {
+    pub fn new(ecosystem: &str, ranges: &[Range], versions: Vec<String>) -> PreparedEntry {
+        let ranges = ranges
+            .iter()
+            .filter_map(|r| Some(PreparedRange::new(range_scheme(r.kind, ecosystem)?, &r.events)))
+            .collect();
+        PreparedEntry { ranges, versions }
     }
-    (affected, fixed)
+
+    /// Whether `version` is affected, and the fixed versions above it.
+    /// `cache` must only ever see this one `version`.
+    pub fn affected(&self, version: &str, cache: &mut ParsedCache) -> (bool, Vec<String>) {
+        let mut affected = self.versions.iter().any(|v| v == version);
+        let mut fixed = Vec::new();
+        for range in &self.ranges {
+            let Some(installed) = cache.get(range.scheme, version) else { continue };
+            let hit = range.evaluate(installed);
+            if hit.affected {
+                affected = true;
+                fixed.extend(hit.fixed_above);
+            }
+        }
+        (affected, fixed)
+    }
 }
 
 /// Sorts and deduplicates fixed versions by `scheme` (unreadable ones last, by text).
