@@ -178,7 +178,7 @@ pub fn line_of(text: &str, offset: usize) -> u32 {
 }
 
 fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| **b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 #[cfg(test)]
