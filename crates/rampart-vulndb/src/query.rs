@@ -350,10 +350,10 @@ impl VulnDb {
     }
 
     fn load_keys(&self) -> Result<HashSet<String>, DbError> {
-        // A scan of the (name, base) index only.
+        // One row per known package (written at build time).
         let mut stmt = self
             .conn
-            .prepare("SELECT DISTINCT name, base FROM affected")
+            .prepare("SELECT name, base FROM package_names")
             .map_err(self.sql("preparing the query"))?;
         let mut rows = stmt.query([]).map_err(self.sql("reading package names"))?;
         let mut keys = HashSet::new();

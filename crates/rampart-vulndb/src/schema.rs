@@ -18,7 +18,7 @@
 //! (same answer, a much smaller file).
 
 /// `PRAGMA user_version` of databases this crate writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id`: "RMPV".
 pub const APPLICATION_ID: i64 = 0x524d_5056;
@@ -45,4 +45,8 @@ CREATE TABLE kev (cve TEXT PRIMARY KEY, date_added TEXT, ransomware TEXT) WITHOU
 ";
 
 /// Indexes, created after the rows are in.
-pub const INDEXES: &str = "CREATE INDEX affected_lookup ON affected(name, base);";
+/// `package_names` holds each distinct (normalised name, ecosystem base) once, so a matcher can
+/// load the set of known packages in a couple of milliseconds (schema 3).
+pub const INDEXES: &str = "CREATE INDEX affected_lookup ON affected(name, base);
+CREATE TABLE package_names (name TEXT NOT NULL, base TEXT NOT NULL, PRIMARY KEY (name, base)) WITHOUT ROWID;
+INSERT INTO package_names SELECT DISTINCT name, base FROM affected;";
