@@ -18,7 +18,7 @@ use rampart_feeds::{
 use sha2::{Digest, Sha256};
 
 /// `<workspace>/../shared/data/advisories`; for a worktree nested deeper
-/// (`/work/wt/<name>`), the nearest ancestor that has `shared/` beside it.
+/// (a git worktree one level deeper), the nearest ancestor that has `shared/` beside it.
 fn advisories() -> PathBuf {
     const REL: &str = "shared/data/advisories";
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -35,7 +35,7 @@ const KNOWN_EXCEPTIONS: &[(Scheme, &str, &str)] = &[
 ];
 
 /// `<workspace>/../shared/data/advisories/fixtures/version-comparison.zip`;
-/// for a worktree nested deeper (`/work/wt/<name>`), the nearest ancestor
+/// for a worktree nested deeper (a git worktree one level deeper), the nearest ancestor
 /// that has `shared/` beside it.
 fn zip_path() -> PathBuf {
     const REL: &str = "shared/data/advisories/fixtures/version-comparison.zip";

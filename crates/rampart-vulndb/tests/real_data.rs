@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use rampart_vulndb::{BuildOptions, BuildStats, Match, QueryOptions, VulnDb, build};
 
 /// `<workspace>/../shared/data/advisories`; for a worktree nested deeper
-/// (`/work/wt/<name>`), the nearest ancestor that has `shared/` beside it.
+/// (a git worktree one level deeper), the nearest ancestor that has `shared/` beside it.
 fn data_dir() -> PathBuf {
     const REL: &str = "shared/data/advisories";
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
