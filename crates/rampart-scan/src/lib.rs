@@ -3,7 +3,6 @@
 pub mod vuln;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rampart_artifact::{Entry, FsArtifact};
 use rampart_inventory::{Analyzer, AnalyzerInput, FileInfo, FileSource, Grouping};
@@ -66,12 +65,10 @@ pub fn analyze_entries(
     progress: &dyn Progress,
 ) -> Report {
     progress.analyzing(entries.len() as u64);
-    let done = AtomicU64::new(0);
     let outputs: Vec<FileOutput> = entries
         .par_iter()
         .map(|entry| {
             let out = analyze_file(entry, source, analyzers);
-            done.fetch_add(1, Ordering::Relaxed);
             progress.analyzed(&entry.path);
             out
         })

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::util::{Dir, rampart, workspace_root};
+use crate::util::{Dir, rampart, shared_dir};
 
 struct Server {
     child: Child,
@@ -61,7 +61,7 @@ fn status(db: &Path) -> Value {
 
 #[test]
 fn update_downloads_revalidates_and_survives_a_dead_server() {
-    let adv = workspace_root().join("../shared/data/advisories");
+    let adv = shared_dir().join("data/advisories");
     let srv = Dir::new();
     std::fs::create_dir_all(srv.path().join("crates.io")).unwrap();
     std::fs::create_dir_all(srv.path().join("PyPI")).unwrap();

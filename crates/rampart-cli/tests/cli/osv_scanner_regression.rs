@@ -7,12 +7,12 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use crate::util::{Dir, rampart, workspace_root};
+use crate::util::{Dir, rampart, shared_dir};
 
 const PREFIX: &str = "cmd/osv-scanner/scan/source/";
 
 fn unzip() -> (Dir, String) {
-    let path = workspace_root().join("../shared/data/advisories/fixtures/osv-scanner.zip");
+    let path = shared_dir().join("data/advisories/fixtures/osv-scanner.zip");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("osv-scanner fixtures")).unwrap();
     let dir = Dir::new();
     let mut snapshot = String::new();
@@ -62,7 +62,7 @@ fn requirements_findings_match_osv_scanner_where_the_pack_has_the_data() {
     assert!(want.len() >= 8, "only {} PYSEC rows parsed", want.len());
 
     let db = dir.path().join("db.sqlite");
-    let adv = workspace_root().join("../shared/data/advisories");
+    let adv = shared_dir().join("data/advisories");
     let out = rampart()
         .args(["db", "build", "-q", "--db"])
         .arg(&db)

@@ -8,25 +8,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::util::{fs_json, workspace_root};
+use crate::util::{fs_json, shared_dir, targets_dir};
 
 type Key = (String, String, String);
 
-fn targets_dir() -> PathBuf {
-    let dir = std::env::var_os("RAMPART_TARGETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/rampart-targets"));
-    assert!(
-        dir.join("fs").is_dir(),
-        "no built targets in {} — run `.ci/run`, or `../shared/targets/build.sh {}` (as root), or set RAMPART_TARGETS",
-        dir.display(),
-        dir.display()
-    );
-    dir
-}
-
 fn reference_dir() -> PathBuf {
-    workspace_root().join("../shared/targets/reference")
+    shared_dir().join("targets/reference")
 }
 
 fn percent_decode(s: &str) -> String {

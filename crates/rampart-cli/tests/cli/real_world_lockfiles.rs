@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{Dir, fs_json, workspace_root};
+use crate::util::{Dir, fs_json, shared_dir};
 
 /// Fixture folder (under `extractor/filesystem/language/`) → the file name the format uses.
 const FORMATS: &[(&str, &str)] = &[
@@ -38,7 +38,7 @@ const PREFIX: &str = "extractor/filesystem/language/";
 
 /// Unpacks the corpus into `dir`: `<format-folder>/<fixture>/<canonical name>`.
 fn unpack(dir: &Path) -> usize {
-    let zip_path = workspace_root().join("../shared/data/advisories/fixtures/osv-scalibr-extractors.zip");
+    let zip_path = shared_dir().join("data/advisories/fixtures/osv-scalibr-extractors.zip");
     let file = std::fs::File::open(&zip_path).unwrap_or_else(|e| panic!("{}: {e}", zip_path.display()));
     let mut zip = zip::ZipArchive::new(file).expect("zip");
     let mut written = 0;

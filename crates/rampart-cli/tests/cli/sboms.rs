@@ -1,38 +1,14 @@
 //! SBOMs of real scans validate against the official schemas, checked by the ecosystem's own
 //! validators (the CycloneDX and SPDX Python tools that `.ci/run` installs), not by us.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use crate::util::{Dir, rampart, workspace_root};
-
-fn python() -> PathBuf {
-    let p = std::env::var_os("RAMPART_SBOM_PYTHON")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/sbom-venv/bin/python"));
-    assert!(
-        p.exists(),
-        "{} is missing: run `.ci/run` or `crates/rampart-report/tests/setup-sbom-venv.sh target/sbom-venv`",
-        p.display()
-    );
-    p
-}
-
-fn targets() -> PathBuf {
-    let dir = std::env::var_os("RAMPART_TARGETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/rampart-targets"));
-    assert!(dir.join("fs").is_dir(), "no built targets in {}: run `.ci/run`", dir.display());
-    dir.join("fs")
-}
+use crate::util::{Dir, rampart, targets_dir, validate};
 
 fn scan_and_validate(format: &str, kind: &str) {
     let dir = Dir::new();
     let out = dir.path().join("sbom.json");
     let run = rampart()
         .arg("fs")
-        .arg(targets())
+        .arg(targets_dir().join("fs"))
         .args(["--quiet", "--format", format, "--output"])
         .arg(&out)
         .output()
@@ -44,13 +20,11 @@ fn scan_and_validate(format: &str, kind: &str) {
         String::from_utf8_lossy(&run.stderr)
     );
     let sbom: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let validator = workspace_root().join("crates/rampart-report/tests/validate_sbom.py");
-    let result = Command::new(python()).arg(validator).arg(kind).arg(&out).output().expect("validator runs");
+    let (valid, output) = validate(kind, &out);
     assert!(
-        result.status.success(),
-        "{kind} validator rejected the SBOM of the real targets:\n{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
+        valid,
+        "{kind} validator rejected the SBOM of the real targets:
+{output}"
     );
     // Not an empty document that validates trivially.
     let n = match kind {

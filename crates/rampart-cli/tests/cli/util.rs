@@ -54,3 +54,54 @@ pub fn fs_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value, Output) 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
+
+/// The real targets built by `../shared/targets/build.sh` (`$RAMPART_TARGETS`, default
+/// `target/rampart-targets`). Missing targets fail the test: these checks must never pass by not
+/// running.
+pub fn targets_dir() -> PathBuf {
+    let dir = std::env::var_os("RAMPART_TARGETS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/rampart-targets"));
+    assert!(
+        dir.join("fs").is_dir(),
+        "no built targets in {} — run `.ci/run`, or `../shared/targets/build.sh {}` (as root), or set RAMPART_TARGETS",
+        dir.display(),
+        dir.display()
+    );
+    dir
+}
+
+/// The shared, read-only data beside the repository (`../shared`).
+pub fn shared_dir() -> PathBuf {
+    workspace_root().join("../shared")
+}
+
+/// The Python that has the official CycloneDX/SPDX/SARIF validators (`.ci/run` installs it).
+pub fn sbom_python() -> PathBuf {
+    let p = std::env::var_os("RAMPART_SBOM_PYTHON")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/sbom-venv/bin/python"));
+    assert!(
+        p.exists(),
+        "{} is missing: run `.ci/run` or `crates/rampart-report/tests/setup-sbom-venv.sh target/sbom-venv`",
+        p.display()
+    );
+    p
+}
+
+/// Runs the official validator of `kind` (`cyclonedx`, `spdx`, `sarif`) on `file`; returns
+/// (success, its output).
+pub fn validate(kind: &str, file: &Path) -> (bool, String) {
+    let script = workspace_root().join("crates/rampart-report/tests/validate_sbom.py");
+    let out = std::process::Command::new(sbom_python())
+        .arg(script)
+        .arg(kind)
+        .arg(file)
+        .output()
+        .expect("validator runs");
+    (
+        out.status.success(),
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+    )
+}

@@ -6,20 +6,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{Dir, rampart, workspace_root};
+use crate::util::{Dir, rampart, shared_dir, targets_dir, validate};
 
 fn advisories() -> PathBuf {
-    let dir = workspace_root().join("../shared/data/advisories");
+    let dir = shared_dir().join("data/advisories");
     assert!(dir.join("osv/pypi.zip").is_file(), "advisory data pack missing at {}", dir.display());
     dir
 }
 
 fn targets() -> PathBuf {
-    let dir = std::env::var_os("RAMPART_TARGETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/rampart-targets"));
-    assert!(dir.join("fs").is_dir(), "no built targets in {}: run `.ci/run`", dir.display());
-    dir.join("fs")
+    targets_dir().join("fs")
 }
 
 /// `rampart db build` of the given pack files (relative to the advisory data) into `dir`.
@@ -181,10 +177,6 @@ fn vulnerability_scanning_end_to_end() {
     );
 
     // SARIF and CycloneDX with vulnerabilities pass the official validators.
-    let validator = workspace_root().join("crates/rampart-report/tests/validate_sbom.py");
-    let python = std::env::var_os("RAMPART_SBOM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/sbom-venv/bin/python"));
     for (format, kind) in [("sarif", "sarif"), ("cyclonedx", "cyclonedx")] {
         let file = work.path().join(format!("out.{format}"));
         let out = rampart()
@@ -197,18 +189,8 @@ fn vulnerability_scanning_end_to_end() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        let v = std::process::Command::new(&python)
-            .arg(&validator)
-            .arg(kind)
-            .arg(&file)
-            .output()
-            .expect("validator");
-        assert!(
-            v.status.success(),
-            "{kind}: {}{}",
-            String::from_utf8_lossy(&v.stdout),
-            String::from_utf8_lossy(&v.stderr)
-        );
+        let (valid, output) = validate(kind, &file);
+        assert!(valid, "{kind}: {output}");
         let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         let n = if kind == "sarif" {
             doc["runs"][0]["results"].as_array().unwrap().len()
@@ -322,7 +304,7 @@ fn sbom_in_gives_the_same_findings_as_the_lockfile() {
         assert_eq!(ids(&report), want, "{format}");
     }
     // Trivy's CycloneDX of the same app (from the shared references).
-    let trivy = workspace_root().join("../shared/targets/reference/fs-rust-app.cdx.json");
+    let trivy = shared_dir().join("targets/reference/fs-rust-app.cdx.json");
     let out = rampart()
         .arg("sbom")
         .arg(&trivy)
