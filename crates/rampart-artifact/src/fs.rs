@@ -26,6 +26,8 @@ pub struct WalkOptions {
 #[derive(Debug)]
 pub struct FsArtifact {
     root: PathBuf,
+    /// `root` with symlinks resolved, once: reads are checked against it.
+    canonical_root: PathBuf,
     /// When the target is a single file: its path relative to `root`.
     single: Option<String>,
     skip_dirs: GlobSet,
@@ -99,8 +101,11 @@ impl FsArtifact {
         } else {
             (path.to_path_buf(), None)
         };
+        let canonical_root =
+            root.canonicalize().map_err(|source| ArtifactError::Root { path: root.clone(), source })?;
         Ok(FsArtifact {
             root,
+            canonical_root,
             single,
             skip_dirs: globset("--skip-dirs", &options.skip_dirs)?,
             skip_files: globset("--skip-files", &options.skip_files)?,
@@ -244,8 +249,7 @@ impl FileSource for FsArtifact {
         let full = self.resolve(path)?;
         // Never follow a symlink that leaves the root.
         let canon = full.canonicalize()?;
-        let root = self.root.canonicalize()?;
-        if !canon.starts_with(&root) {
+        if !canon.starts_with(&self.canonical_root) {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
                 format!("{path}: resolves outside the scan root"),
