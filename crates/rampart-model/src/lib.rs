@@ -13,10 +13,13 @@ mod report;
 mod severity;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity as DiagnosticSeverity};
-pub use ecosystem::{Ecosystem, UnknownEcosystem};
-pub use package::{Dependency, Location, Package, PackageBuilder, Relationship, package_id, purl};
+pub use ecosystem::{Ecosystem, OsPackageFormat, UnknownEcosystem};
+pub use package::{
+    Dependency, LayerRef, Location, Package, PackageBuilder, Relationship, SourcePackage, os_purl,
+    package_id, purl,
+};
 pub use report::{
-    ArtifactKind, Cvss, Misconfiguration, Report, ResultKind, SCHEMA_VERSION, ScanResult, Secret,
-    Suppression, Vulnerability,
+    ArtifactKind, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo, Report,
+    ResultKind, SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
 };
 pub use severity::Severity;

@@ -28,10 +28,94 @@ pub struct Report {
     pub tool: Tool,
     /// RFC 3339 UTC time the scan finished.
     pub created_at: String,
+    /// The operating system detected in the artifact (images and root filesystems).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<OsInfo>,
+    /// Container images: what the image is (digests, layers, config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageMetadata>,
     pub results: Vec<ScanResult>,
     /// Problems met during the scan (skipped files, partial parses), with stable codes.
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An operating system found in `/etc/os-release` (or `/etc/alpine-release`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OsInfo {
+    /// The family, as an OS ecosystem (`Debian`, `Alpine`, `AlmaLinux`, ...).
+    pub family: Ecosystem,
+    /// The full version (`12.15`, `3.19.1`, `9.3`, `22.04`).
+    pub version: String,
+    /// The release advisories are keyed by (`12`, `v3.19`, `9`, `22.04`).
+    pub release: String,
+    /// The pretty name, when the file gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The file the version was read from.
+    pub source: String,
+}
+
+/// A container image's identity, layers and run configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageMetadata {
+    /// The config blob digest (`sha256:...`), which is the image id.
+    pub id: String,
+    /// The manifest digest, when the image came from a registry or an OCI index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_digests: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub os: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub architecture: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The layers, base first.
+    pub layers: Vec<ImageLayer>,
+    /// The run configuration (user, ports, env, entrypoint, labels), for misconfiguration checks.
+    #[serde(default)]
+    pub config: ImageConfig,
+}
+
+/// One layer of an image with its sizes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageLayer {
+    #[serde(flatten)]
+    pub layer: crate::LayerRef,
+    /// The blob's media type.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub media_type: String,
+    /// Size of the stored (compressed) blob in bytes.
+    #[serde(default)]
+    pub size: u64,
+}
+
+/// The parts of an image's run configuration that scanners look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_ports: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entrypoint: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cmd: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Vec<String>>,
+    /// Every history line (`created_by`), base first, including empty (config-only) layers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +136,8 @@ impl Report {
             artifact_kind,
             tool: Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() },
             created_at: created_at.into(),
+            os: None,
+            image: None,
             results: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -189,6 +275,13 @@ pub struct Vulnerability {
     /// The file and lines of the package.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<crate::Location>,
+    /// Images: the layer that added the affected package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<crate::LayerRef>,
+    /// `fixed` when a fixed version exists, `affected` when the vendor has none yet, or a
+    /// distro state (`will_not_fix`, `fix_deferred`, `end_of_life`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Set when a filter hid the finding (only kept when the user asks to see suppressed ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,

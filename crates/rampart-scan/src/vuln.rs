@@ -27,7 +27,7 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
             if pkg.version.is_empty() {
                 continue;
             }
-            let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
+            let key = query_key(pkg);
             if !index.contains_key(&key) {
                 index.insert(key.clone(), keys.len());
                 keys.push(key);
@@ -44,7 +44,7 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
                 stats.packages_without_version += 1;
                 continue;
             }
-            let key = (pkg.ecosystem.osv_name().to_string(), pkg.name.clone(), pkg.version.clone());
+            let key = query_key(pkg);
             for m in &found[index[&key]] {
                 result.vulnerabilities.push(finding(m, pkg));
             }
@@ -68,6 +68,12 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
     Ok(stats)
 }
 
+/// What a package is looked up by: OS packages by their distro release and source package (the
+/// way distro advisories are keyed), language packages by name and version.
+fn query_key(pkg: &rampart_model::Package) -> (String, String, String) {
+    (pkg.osv_ecosystem(), pkg.advisory_name().to_string(), pkg.advisory_version().to_string())
+}
+
 fn finding(m: &Match, pkg: &rampart_model::Package) -> Vulnerability {
     let assessment = rampart_severity::assess(&m.severity, m.database_severity.as_deref());
     Vulnerability {
@@ -88,6 +94,8 @@ fn finding(m: &Match, pkg: &rampart_model::Package) -> Vulnerability {
         published: m.published.clone(),
         modified: m.modified.clone(),
         locations: pkg.locations.clone(),
+        layer: pkg.layer.clone(),
+        status: Some(if m.fixed_versions.is_empty() { "affected" } else { "fixed" }.to_string()),
         suppressed: None,
     }
 }

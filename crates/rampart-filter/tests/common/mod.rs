@@ -45,6 +45,8 @@ pub fn vuln(id: &str, purl: &str) -> Vulnerability {
         published: None,
         modified: None,
         locations: Vec::new(),
+        layer: None,
+        status: None,
         suppressed: None,
     }
 }

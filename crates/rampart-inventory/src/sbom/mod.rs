@@ -99,6 +99,8 @@ pub(crate) fn parse_purl(purl: &str) -> Purl {
         Ecosystem::PyPI | Ecosystem::Cargo | Ecosystem::RubyGems | Ecosystem::NuGet => {
             format!("{namespace}/{name}")
         }
+        // OS purls (`pkg:deb/debian/...`) are not produced above.
+        _ => name,
     };
     Purl::Package { ecosystem, name, version: version.trim().to_string() }
 }
