@@ -45,64 +45,72 @@ pub enum Scanner {
     None,
 }
 
+/// The options every scan command shares: output, scanners, database, filters, gate, progress.
+#[derive(clap::Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Scanners to run [default: vuln when an advisory database exists, else none].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub scanners: Vec<Scanner>,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Warn when the advisory database is older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub db_max_age: i64,
+    /// Keep only findings of these severities (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub severity: Vec<String>,
+    /// Leave out vulnerabilities that no released version fixes yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Ignore file [default: .rampartignore.yaml, else .trivyignore, in the scanned directory
+    /// (for images: the current directory)].
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Option<PathBuf>,
+    /// VEX documents (OpenVEX or CycloneDX VEX, JSON). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+    /// Keep suppressed findings in the report, marked with the reason.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Exit with this code when findings remain after the filters.
+    #[arg(long, value_name = "N")]
+    pub exit_code: Option<u8>,
+    /// Table output: list every package even after a vulnerability scan (by default the table then
+    /// shows findings only).
+    #[arg(long)]
+    pub list_all_pkgs: bool,
+    /// Leave out packages the lockfile marks as development-only.
+    #[arg(long)]
+    pub skip_dev_deps: bool,
+    /// No progress bar and no warnings on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
 #[derive(clap::Args)]
 pub struct FsArgs {
     /// Directory or file to scan.
     path: PathBuf,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value = "table")]
-    format: OutputFormat,
-    /// Write the report to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Scanners to run [default: vuln when an advisory database exists, else none].
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
-    scanners: Vec<Scanner>,
-    #[command(flatten)]
-    db: DbArg,
-    /// Warn when the advisory database is older than this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = 7)]
-    db_max_age: i64,
-    /// Keep only findings of these severities (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL), comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "LIST")]
-    severity: Vec<String>,
-    /// Leave out vulnerabilities that no released version fixes yet.
-    #[arg(long)]
-    ignore_unfixed: bool,
-    /// Ignore file [default: .rampartignore.yaml, else .trivyignore, in the scanned directory].
-    #[arg(long, value_name = "FILE")]
-    ignorefile: Option<PathBuf>,
-    /// VEX documents (OpenVEX or CycloneDX VEX, JSON). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    vex: Vec<PathBuf>,
-    /// Keep suppressed findings in the report, marked with the reason.
-    #[arg(long)]
-    show_suppressed: bool,
-    /// Exit with this code when findings remain after the filters.
-    #[arg(long, value_name = "N")]
-    exit_code: Option<u8>,
     /// Directories to skip (globs relative to the target; a bare name matches at any depth). Repeatable or comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     skip_dirs: Vec<String>,
     /// Files to skip (globs, same rules as --skip-dirs).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     skip_files: Vec<String>,
-    /// Table output: list every package even after a vulnerability scan (by default the table then
-    /// shows findings only).
-    #[arg(long)]
-    list_all_pkgs: bool,
-    /// Leave out packages the lockfile marks as development-only.
-    #[arg(long)]
-    skip_dev_deps: bool,
-    /// No progress bar and no warnings on standard error.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
-fn warn(quiet: bool, msg: impl std::fmt::Display) {
+pub fn warn(quiet: bool, msg: impl std::fmt::Display) {
     if !quiet {
         eprintln!("warning: {msg}");
     }
@@ -164,64 +172,83 @@ fn sbom_analyzer(path: &Path) -> anyhow::Result<Vec<Box<dyn rampart_inventory::A
 
 pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     // Everything that can be wrong with the command line fails before the scan.
-    let severities = parse_severities(&args.severity)?;
-    let filters = load_filters(&args, severities)?;
-    let vuln_db = open_db(&args)?;
+    let ignore_default = default_ignore_file(&args.path);
+    let prepared = Prepared::new(&args.common, ignore_default)?;
 
     let options = WalkOptions {
         skip_dirs: args.skip_dirs.clone(),
         skip_files: args.skip_files.clone(),
-        threads: args.threads,
+        threads: args.common.threads,
     };
     let artifact = FsArtifact::new(&args.path, &options)?;
     let analyzers = match mode {
         Mode::Tree => rampart_inventory::analyzers(),
         Mode::Sbom => sbom_analyzer(&args.path)?,
     };
-    let bar = Bar::new(args.quiet);
-    let scan_options = ScanOptions { skip_dev_dependencies: args.skip_dev_deps };
+    let bar = Bar::new(args.common.quiet);
+    let scan_options = ScanOptions { skip_dev_dependencies: args.common.skip_dev_deps };
     let mut report =
         rampart_scan::scan_fs(&args.path.display().to_string(), &artifact, &analyzers, &scan_options, &bar);
     if mode == Mode::Sbom {
         report.artifact_kind = rampart_model::ArtifactKind::Sbom;
     }
-    if let Some(db) = &vuln_db {
-        bar.message("matching packages against the advisory database");
-        rampart_scan::vuln::detect(&mut report, db).context("querying the advisory database")?;
-    }
-    bar.finish();
-    let outcome = rampart_filter::apply(&mut report, &filters);
-    for d in &report.diagnostics {
-        warn(args.quiet, d);
-    }
-    for n in &outcome.notices {
-        warn(args.quiet, n);
-    }
-    render(&report, &args, vuln_db.is_some())?;
+    prepared.finish(report, &args.common, &bar)
+}
 
-    let remaining = report
-        .results
-        .iter()
-        .flat_map(|r| &r.vulnerabilities)
-        .filter(|v| v.suppressed.is_none() && v.informational.is_none())
-        .count();
-    if let Some(code) = args.exit_code
-        && remaining > 0
-    {
-        return Ok(code);
+/// What a scan command checks before scanning (filters, database) and then does with the
+/// inventory: vulnerabilities, filters, warnings, rendering, exit code.
+pub struct Prepared {
+    filters: FilterOptions,
+    vuln_db: Option<VulnDb>,
+}
+
+impl Prepared {
+    pub fn new(common: &CommonArgs, default_ignore: Option<PathBuf>) -> anyhow::Result<Self> {
+        let severities = parse_severities(&common.severity)?;
+        let filters = load_filters(common, severities, default_ignore)?;
+        let vuln_db = open_db(common)?;
+        Ok(Prepared { filters, vuln_db })
     }
-    if report.is_partial() {
-        warn(
-            args.quiet,
-            format!(
-                "{} input(s) skipped or partly read; exit code {}",
-                report.diagnostics.len(),
-                exit::PARTIAL
-            ),
-        );
-        return Ok(exit::PARTIAL);
+
+    pub fn finish(&self, mut report: Report, args: &CommonArgs, bar: &Bar) -> anyhow::Result<u8> {
+        if let Some(db) = &self.vuln_db {
+            bar.message("matching packages against the advisory database");
+            rampart_scan::vuln::detect(&mut report, db).context("querying the advisory database")?;
+        }
+        bar.finish();
+        let outcome = rampart_filter::apply(&mut report, &self.filters);
+        for d in &report.diagnostics {
+            warn(args.quiet, d);
+        }
+        for n in &outcome.notices {
+            warn(args.quiet, n);
+        }
+        render(&report, args, self.vuln_db.is_some())?;
+
+        let remaining = report
+            .results
+            .iter()
+            .flat_map(|r| &r.vulnerabilities)
+            .filter(|v| v.suppressed.is_none() && v.informational.is_none())
+            .count();
+        if let Some(code) = args.exit_code
+            && remaining > 0
+        {
+            return Ok(code);
+        }
+        if report.is_partial() {
+            warn(
+                args.quiet,
+                format!(
+                    "{} input(s) skipped or partly read; exit code {}",
+                    report.diagnostics.len(),
+                    exit::PARTIAL
+                ),
+            );
+            return Ok(exit::PARTIAL);
+        }
+        Ok(exit::OK)
     }
-    Ok(exit::OK)
 }
 
 fn parse_severities(list: &[String]) -> anyhow::Result<Option<Vec<Severity>>> {
@@ -235,7 +262,11 @@ fn parse_severities(list: &[String]) -> anyhow::Result<Option<Vec<Severity>>> {
     Ok(Some(out))
 }
 
-fn load_filters(args: &FsArgs, severities: Option<Vec<Severity>>) -> anyhow::Result<FilterOptions> {
+fn load_filters(
+    args: &CommonArgs,
+    severities: Option<Vec<Severity>>,
+    default_ignore: Option<PathBuf>,
+) -> anyhow::Result<FilterOptions> {
     let today = time::OffsetDateTime::now_utc().date();
     let mut filters = FilterOptions::new(today);
     filters.severities = severities;
@@ -243,7 +274,7 @@ fn load_filters(args: &FsArgs, severities: Option<Vec<Severity>>) -> anyhow::Res
     filters.show_suppressed = args.show_suppressed;
     let ignore_path = match &args.ignorefile {
         Some(p) => Some(p.clone()),
-        None => default_ignore_file(&args.path),
+        None => default_ignore,
     };
     if let Some(p) = ignore_path {
         filters.ignore_file = Some(IgnoreFile::load(&p)?);
@@ -254,7 +285,7 @@ fn load_filters(args: &FsArgs, severities: Option<Vec<Severity>>) -> anyhow::Res
     Ok(filters)
 }
 
-fn default_ignore_file(target: &Path) -> Option<PathBuf> {
+pub fn default_ignore_file(target: &Path) -> Option<PathBuf> {
     if !target.is_dir() {
         return None;
     }
@@ -264,7 +295,7 @@ fn default_ignore_file(target: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn open_db(args: &FsArgs) -> anyhow::Result<Option<VulnDb>> {
+fn open_db(args: &CommonArgs) -> anyhow::Result<Option<VulnDb>> {
     let explicit = !args.scanners.is_empty();
     if args.scanners.contains(&Scanner::None) {
         if args.scanners.len() > 1 {
@@ -306,7 +337,7 @@ fn open_db(args: &FsArgs) -> anyhow::Result<Option<VulnDb>> {
     Ok(Some(db))
 }
 
-fn render(report: &Report, args: &FsArgs, vulns_scanned: bool) -> anyhow::Result<()> {
+fn render(report: &Report, args: &CommonArgs, vulns_scanned: bool) -> anyhow::Result<()> {
     let render_options = RenderOptions {
         color: args.output.is_none() && std::io::stdout().is_terminal(),
         hide_packages: vulns_scanned && !args.list_all_pkgs,

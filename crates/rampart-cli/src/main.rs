@@ -2,6 +2,7 @@
 
 mod db;
 mod fs;
+mod image;
 mod progress;
 
 use std::io::Write;
@@ -39,6 +40,13 @@ enum Command {
     /// Scan a CycloneDX or SPDX (JSON) SBOM, made by Rampart or another tool, for known
     /// vulnerabilities. Takes the same options as `fs`.
     Sbom(fs::FsArgs),
+    /// Scan a container image: OS and language packages layer by layer, and their known
+    /// vulnerabilities. `rampart image REF` pulls from a registry; `--input` reads a
+    /// docker-archive tar, an OCI layout directory or an OCI archive.
+    Image(Box<image::ImageArgs>),
+    /// Manage the per-layer cache of `rampart image`.
+    #[command(subcommand)]
+    Cache(image::CacheCommand),
     /// Build, inspect or update the local advisory database.
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -96,6 +104,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Fs(args) => fs::run(args, fs::Mode::Tree),
         Command::Sbom(args) => fs::run(args, fs::Mode::Sbom),
+        Command::Image(args) => image::run(*args),
+        Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {
             let mut out = std::io::stdout().lock();

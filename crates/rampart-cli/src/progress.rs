@@ -53,3 +53,22 @@ impl Progress for Bar {
         }
     }
 }
+
+impl rampart_scan::image::ImageProgress for Bar {
+    fn layers(&self, total: usize, cached: usize) {
+        if let Some(pb) = &self.0 {
+            pb.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} layers analysed {msg}")
+                    .expect("static template"),
+            );
+            pb.set_length(total as u64);
+            pb.set_position(cached as u64);
+            pb.set_message(if cached > 0 { format!("({cached} from the cache)") } else { String::new() });
+        }
+    }
+    fn layer_done(&self, _index: usize) {
+        if let Some(pb) = &self.0 {
+            pb.inc(1);
+        }
+    }
+}

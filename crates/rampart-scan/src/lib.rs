@@ -1,8 +1,12 @@
 //! The one pipeline every scan shares: artifact → analyzers → findings → report.
 
+pub mod image;
+pub mod os;
 pub mod vuln;
 
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use rampart_artifact::{Entry, FsArtifact};
 use rampart_inventory::{Analyzer, AnalyzerInput, FileInfo, FileSource, Grouping};
@@ -65,7 +69,7 @@ pub fn analyze_entries(
     progress: &dyn Progress,
 ) -> Report {
     progress.analyzing(entries.len() as u64);
-    let outputs: Vec<FileOutput> = entries
+    let facts: Vec<FileFacts> = entries
         .par_iter()
         .map(|entry| {
             let out = analyze_file(entry, source, analyzers);
@@ -73,38 +77,74 @@ pub fn analyze_entries(
             out
         })
         .collect();
+    let os = os::detect(&|path| source.read(path).ok());
+    let mut report = assemble(target, kind, facts, analyzers, options);
+    os::finish(&mut report, os);
+    report
+}
 
+/// What the analyzers made of one file: the unit the image cache stores per layer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileFacts {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<AnalyzerOutput>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One analyzer's packages from one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyzerOutput {
+    /// [`Analyzer::name`].
+    pub analyzer: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<Package>,
+    /// Files an OS package manager says it installed (see `rampart_inventory::Analysis`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installed_files: Vec<String>,
+}
+
+/// Groups the facts of every file into results (one per lockfile, one per aggregate of installed
+/// packages), sorted, with the diagnostics. OS post-processing is [`os::finish`]'s job.
+pub fn assemble(
+    target: &str,
+    kind: ArtifactKind,
+    facts: Vec<FileFacts>,
+    analyzers: &[Box<dyn Analyzer>],
+    options: &ScanOptions,
+) -> Report {
+    let by_name: BTreeMap<&str, &dyn Analyzer> = analyzers.iter().map(|a| (a.name(), a.as_ref())).collect();
     let mut per_file: Vec<ScanResult> = Vec::new();
     let mut aggregates: BTreeMap<&'static str, ScanResult> = BTreeMap::new();
     let mut diagnostics = Vec::new();
-    for out in outputs {
-        diagnostics.extend(out.diagnostics);
-        for (analyzer, mut packages) in out.results {
+    let mut installed: Vec<String> = Vec::new();
+    for file in facts {
+        diagnostics.extend(file.diagnostics);
+        for out in file.outputs {
+            installed.extend(out.installed_files);
+            let mut packages = out.packages;
             if options.skip_dev_dependencies {
                 packages.retain(|p| !p.dev);
             }
             if packages.is_empty() {
                 continue;
             }
-            match analyzer.grouping() {
-                Grouping::PerFile => {
-                    // An SBOM mixes ecosystems: a result names one only when all its packages agree.
-                    let ecosystem = common_ecosystem(&packages);
-                    per_file.push(ScanResult::packages(&out.path, analyzer.name(), ecosystem, packages));
-                }
-                Grouping::Aggregate(name) => {
+            let analyzer = by_name.get(out.analyzer.as_str());
+            match analyzer.map(|a| (a.grouping(), a.ecosystem())) {
+                Some((Grouping::Aggregate(name), ecosystem)) => {
                     aggregates
                         .entry(name)
                         .or_insert_with(|| {
-                            ScanResult::packages(
-                                name,
-                                analyzer.name(),
-                                Some(analyzer.ecosystem()),
-                                Vec::new(),
-                            )
+                            ScanResult::packages(name, &out.analyzer, Some(ecosystem), Vec::new())
                         })
                         .packages
                         .extend(packages);
+                }
+                _ => {
+                    // An SBOM mixes ecosystems: a result names one only when all its packages agree.
+                    let ecosystem = common_ecosystem(&packages);
+                    per_file.push(ScanResult::packages(&file.path, &out.analyzer, ecosystem, packages));
                 }
             }
         }
@@ -127,39 +167,52 @@ pub fn analyze_entries(
         });
         report.results.push(result);
     }
+    os::drop_os_owned(&mut report, installed);
     report.diagnostics = diagnostics;
     report.diagnostics.sort();
     report
 }
 
-struct FileOutput<'a> {
-    path: String,
-    results: Vec<(&'a dyn Analyzer, Vec<Package>)>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-fn analyze_file<'a>(
-    entry: &Entry,
-    source: &dyn FileSource,
-    analyzers: &'a [Box<dyn Analyzer>],
-) -> FileOutput<'a> {
-    let mut out = FileOutput { path: entry.path.clone(), results: Vec::new(), diagnostics: Vec::new() };
+/// Runs the analyzers that accept `entry` on it (size caps, read, parse).
+pub fn analyze_file(entry: &Entry, source: &dyn FileSource, analyzers: &[Box<dyn Analyzer>]) -> FileFacts {
     let info = FileInfo::new(&entry.path, entry.size, entry.executable);
     let chosen: Vec<&dyn Analyzer> =
         analyzers.iter().map(|a| a.as_ref()).filter(|a| a.accepts(&info)).collect();
-    if chosen.is_empty() {
+    let mut out = FileFacts { path: entry.path.clone(), ..FileFacts::default() };
+    let usable = within_caps(&info, chosen, &mut out.diagnostics);
+    if usable.is_empty() {
         return out;
     }
-    let usable: Vec<&dyn Analyzer> = chosen
+    match source.read(&entry.path) {
+        Ok(content) => {
+            let facts = analyze_content(&info, &content, source, &usable);
+            out.outputs = facts.outputs;
+            out.diagnostics.extend(facts.diagnostics);
+        }
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::warning(DiagnosticCode::ReadError, &entry.path, e.to_string()))
+        }
+    }
+    out
+}
+
+/// The analyzers of `chosen` whose size cap `info` fits; a [`DiagnosticCode::TooLarge`] warning
+/// for each of the others.
+pub fn within_caps<'a>(
+    info: &FileInfo<'_>,
+    chosen: Vec<&'a dyn Analyzer>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<&'a dyn Analyzer> {
+    chosen
         .into_iter()
         .filter(|a| {
-            if entry.size > a.max_size() {
-                out.diagnostics.push(Diagnostic::warning(
+            if info.size > a.max_size() {
+                diagnostics.push(Diagnostic::warning(
                     DiagnosticCode::TooLarge,
-                    &entry.path,
+                    info.path,
                     format!(
                         "{} bytes is over the {} analyzer's cap of {} bytes; skipped",
-                        entry.size,
+                        info.size,
                         a.name(),
                         a.max_size()
                     ),
@@ -169,28 +222,32 @@ fn analyze_file<'a>(
                 true
             }
         })
-        .collect();
-    if usable.is_empty() {
-        return out;
-    }
-    let content = match source.read(&entry.path) {
-        Ok(c) => c,
-        Err(e) => {
-            out.diagnostics.push(Diagnostic::warning(DiagnosticCode::ReadError, &entry.path, e.to_string()));
-            return out;
-        }
-    };
-    for analyzer in usable {
-        let input = AnalyzerInput { file: info, content: &content, source };
+        .collect()
+}
+
+/// Runs `analyzers` on content already read.
+pub fn analyze_content(
+    info: &FileInfo<'_>,
+    content: &[u8],
+    source: &dyn FileSource,
+    analyzers: &[&dyn Analyzer],
+) -> FileFacts {
+    let mut out = FileFacts { path: info.path.to_string(), ..FileFacts::default() };
+    for analyzer in analyzers {
+        let input = AnalyzerInput { file: *info, content, source };
         match analyzer.analyze(&input) {
             Ok(analysis) => {
                 out.diagnostics.extend(analysis.warnings);
-                out.results.push((analyzer, analysis.packages));
+                out.outputs.push(AnalyzerOutput {
+                    analyzer: analyzer.name().to_string(),
+                    packages: analysis.packages,
+                    installed_files: Vec::new(),
+                });
             }
             Err(e) => out.diagnostics.push(
                 Diagnostic::warning(
                     DiagnosticCode::ParseError,
-                    &entry.path,
+                    info.path,
                     format!("{}: {e}", analyzer.name()),
                 )
                 .at_line(e.line()),
@@ -205,7 +262,7 @@ fn common_ecosystem(packages: &[Package]) -> Option<rampart_model::Ecosystem> {
     packages.iter().all(|p| p.ecosystem == first).then_some(first)
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()

@@ -3,6 +3,7 @@
 
 mod db_update;
 mod fs;
+mod images;
 mod osv_scanner_regression;
 mod peer_targets;
 mod real_world_lockfiles;

@@ -1,0 +1,184 @@
+//! `rampart image`: inventory a container image (a local archive or layout, or a registry
+//! reference), layer by layer with a per-layer cache, then the same vulnerability, filter and
+//! rendering stages as `fs`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use rampart_image::{Image, OpenOptions, Platform};
+use rampart_registry::{PullEvent, RegistryOptions};
+use rampart_scan::ScanOptions;
+use rampart_scan::image::{LayerCache, fingerprint, scan_image};
+
+use crate::fs::{CommonArgs, Prepared, default_ignore_file};
+use crate::progress::Bar;
+
+#[derive(clap::Args)]
+pub struct ImageArgs {
+    /// Image reference in a registry (`registry:port/repo:tag`, `repo@sha256:...`).
+    #[arg(value_name = "REF", required_unless_present = "input", conflicts_with = "input")]
+    reference: Option<String>,
+    /// A local image instead of a registry: docker-archive tar (`docker save`, `podman save`),
+    /// OCI layout directory or OCI archive tar.
+    #[arg(long, value_name = "FILE|DIR")]
+    input: Option<PathBuf>,
+    /// Which platform of a multi-platform image (`os/arch[/variant]`, e.g. `linux/arm64`)
+    /// [default: linux and this machine's architecture].
+    #[arg(long, value_name = "OS/ARCH")]
+    platform: Option<String>,
+    /// Registry user name (else the Docker config file's credentials, else anonymous).
+    #[arg(long, env = "RAMPART_USERNAME", hide_env_values = true)]
+    username: Option<String>,
+    /// Registry password or token.
+    #[arg(long, env = "RAMPART_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// Allow plain HTTP to a registry on a loopback address (127.0.0.1, ::1, localhost).
+    #[arg(long)]
+    insecure: bool,
+    /// Registry request time-out in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    timeout: u64,
+    /// Cache directory for per-layer results and pulled blobs [env: RAMPART_CACHE_DIR]
+    /// [default: <user cache dir>/rampart].
+    #[arg(long, value_name = "DIR", env = "RAMPART_CACHE_DIR", hide_env = true)]
+    cache_dir: Option<PathBuf>,
+    /// Analyse every layer again, neither reading nor writing the layer cache.
+    #[arg(long)]
+    no_cache: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `rampart cache`: the per-layer cache of `rampart image`.
+#[derive(clap::Subcommand)]
+pub enum CacheCommand {
+    /// Delete every cached layer result and pulled blob.
+    Clean {
+        /// The cache directory [env: RAMPART_CACHE_DIR] [default: <user cache dir>/rampart].
+        #[arg(long, value_name = "DIR", env = "RAMPART_CACHE_DIR", hide_env = true)]
+        cache_dir: Option<PathBuf>,
+    },
+}
+
+pub fn cache_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(p) = explicit {
+        return Ok(p.to_path_buf());
+    }
+    let cache = dirs::cache_dir().ok_or_else(|| {
+        anyhow::anyhow!("no user cache directory (set HOME or XDG_CACHE_HOME), or pass --cache-dir")
+    })?;
+    Ok(cache.join("rampart"))
+}
+
+pub fn run_cache(cmd: CacheCommand) -> anyhow::Result<u8> {
+    match cmd {
+        CacheCommand::Clean { cache_dir: dir } => {
+            let dir = cache_dir(dir.as_deref())?;
+            let freed = LayerCache::new(&dir).clean().with_context(|| format!("cleaning {}", dir.display()))?;
+            let blobs = dir.join("registry");
+            let mut pulled = 0u64;
+            if blobs.exists() {
+                pulled = dir_size(&blobs);
+                std::fs::remove_dir_all(&blobs).with_context(|| format!("removing {}", blobs.display()))?;
+            }
+            println!("removed {} of cached layer results and {} of pulled blobs from {}", human(freed), human(pulled), dir.display());
+            Ok(crate::exit::OK)
+        }
+    }
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
+}
+
+fn human(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+}
+
+pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
+    let default_ignore = std::env::current_dir().ok().and_then(|d| default_ignore_file(&d));
+    let prepared = Prepared::new(&args.common, default_ignore)?;
+    let platform: Option<Platform> = match &args.platform {
+        Some(p) => Some(p.parse().map_err(|e| anyhow::anyhow!("--platform {p}: {e}"))?),
+        None => None,
+    };
+    let analyzers = rampart_inventory::analyzers();
+    let print = fingerprint(&analyzers);
+    let cache_root = cache_dir(args.cache_dir.as_deref())?;
+    let cache = (!args.no_cache).then(|| LayerCache::new(&cache_root));
+    let bar = Bar::new(args.common.quiet);
+    if args.common.threads > 0 {
+        // Best effort: the global pool may already exist.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(args.common.threads).build_global();
+    }
+
+    let open_options = OpenOptions { platform: platform.clone(), ..OpenOptions::default() };
+    let (image, target, _pull_dir) = match (&args.input, &args.reference) {
+        (Some(path), _) => {
+            if !path.exists() {
+                bail!("{}: no such file or directory", path.display());
+            }
+            let image = Image::open(path, &open_options)
+                .with_context(|| format!("opening the image {}", path.display()))?;
+            (image, path.display().to_string(), None)
+        }
+        (None, Some(reference)) => {
+            let layout = tempfile::Builder::new()
+                .prefix("pull-")
+                .tempdir_in(create_dir(&cache_root.join("registry"))?)
+                .context("creating a pull directory in the cache")?;
+            let registry_options = RegistryOptions {
+                insecure: args.insecure,
+                username: args.username.clone(),
+                password: args.password.clone(),
+                docker_config: None,
+                platform: platform.as_ref().map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone())),
+                timeout: Duration::from_secs(args.timeout),
+            };
+            let want = |diff_id: &str| cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
+            let progress = |event: PullEvent| bar.message(pull_message(&event));
+            bar.message(format!("pulling {reference}"));
+            let pulled = rampart_registry::pull_to_layout(reference, layout.path(), &registry_options, &want, &progress)
+                .with_context(|| format!("pulling {reference}"))?;
+            let options = OpenOptions { reference: Some(pulled.ref_name.clone()), ..open_options.clone() };
+            let image = Image::open(layout.path(), &options)
+                .with_context(|| format!("opening the image pulled from {reference}"))?;
+            (image, reference.clone(), Some(layout))
+        }
+        (None, None) => bail!("name an image: REF, or --input FILE|DIR"),
+    };
+    let scan_options = ScanOptions { skip_dev_dependencies: args.common.skip_dev_deps };
+    bar.message(format!("analysing {} layers", image.metadata().layers.len()));
+    let scan = scan_image(&target, &image, &analyzers, &scan_options, cache.as_ref(), &bar)
+        .with_context(|| format!("scanning {target}"))?;
+    prepared.finish(scan.report, &args.common, &bar)
+}
+
+fn create_dir(dir: &Path) -> anyhow::Result<&Path> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+fn pull_message(event: &PullEvent) -> String {
+    format!("{event:?}")
+}

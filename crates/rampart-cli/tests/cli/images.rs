@@ -1,0 +1,277 @@
+//! `rampart image` on the real images built by `../shared/targets/build.sh` (and `checks.sh` for
+//! the podman-built one): the package set must contain the peer's (Trivy 0.76) on every image
+//! and format, OS packages must match exactly (name, version, source package) so that packages a
+//! later layer purged are not reported, layers are attributed, and the cache gives the same
+//! report.
+//!
+//! The peer's reference inventories are read from `$RAMPART_TARGETS/reference/` when `.ci/run`
+//! made them from the very images under test (the Debian layer follows the mirror's point
+//! release), else from `../shared/targets/reference/`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{Dir, rampart, shared_dir, targets_dir};
+
+/// (purl type, name, version, source name, source version); the source is empty for language
+/// packages.
+type Key = (String, String, String, String, String);
+
+fn reference(file: &str) -> Value {
+    let local = targets_dir().join("reference").join(file);
+    let path = if local.is_file() { local } else { shared_dir().join("targets/reference").join(file) };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("reference is JSON")
+}
+
+fn prop<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
+    c["properties"].as_array()?.iter().find(|p| p["name"] == name)?["value"].as_str()
+}
+
+fn norm_name(ty: &str, name: &str) -> String {
+    match ty {
+        "pypi" => name.to_ascii_lowercase().replace(['_', '.'], "-"),
+        _ => name.to_string(),
+    }
+}
+
+fn trivy_keys(file: &str) -> BTreeSet<Key> {
+    let bom = reference(file);
+    bom["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["type"] == "library")
+        .filter_map(|c| {
+            let purl = c["purl"].as_str()?;
+            let ty = purl.strip_prefix("pkg:")?.split('/').next()?.to_string();
+            let mut name = c["name"].as_str()?.to_string();
+            if let Some(group) = c["group"].as_str().filter(|g| !g.is_empty()) {
+                name = match ty.as_str() {
+                    "maven" => format!("{group}:{name}"),
+                    _ => format!("{group}/{name}"),
+                };
+            }
+            let (src, src_version) = if ty == "deb" {
+                // Trivy splits the source version into epoch, upstream version and release.
+                let epoch = prop(c, "aquasecurity:trivy:SrcEpoch").map(|e| format!("{e}:")).unwrap_or_default();
+                let release = prop(c, "aquasecurity:trivy:SrcRelease").map(|r| format!("-{r}")).unwrap_or_default();
+                (
+                    prop(c, "aquasecurity:trivy:SrcName").unwrap_or_default().to_string(),
+                    format!("{epoch}{}{release}", prop(c, "aquasecurity:trivy:SrcVersion").unwrap_or_default()),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            Some((ty.clone(), norm_name(&ty, &name), c["version"].as_str().unwrap_or_default().to_string(), src, src_version))
+        })
+        .collect()
+}
+
+pub fn image_json(args: &[&str]) -> Value {
+    let out = rampart().arg("image").args(args).args(["--format", "json", "--quiet", "--no-cache"]).output().expect("run");
+    assert!(
+        out.status.success(),
+        "rampart image {args:?} exited {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
+fn packages(report: &Value) -> Vec<Value> {
+    report["results"].as_array().expect("results").iter().flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default()).collect()
+}
+
+fn rampart_keys(report: &Value) -> BTreeSet<Key> {
+    packages(report)
+        .iter()
+        .filter_map(|p| {
+            let purl = p["purl"].as_str()?;
+            let ty = purl.strip_prefix("pkg:")?.split('/').next()?.to_string();
+            let (src, src_version) = if ty == "deb" {
+                (
+                    p["source"]["name"].as_str().unwrap_or_default().to_string(),
+                    p["source"]["version"].as_str().unwrap_or_default().to_string(),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            Some((ty.clone(), norm_name(&ty, p["name"].as_str()?), p["version"].as_str()?.to_string(), src, src_version))
+        })
+        .collect()
+}
+
+fn image(name: &str) -> PathBuf {
+    let p = targets_dir().join("images").join(name);
+    assert!(p.exists(), "{} is missing: build the targets (`.ci/run`)", p.display());
+    p
+}
+
+/// Rampart's set contains the peer's; for OS packages the two sets are equal.
+fn check(input: &Path, reference_file: &str) -> Value {
+    let report = image_json(&["--input", input.to_str().expect("utf-8 path")]);
+    let ours = rampart_keys(&report);
+    let theirs = trivy_keys(reference_file);
+    assert!(!theirs.is_empty(), "empty reference {reference_file}");
+    let missing: Vec<_> = theirs.difference(&ours).collect();
+    assert!(missing.is_empty(), "{}: packages the peer found and Rampart did not: {missing:#?}", input.display());
+    let debs = |s: &BTreeSet<Key>| s.iter().filter(|k| k.0 == "deb").cloned().collect::<BTreeSet<_>>();
+    let extra: Vec<_> = debs(&ours).difference(&debs(&theirs)).cloned().collect();
+    assert!(extra.is_empty(), "{}: OS packages the peer does not list: {extra:#?}", input.display());
+    report
+}
+
+#[test]
+fn minbase_docker_archive() {
+    let report = check(&image("debian12-minbase.docker.tar"), "image-debian12-minbase.docker.cdx.json");
+    assert_eq!(report["artifact_kind"], "container_image");
+    assert_eq!(report["os"]["family"], "Debian");
+    assert_eq!(report["os"]["release"], "12");
+    assert_eq!(report["image"]["layers"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn layered_docker_archive_drops_the_purged_package() {
+    let report = check(&image("debian12-layered.docker.tar"), "image-debian12-layered.docker.cdx.json");
+    let pkgs = packages(&report);
+    assert!(pkgs.iter().all(|p| p["name"] != "less"), "less was purged by layer 4 but is reported");
+    // curl came with the second layer, libc6 with the base.
+    let layer_of = |name: &str| {
+        pkgs.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing"))["layer"]["index"].as_u64()
+    };
+    assert_eq!(layer_of("curl"), Some(1));
+    assert_eq!(layer_of("libc6"), Some(0));
+    let curl = pkgs.iter().find(|p| p["name"] == "curl").expect("curl");
+    assert!(curl["purl"].as_str().expect("purl").contains("distro=debian-12."), "{curl}");
+    let diff_ids: Vec<&str> =
+        report["image"]["layers"].as_array().expect("layers").iter().map(|l| l["diff_id"].as_str().expect("diff_id")).collect();
+    assert_eq!(curl["layer"]["diff_id"].as_str(), diff_ids.get(1).copied());
+}
+
+#[test]
+fn apps_docker_archive() {
+    let report = check(&image("debian12-apps.docker.tar"), "image-debian12-apps.docker.cdx.json");
+    let pkgs = packages(&report);
+    let django = pkgs.iter().find(|p| p["name"] == "Django").expect("Django");
+    assert_eq!(django["layer"]["index"], 4, "{django}");
+    assert!(django["layer"]["created_by"].as_str().is_some_and(|s| !s.is_empty()), "{django}");
+    // python3-yaml's egg-info belongs to the deb: not a second, PyPI, copy.
+    assert!(
+        !pkgs.iter().any(|p| p["ecosystem"] == "PyPI"
+            && p["locations"].as_array().into_iter().flatten().any(|l| l["path"].as_str().is_some_and(|s| s.starts_with("usr/lib/python3/dist-packages/")))),
+        "dpkg-owned Python packages reported as PyPI"
+    );
+}
+
+#[test]
+fn apps_oci_layout_gzip() {
+    check(&image("debian12-apps.oci"), "image-debian12-apps.oci-dir.cdx.json");
+}
+
+#[test]
+fn apps_oci_layout_zstd() {
+    check(&image("debian12-apps.zstd.oci"), "image-debian12-apps.zstd-oci-dir.cdx.json");
+}
+
+#[test]
+fn apps_oci_archive_which_the_peer_cannot_read() {
+    check(&image("debian12-apps.oci.tar"), "image-debian12-apps.docker.cdx.json");
+}
+
+#[test]
+fn podman_built_image_with_opaque_whiteouts() {
+    check(&image("debian12-podman-built.docker.tar"), "image-debian12-podman-built.docker.cdx.json");
+    check(&image("debian12-podman-built.oci.tar"), "image-debian12-podman-built.docker.cdx.json");
+}
+
+/// All formats of one image give the same inventory.
+#[test]
+fn every_format_gives_the_same_packages() {
+    let a = rampart_keys(&image_json(&["--input", image("debian12-apps.docker.tar").to_str().expect("path")]));
+    for other in ["debian12-apps.oci", "debian12-apps.oci.tar", "debian12-apps.zstd.oci"] {
+        let b = rampart_keys(&image_json(&["--input", image(other).to_str().expect("path")]));
+        assert_eq!(a, b, "{other} differs from the docker archive");
+    }
+}
+
+fn strip_volatile(mut v: Value) -> Value {
+    v["created_at"] = Value::Null;
+    v
+}
+
+#[test]
+fn the_layer_cache_gives_the_same_report_and_can_be_cleaned() {
+    let cache = Dir::new();
+    let input = image("debian12-layered.docker.tar");
+    let run = || {
+        let out = rampart()
+            .args(["image", "--input"])
+            .arg(&input)
+            .args(["--format", "json", "--quiet", "--cache-dir"])
+            .arg(cache.path())
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        strip_volatile(serde_json::from_slice(&out.stdout).expect("json"))
+    };
+    let cold = run();
+    let cached: Vec<_> = std::fs::read_dir(cache.path().join("layers")).expect("layers cached").collect();
+    assert_eq!(cached.len(), 4, "one cache entry per layer");
+    let warm = run();
+    assert_eq!(cold, warm, "a cached scan must report exactly what a cold one does");
+    let out = rampart().args(["cache", "clean", "--cache-dir"]).arg(cache.path()).output().expect("run");
+    assert!(out.status.success());
+    assert!(!cache.path().join("layers").exists());
+}
+
+/// A layer with `../` in an entry path is refused with an error naming the layer, not scanned.
+#[test]
+fn a_hostile_layer_is_an_error_naming_it() {
+    let dir = Dir::new();
+    let layer = {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        let data = b"root:x:0:0::/root:/bin/sh\n";
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // `append_data` refuses `..`; write the name bytes directly like a hostile tool would.
+        h.as_old_mut().name[..16].copy_from_slice(b"../../etc/passwd");
+        h.set_cksum();
+        b.append(&h, &data[..]).expect("append");
+        b.into_inner().expect("tar")
+    };
+    let diff_id = format!("sha256:{}", sha256_hex(&layer));
+    let config = serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        "history": [{"created_by": "ADD evil.tar /"}]
+    })
+    .to_string();
+    let config_name = format!("{}.json", sha256_hex(config.as_bytes()));
+    let manifest = serde_json::json!([{"Config": config_name, "RepoTags": ["evil:latest"], "Layers": ["layer.tar"]}]).to_string();
+    let archive = {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, data) in [("manifest.json", manifest.as_bytes()), (config_name.as_str(), config.as_bytes()), ("layer.tar", &layer[..])] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, data).expect("append");
+        }
+        b.into_inner().expect("tar")
+    };
+    let path = dir.write("evil.docker.tar", archive);
+    let out = rampart().args(["image", "--quiet", "--no-cache", "--input"]).arg(&path).output().expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("../../etc/passwd") && err.contains("layer"), "{err}");
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
