@@ -87,9 +87,11 @@ pub(crate) fn parse_installed(text: &str, path: &str) -> Analysis {
                 "F" => dir = value.trim_matches('/').to_string(),
                 "R" if !value.is_empty() => {
                     let file = value.trim_start_matches('/');
-                    analysis
-                        .installed_files
-                        .push(if dir.is_empty() { file.to_string() } else { format!("{dir}/{file}") });
+                    analysis.installed_files.push(if dir.is_empty() {
+                        file.to_string()
+                    } else {
+                        format!("{dir}/{file}")
+                    });
                 }
                 _ => {}
             }
@@ -140,7 +142,8 @@ mod tests {
     fn real_database() {
         let a = run(&ApkInstalled, "lib/apk/db/installed", INSTALLED, &MemFiles(vec![])).unwrap();
         assert!(a.warnings.is_empty());
-        let got: Vec<(&str, &str)> = a.packages.iter().map(|p| (p.name.as_str(), p.version.as_str())).collect();
+        let got: Vec<(&str, &str)> =
+            a.packages.iter().map(|p| (p.name.as_str(), p.version.as_str())).collect();
         assert_eq!(got, EXPECTED);
         let musl = a.packages.iter().find(|p| p.name == "musl").unwrap();
         assert_eq!(musl.arch.as_deref(), Some("x86_64"));
@@ -148,7 +151,10 @@ mod tests {
         assert_eq!(ssl_license(&a), ["Apache-2.0"]);
         assert_eq!(musl.purl, "pkg:apk/alpine/musl@1.2.4-r0?arch=x86_64");
         let ssl = a.packages.iter().find(|p| p.name == "libssl3").unwrap();
-        assert_eq!(ssl.source.as_ref().map(|s| (s.name.as_str(), s.version.as_str())), Some(("openssl", "3.1.0-r4")));
+        assert_eq!(
+            ssl.source.as_ref().map(|s| (s.name.as_str(), s.version.as_str())),
+            Some(("openssl", "3.1.0-r4"))
+        );
         // `D:so:libc.musl-x86_64.so.1 so:libcrypto.so.3` resolves through `p:`.
         assert_eq!(ssl.depends_on, ["libcrypto3@3.1.0-r4", "musl@1.2.4-r0"]);
         assert!(a.installed_files.contains(&"lib/libssl.so.3".to_string()), "{:?}", &a.installed_files[..5]);
@@ -179,7 +185,8 @@ mod tests {
 
     #[test]
     fn paragraph_without_name_is_skipped() {
-        let a = run(&ApkInstalled, "lib/apk/db/installed", b"P:a\nV:1\n\nV:2\nA:x86_64\n", &MemFiles(vec![])).unwrap();
+        let a = run(&ApkInstalled, "lib/apk/db/installed", b"P:a\nV:1\n\nV:2\nA:x86_64\n", &MemFiles(vec![]))
+            .unwrap();
         assert_eq!(a.packages.len(), 1);
         assert_eq!(a.warnings.len(), 1);
     }

@@ -63,15 +63,19 @@ fn refine(family: Ecosystem, text: &dyn Fn(&str) -> Option<String>) -> Option<(S
     match family {
         Debian => {
             let v = text("etc/debian_version")?.trim().to_string();
-            v.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then_some((v, "etc/debian_version"))
+            v.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                .then_some((v, "etc/debian_version"))
         }
         Alpine => {
             let v = text("etc/alpine-release")?.trim().to_string();
             (!v.is_empty() && !v.contains(char::is_whitespace)).then_some((v, "etc/alpine-release"))
         }
-        CentOS | RedHat | AlmaLinux | RockyLinux | OracleLinux => ["etc/centos-release", "etc/redhat-release", "etc/system-release"]
-            .into_iter()
-            .find_map(|p| release_file_version(&text(p)?).map(|v| (v, p))),
+        CentOS | RedHat | AlmaLinux | RockyLinux | OracleLinux => {
+            ["etc/centos-release", "etc/redhat-release", "etc/system-release"]
+                .into_iter()
+                .find_map(|p| release_file_version(&text(p)?).map(|v| (v, p)))
+        }
         _ => None,
     }
 }
@@ -160,7 +164,11 @@ fn release_of(family: Ecosystem, version: &str, version_id: &str) -> String {
             }
         }
         Ubuntu | Alpaquita | Fedora | OpenSuse | Suse | Photon | AzureLinux => {
-            if version_id.is_empty() { version.to_string() } else { version_id.to_string() }
+            if version_id.is_empty() {
+                version.to_string()
+            } else {
+                version_id.to_string()
+            }
         }
         AmazonLinux => {
             // Amazon Linux 1 is versioned by date (`2018.03`).
@@ -214,19 +222,21 @@ mod tests {
     const UBI9: &str = "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"9.3 (Plow)\"\nID=\"rhel\"\nVERSION_ID=\"9.3\"\nPRETTY_NAME=\"Red Hat Enterprise Linux 9.3 (Plow)\"\n";
     const LEAP: &str = "NAME=\"openSUSE Leap\"\nVERSION=\"15.5\"\nID=\"opensuse-leap\"\nVERSION_ID=\"15.5\"\nPRETTY_NAME=\"openSUSE Leap 15.5\"\n";
 
-    fn detect(files: &[(&str, &str)]) -> Option<(Ecosystem, String, String, String)> {
+    type Detected = Option<(Ecosystem, String, String, String)>;
+
+    fn detect(files: &[(&str, &str)]) -> Detected {
         let read = |p: &str| files.iter().find(|(f, _)| *f == p).map(|(_, c)| c.as_bytes().to_vec());
         detect_os(&read).map(|o| (o.family, o.version, o.release, o.source))
     }
 
-    fn t(e: Ecosystem, v: &str, r: &str, s: &str) -> Option<(Ecosystem, String, String, String)> {
+    fn t(e: Ecosystem, v: &str, r: &str, s: &str) -> Detected {
         Some((e, v.into(), r.into(), s.into()))
     }
 
     #[test]
     fn table_of_real_release_files() {
         use Ecosystem::*;
-        let cases: Vec<(Vec<(&str, &str)>, Option<(Ecosystem, String, String, String)>)> = vec![
+        let cases: Vec<(Vec<(&str, &str)>, Detected)> = vec![
             (
                 vec![("etc/os-release", DEBIAN_OS_RELEASE), ("etc/debian_version", "12.15\n")],
                 t(Debian, "12.15", "12", "etc/debian_version"),
@@ -240,22 +250,34 @@ mod tests {
             (vec![("etc/debian_version", "11.9\n")], t(Debian, "11.9", "11", "etc/debian_version")),
             (vec![("etc/os-release", UBUNTU)], t(Ubuntu, "22.04", "22.04", "etc/os-release")),
             (
-                vec![("etc/lsb-release", "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=20.04\nDISTRIB_CODENAME=focal\n")],
+                vec![(
+                    "etc/lsb-release",
+                    "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=20.04\nDISTRIB_CODENAME=focal\n",
+                )],
                 t(Ubuntu, "20.04", "20.04", "etc/lsb-release"),
             ),
             (
                 vec![("etc/os-release", ALPINE), ("etc/alpine-release", "3.19.1\n")],
                 t(Alpine, "3.19.1", "v3.19", "etc/alpine-release"),
             ),
-            (vec![("etc/alpine-release", "3.20_alpha20240329\n")], t(Alpine, "3.20_alpha20240329", "edge", "etc/alpine-release")),
+            (
+                vec![("etc/alpine-release", "3.20_alpha20240329\n")],
+                t(Alpine, "3.20_alpha20240329", "edge", "etc/alpine-release"),
+            ),
             (vec![("etc/os-release", ALMA)], t(AlmaLinux, "9.3", "9", "etc/os-release")),
             (vec![("etc/os-release", ROCKY)], t(RockyLinux, "8.9", "8", "etc/os-release")),
             (vec![("etc/os-release", UBI9)], t(RedHat, "9.3", "9", "etc/os-release")),
             (
-                vec![("etc/os-release", CENTOS7), ("etc/centos-release", "CentOS Linux release 7.9.2009 (Core)\n")],
+                vec![
+                    ("etc/os-release", CENTOS7),
+                    ("etc/centos-release", "CentOS Linux release 7.9.2009 (Core)\n"),
+                ],
                 t(CentOS, "7.9.2009", "7", "etc/centos-release"),
             ),
-            (vec![("etc/centos-release", "CentOS release 6.10 (Final)\n")], t(CentOS, "6.10", "6", "etc/centos-release")),
+            (
+                vec![("etc/centos-release", "CentOS release 6.10 (Final)\n")],
+                t(CentOS, "6.10", "6", "etc/centos-release"),
+            ),
             (vec![("etc/os-release", ALPAQUITA)], t(Alpaquita, "23", "23", "etc/os-release")),
             (vec![("etc/os-release", WOLFI)], t(Wolfi, "20230201", "", "etc/os-release")),
             (vec![("etc/os-release", AMZN2)], t(AmazonLinux, "2", "2", "etc/os-release")),

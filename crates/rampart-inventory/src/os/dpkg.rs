@@ -148,10 +148,8 @@ fn build(entries: Vec<Entry>, path: &str) -> Vec<Package> {
     for (i, e) in entries.iter().enumerate() {
         by_name.entry(e.name.as_str()).or_default().push(i);
     }
-    let ids: Vec<String> = entries
-        .iter()
-        .map(|e| id_of(e, by_name.get(e.name.as_str()).is_some_and(|v| v.len() > 1)))
-        .collect();
+    let ids: Vec<String> =
+        entries.iter().map(|e| id_of(e, by_name.get(e.name.as_str()).is_some_and(|v| v.len() > 1))).collect();
     let mut packages = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let mut edges = Vec::new();
@@ -250,7 +248,13 @@ mod tests {
                     vec!["libc6@2.36-9+deb12u14".to_string()]
                 ),
                 ("libc6@2.36-9+deb12u14", "amd64", "glibc", "2.36-9+deb12u14", vec![]),
-                ("diffutils@1:3.8-4", "amd64", "diffutils", "1:3.8-4", vec!["libc6@2.36-9+deb12u14".to_string()]),
+                (
+                    "diffutils@1:3.8-4",
+                    "amd64",
+                    "diffutils",
+                    "1:3.8-4",
+                    vec!["libc6@2.36-9+deb12u14".to_string()]
+                ),
             ]
         );
         let b = &a.packages[2];

@@ -50,7 +50,9 @@ pub(crate) fn installed_files(text: &str, md5sums: bool) -> Vec<String> {
     let mut previous: Option<&str> = None;
     for path in paths {
         if let Some(prev) = previous
-            && !(path.len() > prev.len() && path.starts_with(prev) && path.as_bytes().get(prev.len()) == Some(&b'/'))
+            && !(path.len() > prev.len()
+                && path.starts_with(prev)
+                && path.as_bytes().get(prev.len()) == Some(&b'/'))
         {
             out.push(prev.to_string());
         }
@@ -76,9 +78,10 @@ mod tests {
     fn list_files_without_directories() {
         let a = run(&DpkgFiles, "var/lib/dpkg/info/python3-yaml.list", LIST, &MemFiles(vec![])).unwrap();
         assert!(a.packages.is_empty());
-        assert!(a.installed_files.contains(
-            &"usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA".to_string()
-        ));
+        assert!(
+            a.installed_files
+                .contains(&"usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA".to_string())
+        );
         assert!(!a.installed_files.iter().any(|f| f == "usr/lib/python3/dist-packages" || f == "usr"));
         assert!(a.installed_files.iter().all(|f| !f.starts_with('/')));
         assert_eq!(a.installed_files.len(), EXPECTED_FILES);
@@ -97,7 +100,10 @@ mod tests {
 
     #[test]
     fn a_directory_is_recognised_by_its_children_only() {
-        assert_eq!(installed_files("/.\n/usr\n/usr/bin\n/usr/bin/a\n/usr/binx\n", false), ["usr/bin/a", "usr/binx"]);
+        assert_eq!(
+            installed_files("/.\n/usr\n/usr/bin\n/usr/bin/a\n/usr/binx\n", false),
+            ["usr/bin/a", "usr/binx"]
+        );
     }
 
     #[test]

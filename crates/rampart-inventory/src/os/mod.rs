@@ -66,11 +66,14 @@ pub(crate) fn purl_of(ecosystem: Ecosystem, name: &str, version: &str, arch: &st
     os_purl(ecosystem, name, version, Some(arch).filter(|a| !a.is_empty()), None)
 }
 
+/// One paragraph: first line, last line, `(key, value)` fields in order.
+pub(crate) type Paragraph<'a> = (u32, u32, Vec<(&'a str, String)>);
+
 /// Splits `text` into paragraphs of `Key: value` fields separated by empty lines (the format of
 /// dpkg's status file and apk's installed database, which uses one-letter keys). Yields
 /// `(first line, last line, fields)`; continuation lines (starting with a space or tab) are
 /// appended to the previous value after a newline. A line without `:` is ignored.
-pub(crate) fn paragraphs(text: &str, separator: char) -> Vec<(u32, u32, Vec<(&str, String)>)> {
+pub(crate) fn paragraphs(text: &str, separator: char) -> Vec<Paragraph<'_>> {
     let mut out = Vec::new();
     let mut fields: Vec<(&str, String)> = Vec::new();
     let mut start = 0u32;
@@ -108,11 +111,7 @@ pub(crate) fn paragraphs(text: &str, separator: char) -> Vec<(u32, u32, Vec<(&st
 
 /// The value of the first field named `key` (case-insensitive), trimmed, when not empty.
 pub(crate) fn field<'a>(fields: &'a [(&str, String)], key: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
+    fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]

@@ -56,7 +56,9 @@ impl<'a> Db<'a> {
 
     fn page(&self, n: u32) -> Result<&'a [u8], BdbError> {
         let start = (n as usize).checked_mul(self.page_size).ok_or(BdbError::Truncated("page number"))?;
-        self.bytes.get(start..start + self.page_size).ok_or(BdbError::Page { page: n, message: "beyond the end of the file" })
+        self.bytes
+            .get(start..start + self.page_size)
+            .ok_or(BdbError::Page { page: n, message: "beyond the end of the file" })
     }
 
     /// Follows an overflow chain from `first`, collecting `len` bytes.
@@ -127,7 +129,8 @@ pub(crate) fn values(bytes: &[u8]) -> Result<Vec<Vec<u8>>, BdbError> {
             let (Some(start), Some(prev)) = (offset(i), offset(i - 1)) else {
                 return Err(BdbError::Page { page: n, message: "item index beyond the page" });
             };
-            let item = page.get(start..).ok_or(BdbError::Page { page: n, message: "item beyond the page" })?;
+            let item =
+                page.get(start..).ok_or(BdbError::Page { page: n, message: "item beyond the page" })?;
             match item.first() {
                 Some(&H_KEYDATA) => {
                     // Items are stored from the end of the page down: this one ends where the
@@ -138,8 +141,12 @@ pub(crate) fn values(bytes: &[u8]) -> Result<Vec<Vec<u8>>, BdbError> {
                     out.push(data.to_vec());
                 }
                 Some(&H_OFFPAGE) => {
-                    let first = db.u32_in(item, 4).ok_or(BdbError::Page { page: n, message: "truncated overflow reference" })?;
-                    let len = db.u32_in(item, 8).ok_or(BdbError::Page { page: n, message: "truncated overflow reference" })?;
+                    let first = db
+                        .u32_in(item, 4)
+                        .ok_or(BdbError::Page { page: n, message: "truncated overflow reference" })?;
+                    let len = db
+                        .u32_in(item, 8)
+                        .ok_or(BdbError::Page { page: n, message: "truncated overflow reference" })?;
                     out.push(db.overflow(first, len as usize)?);
                 }
                 _ => {}

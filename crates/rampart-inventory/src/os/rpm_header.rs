@@ -89,7 +89,8 @@ pub(crate) fn parse(blob: &[u8]) -> Result<RpmHeader, HeaderError> {
     }
     let index_len = il as usize * 16;
     let index = blob.get(8..8 + index_len).ok_or(HeaderError::Truncated("index"))?;
-    let store = blob.get(8 + index_len..8 + index_len + dl as usize).ok_or(HeaderError::Truncated("data store"))?;
+    let store =
+        blob.get(8 + index_len..8 + index_len + dl as usize).ok_or(HeaderError::Truncated("data store"))?;
     let mut entries: BTreeMap<u32, Entry> = BTreeMap::new();
     for chunk in index.chunks_exact(16) {
         let (Some(t), Some(kind), Some(offset), Some(count)) =
@@ -108,16 +109,19 @@ pub(crate) fn parse(blob: &[u8]) -> Result<RpmHeader, HeaderError> {
         if count > store.len() {
             return Err(HeaderError::Tag { tag: t, message: "more strings than bytes" });
         }
-        let mut rest = store.get(e.offset..).ok_or(HeaderError::Tag { tag: t, message: "offset out of range" })?;
+        let mut rest =
+            store.get(e.offset..).ok_or(HeaderError::Tag { tag: t, message: "offset out of range" })?;
         let mut out = Vec::with_capacity(count);
         for _ in 0..count {
-            let end = memchr::memchr(0, rest).ok_or(HeaderError::Tag { tag: t, message: "unterminated string" })?;
+            let end =
+                memchr::memchr(0, rest).ok_or(HeaderError::Tag { tag: t, message: "unterminated string" })?;
             out.push(String::from_utf8_lossy(rest.get(..end).unwrap_or_default()).into_owned());
             rest = rest.get(end + 1..).unwrap_or_default();
         }
         Ok(out)
     };
-    let string = |t: u32| -> Result<String, HeaderError> { Ok(strings(t)?.into_iter().next().unwrap_or_default()) };
+    let string =
+        |t: u32| -> Result<String, HeaderError> { Ok(strings(t)?.into_iter().next().unwrap_or_default()) };
     let ints = |t: u32| -> Result<Vec<u32>, HeaderError> {
         let Some(e) = entries.get(&t) else { return Ok(Vec::new()) };
         if e.kind != TYPE_INT32 {
@@ -161,7 +165,8 @@ pub(crate) fn split_source_rpm(source_rpm: &str) -> Option<(&str, String)> {
     let base = source_rpm.strip_suffix(".src.rpm").or_else(|| source_rpm.strip_suffix(".nosrc.rpm"))?;
     let (rest, release) = base.rsplit_once('-')?;
     let (name, version) = rest.rsplit_once('-')?;
-    (!name.is_empty() && !version.is_empty() && !release.is_empty()).then(|| (name, format!("{version}-{release}")))
+    (!name.is_empty() && !version.is_empty() && !release.is_empty())
+        .then(|| (name, format!("{version}-{release}")))
 }
 
 #[cfg(test)]
@@ -189,7 +194,10 @@ mod tests {
     #[test]
     fn source_rpm_names() {
         assert_eq!(split_source_rpm("srcname-1.2-3.src.rpm"), Some(("srcname", "1.2-3".to_string())));
-        assert_eq!(split_source_rpm("gcc-toolset-12-gcc-12.2.1-7.el9.src.rpm"), Some(("gcc-toolset-12-gcc", "12.2.1-7.el9".to_string())));
+        assert_eq!(
+            split_source_rpm("gcc-toolset-12-gcc-12.2.1-7.el9.src.rpm"),
+            Some(("gcc-toolset-12-gcc", "12.2.1-7.el9".to_string()))
+        );
         assert_eq!(split_source_rpm("(none)"), None);
         assert_eq!(split_source_rpm("x-1.src.rpm"), None);
     }
@@ -198,7 +206,10 @@ mod tests {
     fn broken_headers_are_errors() {
         assert_eq!(parse(&[0, 0, 0]), Err(HeaderError::Truncated("entry count")));
         assert!(matches!(parse(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]), Err(HeaderError::TooLarge(..))));
-        assert_eq!(parse(EPOCHPKG.get(..EPOCHPKG.len() - 1).unwrap()), Err(HeaderError::Truncated("data store")));
+        assert_eq!(
+            parse(EPOCHPKG.get(..EPOCHPKG.len() - 1).unwrap()),
+            Err(HeaderError::Truncated("data store"))
+        );
     }
 
     #[test]

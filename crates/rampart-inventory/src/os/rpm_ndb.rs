@@ -59,7 +59,8 @@ pub(crate) fn blobs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, NdbError> {
         if index == 0 {
             continue;
         }
-        let start = (offset as usize).checked_mul(BLOCK_SIZE).ok_or(NdbError::Slot { slot, message: "offset" })?;
+        let start =
+            (offset as usize).checked_mul(BLOCK_SIZE).ok_or(NdbError::Slot { slot, message: "offset" })?;
         let (Some(bmagic), Some(bindex), Some(len)) =
             (le32(bytes, start), le32(bytes, start + 4), le32(bytes, start + 12))
         else {

@@ -230,9 +230,11 @@ mod tests {
 
     #[test]
     fn the_three_formats_give_the_same_packages() {
-        for (path, bytes) in
-            [("var/lib/rpm/rpmdb.sqlite", SQLITE), ("var/lib/rpm/Packages", BDB), ("var/lib/rpm/Packages.db", NDB)]
-        {
+        for (path, bytes) in [
+            ("var/lib/rpm/rpmdb.sqlite", SQLITE),
+            ("var/lib/rpm/Packages", BDB),
+            ("var/lib/rpm/Packages.db", NDB),
+        ] {
             let a = run(&RpmDb, path, bytes, &MemFiles(vec![])).unwrap();
             assert!(a.warnings.is_empty(), "{path}: {:?}", a.warnings);
             assert_eq!(rows(&a), expected(path), "{path}");
