@@ -15,6 +15,7 @@ pub mod golang;
 pub mod java;
 pub(crate) mod json;
 pub mod npm;
+pub mod os;
 pub mod php;
 pub mod python;
 pub mod ruby;
@@ -86,11 +87,15 @@ pub struct Analysis {
     pub packages: Vec<Package>,
     /// Parts of the file that could not be used (code [`DiagnosticCode::PartialParse`]), with lines.
     pub warnings: Vec<Diagnostic>,
+    /// OS package databases: the files the package manager says it installed, relative to the
+    /// root, `/`-separated, no leading `/` (e.g. `usr/lib/python3/dist-packages/yaml/__init__.py`).
+    /// The scan uses them to drop language packages that an OS package owns.
+    pub installed_files: Vec<String>,
 }
 
 impl Analysis {
     pub fn packages(packages: Vec<Package>) -> Self {
-        Analysis { packages, warnings: Vec::new() }
+        Analysis { packages, ..Analysis::default() }
     }
 
     /// Records that part of `path` was skipped.
@@ -162,6 +167,7 @@ pub fn analyzers() -> Vec<Box<dyn Analyzer>> {
     all.extend(php::analyzers());
     all.extend(dotnet::analyzers());
     all.extend(sbom::analyzers());
+    all.extend(os::analyzers());
     all
 }
 

@@ -33,6 +33,10 @@ const PATHS: &[&str] = &[
     "app.deps.json",
     "packages.config",
     "bin/app",
+    "var/lib/dpkg/status",
+    "var/lib/dpkg/info/x.list",
+    "lib/apk/db/installed",
+    "var/lib/rpm/Packages",
 ];
 
 fuzz_target!(|data: &[u8]| {

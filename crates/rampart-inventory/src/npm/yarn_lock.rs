@@ -50,6 +50,7 @@ impl Analyzer for YarnLock {
         Ok(Analysis {
             packages: lock.entries.into_packages(lock.relationships_known),
             warnings: lock.analysis.warnings,
+            installed_files: Vec::new(),
         })
     }
 }
