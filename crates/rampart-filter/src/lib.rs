@@ -179,7 +179,11 @@ pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
                 outcome.by_severity += 1;
                 continue;
             }
-            if options.ignore_unfixed && v.fixed_versions.iter().all(|f| f.trim().is_empty()) {
+            // Unfixed: no fixed version, or a distro state saying none is coming
+            // (`will_not_fix`, `fix_deferred`, `end_of_life`, `affected`).
+            let unfixed = v.fixed_versions.iter().all(|f| f.trim().is_empty())
+                || v.status.as_deref().is_some_and(|s| s != "fixed");
+            if options.ignore_unfixed && unfixed {
                 outcome.unfixed += 1;
                 continue;
             }

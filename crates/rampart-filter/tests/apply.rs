@@ -71,6 +71,17 @@ fn ignore_unfixed_drops_findings_without_a_fixed_version() {
 }
 
 #[test]
+fn ignore_unfixed_honours_distro_states() {
+    let mut r = sample();
+    let kept = ids(&r).len();
+    // A fixed version in another branch, but the distro will not fix this release.
+    r.results[0].vulnerabilities[0].status = Some("will_not_fix".into());
+    let out = apply(&mut r, &FilterOptions { ignore_unfixed: true, ..options(day(2026, 1, 1)) });
+    assert_eq!(out.unfixed, 3 + 1, "the three without a fix and the will-not-fix one");
+    assert_eq!(ids(&r).len(), kept - 4);
+}
+
+#[test]
 fn each_finding_counts_under_the_first_filter_that_removes_it() {
     let ignore =
         IgnoreFile::parse_yaml("i.yaml", "vulnerabilities:\n  - id: CVE-2\n  - id: CVE-5\n  - id: CVE-6\n")

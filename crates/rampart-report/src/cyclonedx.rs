@@ -281,6 +281,25 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
     let mut components = Vec::new();
     let mut dependencies = Vec::new();
     let mut root_deps = Vec::new();
+    if let Some(image) = &report.image {
+        root.properties.push(prop("rampart:image_id", image.id.clone()));
+        for layer in &image.layers {
+            root.properties.push(prop("rampart:layer_diff_id", layer.layer.diff_id.clone()));
+        }
+        for tag in &image.repo_tags {
+            root.properties.push(prop("rampart:repo_tag", tag.clone()));
+        }
+    }
+    if let Some(os) = &report.os {
+        let os_ref = ids.allocate([format!("os:{}:{}", os.family, os.version)]);
+        let mut c = Component::new("operating-system", os.family.distro_id().to_string());
+        c.bom_ref = Some(os_ref.clone());
+        c.version = Some(os.version.clone()).filter(|v| !v.is_empty());
+        c.properties.push(prop("rampart:os_release", os.release.clone()));
+        components.push(c);
+        dependencies.push(Dependency { reference: os_ref.clone(), depends_on: Vec::new() });
+        root_deps.push(os_ref);
+    }
     let mut vulnerabilities: Vec<VulnerabilityEntry> = Vec::new();
     let mut vuln_index: HashMap<String, usize> = HashMap::new();
 
@@ -576,6 +595,14 @@ fn package_component(pkg: &Package, bom_ref: String) -> Component {
     }
     for loc in &pkg.locations {
         c.properties.push(prop("rampart:location", location_str(loc)));
+    }
+    if let Some(src) = &pkg.source {
+        c.properties.push(prop("rampart:source_name", src.name.clone()));
+        c.properties.push(prop("rampart:source_version", src.version.clone()));
+    }
+    if let Some(layer) = &pkg.layer {
+        c.properties.push(prop("rampart:layer_diff_id", layer.diff_id.clone()));
+        c.properties.push(prop("rampart:layer_index", layer.index.to_string()));
     }
     c
 }

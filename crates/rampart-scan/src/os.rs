@@ -27,8 +27,13 @@ pub fn finish(report: &mut Report, os: Option<OsInfo>) {
                 inv::apply_os(&mut result.packages, os);
                 if result.packages.iter().all(|p| p.ecosystem == os.family) {
                     result.ecosystem = Some(os.family);
+                    let manager = match os.family.os_format() {
+                        Some(rampart_model::OsPackageFormat::Deb) => "dpkg",
+                        Some(rampart_model::OsPackageFormat::Apk) => "apk",
+                        _ => "rpm",
+                    };
+                    result.target = format!("{} {} ({manager})", os.family, os.version);
                 }
-                result.target = format!("{} {} ({})", os.family, os.version, result.target);
             }
         }
     }

@@ -275,3 +275,83 @@ fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// OS vulnerabilities end to end on the real Debian image. The pack has no Debian 12 advisories
+/// (osv.dev keeps Debian's OSV records outside git), so this test writes records of the shape
+/// Debian's OSV export has — keyed by release and SOURCE package — around the image's real
+/// openssl version: one fixed above it, one for Debian 11 that must not apply, one with no fix.
+#[test]
+fn os_vulnerabilities_match_by_release_and_source_package() {
+    let input = image("debian12-layered.docker.tar");
+    let inventory = image_json(&["--input", input.to_str().expect("path"), "--scanners", "none"]);
+    let pkgs = packages(&inventory);
+    let libssl = pkgs.iter().find(|p| p["name"] == "libssl3").expect("libssl3 in the image");
+    assert_eq!(libssl["source"]["name"], "openssl");
+    let installed = libssl["source"]["version"].as_str().expect("source version").to_string();
+
+    let dir = Dir::new();
+    let record = |id: &str, eco: &str, fixed: Option<&str>| {
+        let mut events = vec![serde_json::json!({"introduced": "0"})];
+        if let Some(f) = fixed {
+            events.push(serde_json::json!({"fixed": f}));
+        }
+        serde_json::json!({
+            "schema_version": "1.6.0", "id": id, "modified": "2026-11-01T00:00:00Z",
+            "aliases": [format!("CVE-2099-{}", &id[id.len() - 4..])],
+            "summary": "test record around the image's real openssl version",
+            "affected": [{"package": {"ecosystem": eco, "name": "openssl"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": events}]}]
+        })
+        .to_string()
+    };
+    dir.write("osv/DEBIAN-TEST-0001.json", record("DEBIAN-TEST-0001", "Debian:12", Some(&format!("{installed}+fix1"))));
+    dir.write("osv/DEBIAN-TEST-0002.json", record("DEBIAN-TEST-0002", "Debian:11", Some(&format!("{installed}+fix1"))));
+    dir.write("osv/DEBIAN-TEST-0003.json", record("DEBIAN-TEST-0003", "Debian:12", None));
+    let db = dir.path().join("db.sqlite");
+    let out = rampart().args(["db", "build", "--quiet", "--db"]).arg(&db).arg("--from").arg(dir.path().join("osv")).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let scan = |extra: &[&str]| {
+        let out = rampart()
+            .args(["image", "--quiet", "--no-cache", "--format", "json", "--input"])
+            .arg(&input)
+            .arg("--db")
+            .arg(&db)
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+        report["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .flat_map(|r| r["vulnerabilities"].as_array().cloned().unwrap_or_default())
+            .map(|v| {
+                (
+                    v["package_name"].as_str().unwrap_or_default().to_string(),
+                    v["id"].as_str().unwrap_or_default().to_string(),
+                    v["status"].as_str().unwrap_or_default().to_string(),
+                    v["layer"]["index"].as_u64(),
+                )
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let openssl_binaries: BTreeSet<String> = pkgs
+        .iter()
+        .filter(|p| p["source"]["name"] == "openssl")
+        .map(|p| p["name"].as_str().expect("name").to_string())
+        .collect();
+    assert!(openssl_binaries.contains("openssl") && openssl_binaries.contains("libssl3"), "{openssl_binaries:?}");
+    let found = scan(&[]);
+    let layer = |name: &str| pkgs.iter().find(|p| p["name"] == name).and_then(|p| p["layer"]["index"].as_u64());
+    let mut expected = BTreeSet::new();
+    for name in &openssl_binaries {
+        expected.insert((name.clone(), "CVE-2099-0001".to_string(), "fixed".to_string(), layer(name)));
+        expected.insert((name.clone(), "CVE-2099-0003".to_string(), "affected".to_string(), layer(name)));
+    }
+    assert_eq!(found, expected);
+    let fixed_only = scan(&["--ignore-unfixed"]);
+    assert!(fixed_only.iter().all(|(_, id, _, _)| id == "CVE-2099-0001"), "{fixed_only:?}");
+    assert_eq!(fixed_only.len(), openssl_binaries.len());
+}
