@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use rampart_model::{Ecosystem, Location, Package};
 
-use super::{APK_GROUP, paragraphs, purl_of};
+use super::{APK_GROUP, ends_with_path, paragraphs, purl_of};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 pub(crate) struct ApkInstalled;
@@ -29,7 +29,7 @@ impl Analyzer for ApkInstalled {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        format!("/{}", file.path).ends_with("/lib/apk/db/installed")
+        file.file_name == "installed" && ends_with_path(file.path, "lib/apk/db/installed")
     }
 
     fn grouping(&self) -> Grouping {

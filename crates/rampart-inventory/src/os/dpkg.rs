@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use rampart_model::{Ecosystem, Location, Package};
 
-use super::{DPKG_GROUP, field, paragraphs, purl_of};
+use super::{DPKG_GROUP, ends_with_path, field, paragraphs, purl_of};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 pub(crate) struct DpkgStatus;
@@ -49,12 +49,13 @@ impl Analyzer for DpkgStatus {
 
 /// `var/lib/dpkg/status` or a package file of `var/lib/dpkg/status.d/`, at any depth.
 pub(crate) fn is_status_file(path: &str) -> bool {
-    let path = format!("/{path}");
-    if path.ends_with("/var/lib/dpkg/status") {
+    if ends_with_path(path, "var/lib/dpkg/status") {
         return true;
     }
-    match path.rsplit_once("/var/lib/dpkg/status.d/") {
-        Some((_, name)) => !name.is_empty() && !name.contains('/') && !name.ends_with(".md5sums"),
+    match path.rsplit_once('/') {
+        Some((dir, name)) => {
+            ends_with_path(dir, "var/lib/dpkg/status.d") && !name.is_empty() && !name.ends_with(".md5sums")
+        }
         None => false,
     }
 }

@@ -7,7 +7,7 @@
 
 use rampart_model::Ecosystem;
 
-use super::DPKG_GROUP;
+use super::{DPKG_GROUP, ends_with_path};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping, utf8};
 
 pub(crate) struct DpkgFiles;
@@ -22,9 +22,9 @@ impl Analyzer for DpkgFiles {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        let dir = format!("/{}", file.dir());
-        (dir.ends_with("/var/lib/dpkg/info") && file.file_name.ends_with(".list"))
-            || (dir.ends_with("/var/lib/dpkg/status.d") && file.file_name.ends_with(".md5sums"))
+        let dir = file.dir();
+        (file.file_name.ends_with(".list") && ends_with_path(dir, "var/lib/dpkg/info"))
+            || (file.file_name.ends_with(".md5sums") && ends_with_path(dir, "var/lib/dpkg/status.d"))
     }
 
     fn grouping(&self) -> Grouping {

@@ -61,6 +61,12 @@ pub fn apply_os(packages: &mut [Package], os: &OsInfo) {
     }
 }
 
+/// True when `path` is `suffix` or ends with `/suffix` (no allocation: `accepts` runs on every
+/// file of a scan).
+pub(crate) fn ends_with_path(path: &str, suffix: &str) -> bool {
+    path.strip_suffix(suffix).is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+}
+
 /// The package URL of a package found by an analyzer, before the OS is known.
 pub(crate) fn purl_of(ecosystem: Ecosystem, name: &str, version: &str, arch: &str) -> String {
     os_purl(ecosystem, name, version, Some(arch).filter(|a| !a.is_empty()), None)

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use rampart_model::{Ecosystem, Location, Package};
 
 use super::rpm_header::{RpmHeader, split_source_rpm};
-use super::{RPM_GROUP, purl_of, rpm_bdb, rpm_header, rpm_ndb, rpm_sqlite};
+use super::{RPM_GROUP, ends_with_path, purl_of, rpm_bdb, rpm_header, rpm_ndb, rpm_sqlite};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo, Grouping};
 
 pub(crate) struct RpmDb;
@@ -34,9 +34,9 @@ impl Analyzer for RpmDb {
     }
 
     fn accepts(&self, file: &FileInfo<'_>) -> bool {
-        let dir = format!("/{}", file.dir());
-        (dir.ends_with("/var/lib/rpm") || dir.ends_with("/usr/lib/sysimage/rpm"))
-            && matches!(file.file_name, "rpmdb.sqlite" | "Packages" | "Packages.db")
+        matches!(file.file_name, "rpmdb.sqlite" | "Packages" | "Packages.db")
+            && (ends_with_path(file.dir(), "var/lib/rpm")
+                || ends_with_path(file.dir(), "usr/lib/sysimage/rpm"))
     }
 
     fn grouping(&self) -> Grouping {
