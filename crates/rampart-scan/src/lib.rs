@@ -241,7 +241,7 @@ pub fn analyze_content(
                 out.outputs.push(AnalyzerOutput {
                     analyzer: analyzer.name().to_string(),
                     packages: analysis.packages,
-                    installed_files: Vec::new(),
+                    installed_files: analysis.installed_files,
                 });
             }
             Err(e) => out.diagnostics.push(
