@@ -322,6 +322,7 @@ pub(crate) fn walk(
     let mut uncompressed_count = 0u64;
     let mut diff_hasher = Hasher::new(loc.diff_id.algorithm);
     let mut entries = 0u64;
+    let mut headers = 0u64;
     {
         let counted =
             Compressed { inner: file, count: &mut compressed_count, hasher: &mut compressed_hasher };
@@ -349,11 +350,8 @@ pub(crate) fn walk(
             let mut entry = entry.map_err(layer_err)?;
             let header = entry.header();
             let et = header.entry_type();
-            if et.is_pax_global_extensions() {
-                continue;
-            }
-            entries += 1;
-            if entries > img.limits.max_entries {
+            headers += 1;
+            if headers > img.limits.max_entries {
                 return Err(ImageError::LimitExceeded {
                     image: image.to_owned(),
                     layer: layer.clone(),
@@ -361,6 +359,10 @@ pub(crate) fn walk(
                     max: img.limits.max_entries,
                 });
             }
+            if et.is_pax_global_extensions() {
+                continue;
+            }
+            entries += 1;
             let unsafe_entry = |entry: String, reason| ImageError::UnsafeEntry {
                 image: image.to_owned(),
                 layer: layer.clone(),
