@@ -12,6 +12,9 @@
 //! only walking those layers does ([`ImageError::MissingBlob`]).
 //!
 //! [`Image`] is `Sync`: layers can be walked in parallel, each walk opening its own file handle.
+//!
+//! Known limit: GNU long-name and PAX headers inside a layer are buffered whole by the `tar`
+//! crate; their size is bounded only by [`Limits::max_layer_bytes`].
 
 mod config;
 mod digest;
@@ -146,6 +149,11 @@ impl Image {
                         .into(),
                 });
             }
+        } else if !meta.is_file() {
+            return Err(ImageError::UnknownFormat {
+                image: path.to_owned(),
+                reason: "neither a directory nor a regular file".into(),
+            });
         } else {
             let file = File::open(path).map_err(|source| ImageError::Io {
                 image: path.to_owned(),
