@@ -891,4 +891,10 @@ fn small_archive_is_valid() {
         walk_all(&image).unwrap(),
         vec!["File etc/a 5", "Whiteout usr/b 0", "Symlink { target: \"/etc/a\" } c 0"]
     );
+    let (e, msg) = expect_err(image.walk_layer(0, &mut |e| e.read_to_vec(2).map(|_| ())));
+    assert!(matches!(e, ImageError::EntryTooLarge { size: 5, cap: 2, .. }), "{e:?}");
+    assert!(msg.contains("\"etc/a\"") && msg.contains("layer 0"), "{msg}");
+    let (e, msg) = expect_err(image.walk_layer(0, &mut |e| Err(e.visitor_error("boom"))));
+    assert!(matches!(e, ImageError::Visitor { .. }), "{e:?}");
+    assert!(msg.contains("image.tar") && msg.contains("etc/a") && msg.ends_with("boom"), "{msg}");
 }
