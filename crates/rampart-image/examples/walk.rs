@@ -1,5 +1,5 @@
 //! Opens an image and walks every layer, printing timings:
-//! `cargo run --release -p rampart-image --example walk -- IMAGE [read|none] [serial|parallel]`.
+//! `cargo run --release -p rampart-image --example walk -- IMAGE [read|none] [serial|parallel] [verify|noverify]`.
 
 use rampart_image::{EntryKind, Image, OpenOptions};
 use std::path::PathBuf;
@@ -7,11 +7,15 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = PathBuf::from(args.next().ok_or("usage: walk IMAGE [read|none] [serial|parallel]")?);
+    let path = PathBuf::from(
+        args.next().ok_or("usage: walk IMAGE [read|none] [serial|parallel] [verify|noverify]")?,
+    );
     let read = args.next().as_deref() != Some("none");
     let parallel = args.next().as_deref() == Some("parallel");
+    let verify_blob_digests = args.next().as_deref() != Some("noverify");
+    let opts = OpenOptions { verify_blob_digests, ..OpenOptions::default() };
     let t = Instant::now();
-    let image = Image::open(&path, &OpenOptions::default())?;
+    let image = Image::open(&path, &opts)?;
     let open = t.elapsed();
     println!("{:?} {} layers, open {:?}", image.format(), image.layer_count(), open);
     let t = Instant::now();

@@ -12,6 +12,14 @@
 //! only walking those layers does ([`ImageError::MissingBlob`]).
 //!
 //! [`Image`] is `Sync`: layers can be walked in parallel, each walk opening its own file handle.
+//!
+//! Cost (debian12-apps, 246 MB uncompressed in 7 layers, 2-core machine): `open` 65–90 µs in
+//! every format; a walk reading nothing costs ~0.21 s CPU for the docker-archive (73% of it is
+//! the diff_id's sha256), ~0.5 s for zstd layers and ~0.9 s for gzip layers (zlib-rs); hashing
+//! the compressed blob as well (`verify_blob_digests`) adds ~7% to a gzip walk.
+//!
+//! Known limit: GNU long-name and PAX headers inside a layer are buffered whole by the `tar`
+//! crate; their size is bounded only by [`Limits::max_layer_bytes`].
 
 mod config;
 mod digest;
@@ -146,6 +154,11 @@ impl Image {
                         .into(),
                 });
             }
+        } else if !meta.is_file() {
+            return Err(ImageError::UnknownFormat {
+                image: path.to_owned(),
+                reason: "neither a directory nor a regular file".into(),
+            });
         } else {
             let file = File::open(path).map_err(|source| ImageError::Io {
                 image: path.to_owned(),

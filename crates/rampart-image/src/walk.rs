@@ -5,7 +5,7 @@ use crate::Image;
 use crate::digest::Hasher;
 use crate::error::{ImageError, LayerId, LimitHit, LimitKind, limit_hit};
 use crate::store::open_loc;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -197,6 +197,47 @@ impl<R: Read> Read for Uncompressed<'_, R> {
     }
 }
 
+/// The uncompressed stream as the tar reader sees it: a forward-only "seek" lets the tar reader
+/// skip unread entry data by consuming this buffer in place (the bytes are still counted and
+/// hashed below it), instead of copying them into a scratch buffer.
+struct Forward<R> {
+    inner: BufReader<R>,
+    pos: u64,
+}
+
+impl<R: Read> Read for Forward<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Seek for Forward<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let mut left = match to {
+            SeekFrom::Current(d) => u64::try_from(d).ok(),
+            SeekFrom::Start(p) => p.checked_sub(self.pos),
+            SeekFrom::End(_) => None,
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, "backward seek in a layer"))?;
+        while left > 0 {
+            let available = self.inner.fill_buf()?.len();
+            if available == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "unexpected end of the layer inside an entry",
+                ));
+            }
+            let step = available.min(usize::try_from(left).unwrap_or(usize::MAX));
+            self.inner.consume(step);
+            self.pos += step as u64;
+            left -= step as u64;
+        }
+        Ok(self.pos)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Compression {
     Plain,
@@ -322,6 +363,7 @@ pub(crate) fn walk(
     let mut uncompressed_count = 0u64;
     let mut diff_hasher = Hasher::new(loc.diff_id.algorithm);
     let mut entries = 0u64;
+    let mut headers = 0u64;
     {
         let counted =
             Compressed { inner: file, count: &mut compressed_count, hasher: &mut compressed_hasher };
@@ -343,17 +385,15 @@ pub(crate) fn walk(
             total: &img.walked_total,
             max_total: img.limits.max_total_bytes,
         };
-        let mut archive = tar::Archive::new(BufReader::with_capacity(BUF, uncompressed));
+        let mut archive =
+            tar::Archive::new(Forward { inner: BufReader::with_capacity(BUF, uncompressed), pos: 0 });
         let mut path = String::new();
-        for entry in archive.entries().map_err(layer_err)? {
+        for entry in archive.entries_with_seek().map_err(layer_err)? {
             let mut entry = entry.map_err(layer_err)?;
             let header = entry.header();
             let et = header.entry_type();
-            if et.is_pax_global_extensions() {
-                continue;
-            }
-            entries += 1;
-            if entries > img.limits.max_entries {
+            headers += 1;
+            if headers > img.limits.max_entries {
                 return Err(ImageError::LimitExceeded {
                     image: image.to_owned(),
                     layer: layer.clone(),
@@ -361,6 +401,10 @@ pub(crate) fn walk(
                     max: img.limits.max_entries,
                 });
             }
+            if et.is_pax_global_extensions() {
+                continue;
+            }
+            entries += 1;
             let unsafe_entry = |entry: String, reason| ImageError::UnsafeEntry {
                 image: image.to_owned(),
                 layer: layer.clone(),

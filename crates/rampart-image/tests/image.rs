@@ -559,6 +559,41 @@ fn absolute_entry_paths_are_made_relative() {
     );
 }
 
+#[test]
+fn opaque_whiteouts_and_compression_sniffed_whatever_the_media_type() {
+    let plain = tar_of(&[
+        E { name: "etc/", kind: tar::EntryType::Directory, data: b"", link: None },
+        file("etc/.wh..wh..opq", b""),
+        file("etc/new.conf", b"x=1"),
+        E { name: "etc/hard", kind: tar::EntryType::Link, data: b"", link: Some("./etc/new.conf") },
+    ]);
+    let l = Layout::new();
+    let config = config_json(&[sha(&plain)], "amd64");
+    let cd = l.put(&config);
+    let zst = zstd::encode_all(&plain[..], 3).unwrap();
+    let ld = l.put(&zst);
+    // The media type says gzip; the content is zstd.
+    let manifest = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2,
+        "config": {"digest": cd, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ld, "size": zst.len()}]})).unwrap();
+    let md = l.put(&manifest);
+    l.index(serde_json::json!([{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": manifest.len()}]));
+    let image = open(l.path());
+    assert_eq!(
+        walk_all(&image).unwrap(),
+        vec![
+            "Dir etc 0",
+            "OpaqueDir etc 0",
+            "File etc/new.conf 3",
+            "Hardlink { target: \"etc/new.conf\" } etc/hard 0",
+        ]
+    );
+    let stats = image.walk_layer(0, &mut |_| Ok(())).unwrap();
+    assert_eq!(stats.entries, 4);
+    assert_eq!(stats.uncompressed_bytes, plain.len() as u64);
+    assert_eq!(stats.compressed_bytes, zst.len() as u64);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile and broken images
 
@@ -856,4 +891,10 @@ fn small_archive_is_valid() {
         walk_all(&image).unwrap(),
         vec!["File etc/a 5", "Whiteout usr/b 0", "Symlink { target: \"/etc/a\" } c 0"]
     );
+    let (e, msg) = expect_err(image.walk_layer(0, &mut |e| e.read_to_vec(2).map(|_| ())));
+    assert!(matches!(e, ImageError::EntryTooLarge { size: 5, cap: 2, .. }), "{e:?}");
+    assert!(msg.contains("\"etc/a\"") && msg.contains("layer 0"), "{msg}");
+    let (e, msg) = expect_err(image.walk_layer(0, &mut |e| Err(e.visitor_error("boom"))));
+    assert!(matches!(e, ImageError::Visitor { .. }), "{e:?}");
+    assert!(msg.contains("image.tar") && msg.contains("etc/a") && msg.ends_with("boom"), "{msg}");
 }
