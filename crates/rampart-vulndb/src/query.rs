@@ -100,9 +100,31 @@ struct Entry {
     informational: Option<String>,
     status: Option<String>,
     scheme: Option<Scheme>,
+    /// The `ranges` and `versions` columns as stored.
+    raw: (Option<String>, Option<String>),
     /// The prepared ranges, or why the row could not be decoded (reported only
-    /// when a lookup reaches the row, as before caching).
-    body: Result<PreparedEntry, String>,
+    /// when a lookup reaches the row). Prepared at the first lookup that needs
+    /// the row: a query names one release, so other releases' rows of the
+    /// package are never parsed.
+    body: std::cell::OnceCell<Result<PreparedEntry, String>>,
+}
+
+impl Entry {
+    fn prepared(&self) -> &Result<PreparedEntry, String> {
+        self.body.get_or_init(|| {
+            let ranges = match &self.raw.0 {
+                Some(t) => {
+                    serde_json::from_str::<StoredRanges>(t).map_err(|e| format!("ranges: {e}"))?.decode()
+                }
+                None => Vec::new(),
+            };
+            let versions: Vec<String> = match &self.raw.1 {
+                Some(t) => serde_json::from_str(t).map_err(|e| format!("versions: {e}"))?,
+                None => Vec::new(),
+            };
+            Ok(PreparedEntry::new(&self.ecosystem, &ranges, versions))
+        })
+    }
 }
 
 /// The columns of an advisory and of its problem that a [`Match`] needs.
@@ -314,7 +336,7 @@ impl VulnDb {
             if e.informational.is_some() && !options.informational {
                 continue;
             }
-            let entry = e.body.as_ref().map_err(|reason| DbError::Corrupt {
+            let entry = e.prepared().as_ref().map_err(|reason| DbError::Corrupt {
                 path: self.path.clone(),
                 record: format!("advisory row {}", e.adv),
                 reason: reason.clone(),
@@ -417,26 +439,15 @@ impl VulnDb {
             let ecosystem = text(1)?.unwrap_or_default().to_owned();
             let informational = text(4)?.map(str::to_owned);
             let status = text(5)?.map(str::to_owned);
-            let body = (|| -> Result<PreparedEntry, String> {
-                let ranges = match text(2).map_err(|e| e.to_string())? {
-                    Some(t) => {
-                        serde_json::from_str::<StoredRanges>(t).map_err(|e| format!("ranges: {e}"))?.decode()
-                    }
-                    None => Vec::new(),
-                };
-                let versions: Vec<String> = match text(3).map_err(|e| e.to_string())? {
-                    Some(t) => serde_json::from_str(t).map_err(|e| format!("versions: {e}"))?,
-                    None => Vec::new(),
-                };
-                Ok(PreparedEntry::new(&ecosystem, &ranges, versions))
-            })();
+            let raw = (text(2)?.map(str::to_owned), text(3)?.map(str::to_owned));
             out.push(Entry {
                 adv,
                 scheme: Scheme::from_osv_ecosystem(&ecosystem).ok(),
                 ecosystem,
                 informational,
                 status,
-                body,
+                raw,
+                body: std::cell::OnceCell::new(),
             });
         }
         Ok(out.into())

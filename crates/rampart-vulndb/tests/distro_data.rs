@@ -416,3 +416,25 @@ fn alpine_secdb_releases_and_fixes() {
     // v3.8 `db` lists CVE-2016-0682 under "0": never affected there
     assert!(q(f, "Alpine:v3.8", "db", "5.3.28-r0").iter().all(|m| m.id != "CVE-2016-0682"));
 }
+
+/// The tracker's `list` files are also read unzipped: as a folder and as a
+/// single file given directly (detected by name and first line).
+#[test]
+fn debian_tracker_list_as_folder_and_single_file() {
+    let zip = data_dir().join("licence-unverified/debian-security-tracker.zip");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    archive.by_name("debian-security-tracker/data/DSA/list").unwrap().read_to_end(&mut bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("tracker/data/DSA/list");
+    std::fs::create_dir_all(list.parent().unwrap()).unwrap();
+    std::fs::write(&list, &bytes).unwrap();
+    for (input, out) in [(dir.path().join("tracker"), "folder.db"), (list.clone(), "file.db")] {
+        let db = dir.path().join(out);
+        let stats = build(&[input], &db, &BuildOptions::default(), |_| {}).unwrap();
+        assert_eq!(stats.sources[0].kind, "debian-security-tracker");
+        assert_eq!(stats.sources[0].records + stats.sources[0].duplicates, 5_406);
+        let ms = VulnDb::open(&db).unwrap().matches("Debian:11", "openssl", "1.1.1n-0+deb11u3").unwrap();
+        assert_eq!(advisories(&ms), vec!["DSA-5343-1"]);
+    }
+}

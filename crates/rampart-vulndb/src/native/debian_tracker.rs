@@ -1,5 +1,6 @@
 //! The Debian security tracker's advisory lists, `data/DSA/list` (Debian
-//! Security Advisories) and `data/DLA/list` (Debian LTS Advisories):
+//! Security Advisories) and `data/DLA/list` (Debian LTS Advisories); the
+//! lines under a header are indented with a tab:
 //!
 //! ```text
 //! [29 Mar 2023] DSA-5380-1 xorg-server - security update
