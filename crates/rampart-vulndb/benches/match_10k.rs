@@ -12,6 +12,12 @@
 //! * `all_hits_pypi`: every PyPI name of the database × `0.1.0`, `1.0.0`,
 //!   `2.0.0`, `3.1.4` (nearly every lookup has advisories).
 //!
+//! * `os_packages_10k`: distribution packages: a database built from
+//!   `osv/{almalinux,alpaquita-bellsoft}.zip` and `licence-unverified/`'s
+//!   Debian tracker lists and Alpine secdb (`target/rampart-vulndb/match_os.db`),
+//!   10,000 queries `(release ecosystem, name, version)` spread over its
+//!   (ecosystem, name) pairs with versions from their advisories' events.
+//!
 //! Each sample opens a fresh `VulnDb` (so per-database caches start empty)
 //! and the open is excluded from the timing.
 
@@ -23,6 +29,7 @@ use rampart_vulndb::{BuildOptions, QueryOptions, VulnDb, build};
 
 fn main() {
     let _ = workloads();
+    let _ = os_workload();
     divan::main();
 }
 
@@ -68,7 +75,75 @@ fn db_path() -> &'static Path {
     })
 }
 
+fn os_db_path() -> &'static Path {
+    static P: OnceLock<PathBuf> = OnceLock::new();
+    P.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_os.db");
+        if !path.is_file() {
+            let data = data_dir();
+            let inputs = vec![
+                data.join("osv/almalinux.zip"),
+                data.join("osv/alpaquita-bellsoft.zip"),
+                data.join("licence-unverified/debian-security-tracker.zip"),
+                data.join("licence-unverified/alpine-secdb.zip"),
+            ];
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let s = build(&inputs, &path, &BuildOptions::default(), |_| {}).expect("build");
+            eprintln!(
+                "built {} in {:.1?}: {} advisories, {} affected rows",
+                path.display(),
+                s.elapsed,
+                s.advisories,
+                s.affected_rows
+            );
+        }
+        path
+    })
+}
+
 type Query = (String, String, String);
+
+/// A version an advisory of the row names: an introduced version (affected),
+/// else a last_affected one, else a fixed one.
+fn version_of(ranges: &Option<String>) -> String {
+    let parsed: Vec<Vec<String>> =
+        ranges.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+    let events: Vec<&String> = parsed.iter().flat_map(|r| r.iter().skip(1)).collect();
+    for tag in ['i', 'l', 'f'] {
+        if let Some(e) = events.iter().find(|e| e.starts_with(tag) && e.as_str() != "i0") {
+            return e[1..].to_owned();
+        }
+    }
+    "1.0.0".to_owned()
+}
+
+/// Distribution packages: 10,000 queries cycling over the (ecosystem, name)
+/// pairs of the OS database, each with a version of one of its rows.
+fn os_workload() -> &'static Vec<Query> {
+    static W: OnceLock<Vec<Query>> = OnceLock::new();
+    W.get_or_init(|| {
+        let conn =
+            rusqlite::Connection::open_with_flags(os_db_path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT ecosystem, name, max(ranges) FROM affected GROUP BY ecosystem, name ORDER BY ecosystem, name")
+            .unwrap();
+        let rows: Vec<(String, String, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let step = (rows.len() / 10_000).max(1);
+        let q: Vec<Query> = rows
+            .iter()
+            .step_by(step)
+            .cycle()
+            .take(10_000)
+            .map(|(eco, name, ranges)| (eco.clone(), name.clone(), version_of(ranges)))
+            .collect();
+        eprintln!("os: {} queries over {} (ecosystem, name) pairs", q.len(), rows.len());
+        q
+    })
+}
 
 struct Workloads {
     mixed: Vec<Query>,
@@ -89,18 +164,6 @@ fn workloads() -> &'static Workloads {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let version_of = |ranges: &Option<String>| -> String {
-            let parsed: Vec<Vec<String>> =
-                ranges.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
-            let events: Vec<&String> = parsed.iter().flat_map(|r| r.iter().skip(1)).collect();
-            // an introduced version (affected), else a last_affected one, else a fixed one
-            for tag in ['i', 'l', 'f'] {
-                if let Some(e) = events.iter().find(|e| e.starts_with(tag) && e.as_str() != "i0") {
-                    return e[1..].to_owned();
-                }
-            }
-            "1.0.0".to_owned()
-        };
         let step = (rows.len() / 1000).max(1);
         let mut mixed: Vec<Query> = rows
             .iter()
@@ -167,6 +230,12 @@ fn all_hits_pypi(bencher: Bencher) {
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
+fn os_packages_10k(bencher: Bencher) {
+    let q = os_workload();
+    bencher.with_inputs(|| VulnDb::open(os_db_path()).unwrap()).bench_local_refs(|db| run(db, black_box(q)));
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
 fn mixed_10k_one_call_each(bencher: Bencher) {
     let q = &workloads().mixed;
     bencher
@@ -180,6 +249,8 @@ fn findings_count() -> (usize, usize) {
     let db = VulnDb::open(db_path()).unwrap();
     let w = workloads();
     let counts = (run(&db, &w.mixed), run(&db, &w.all_hits));
+    let os = run(&VulnDb::open(os_db_path()).unwrap(), os_workload());
+    eprintln!("findings: os {os}");
     let db = VulnDb::open(db_path()).unwrap();
     assert_eq!(counts, (run_each(&db, &w.mixed), run_each(&db, &w.all_hits)));
     eprintln!("findings: mixed {}, all_hits {}", counts.0, counts.1);

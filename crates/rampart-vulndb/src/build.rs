@@ -119,6 +119,8 @@ struct Aff {
     ranges: Vec<Range>,
     versions: Vec<String>,
     informational: Option<String>,
+    /// A distribution's fix state (`will_not_fix`, ...), when the source states one.
+    status: Option<String>,
 }
 
 impl Hash for Range {
@@ -259,7 +261,10 @@ impl Builder<'_> {
                 let lower = file.to_string_lossy().to_ascii_lowercase();
                 if lower.ends_with(".zip") {
                     self.read_zip(&file)?;
-                } else if Format::from_path(&lower).is_some() || lower.ends_with(".md") {
+                } else if Format::from_path(&lower).is_some()
+                    || lower.ends_with(".md")
+                    || native::is_tracker_list_name(&lower)
+                {
                     let bytes = std::fs::read(&file).map_err(io_err(&file))?;
                     let rel = file.strip_prefix(input).unwrap_or(&file).to_string_lossy().replace('\\', "/");
                     self.read_file(src, &file.display().to_string(), &rel, &bytes, &file)?;
@@ -275,7 +280,10 @@ impl Builder<'_> {
             } else {
                 let src = self.new_source(stem(input));
                 // a single file without a known extension is read as OSV JSON
-                let name = if Format::from_path(&lower).is_some() || lower.ends_with(".md") {
+                let name = if Format::from_path(&lower).is_some()
+                    || lower.ends_with(".md")
+                    || native::is_tracker_list_name(&lower)
+                {
                     input.to_string_lossy().replace('\\', "/")
                 } else {
                     format!("{}.json", input.to_string_lossy())
@@ -315,7 +323,11 @@ impl Builder<'_> {
                 continue;
             }
             let name = entry.name().to_owned();
-            if Format::from_path(&name).is_none() && !name.to_ascii_lowercase().ends_with(".md") {
+            let lower = name.to_ascii_lowercase();
+            if Format::from_path(&lower).is_none()
+                && !lower.ends_with(".md")
+                && !native::is_tracker_list_name(&lower)
+            {
                 continue;
             }
             buf.clear();
@@ -375,6 +387,14 @@ impl Builder<'_> {
         }
         match native::convert(kind, name, bytes) {
             Ok(Converted::Record { record, fallback }) => self.add_record(src, *record, fallback),
+            Ok(Converted::Records { records, errors }) => {
+                for e in errors {
+                    self.fail(src, shown.to_owned(), e);
+                }
+                for record in records {
+                    self.add_record(src, record, false);
+                }
+            }
             Ok(Converted::Skipped(why)) => {
                 self.sources[src].skipped += 1;
                 self.stats.skipped.push(RecordError { path: shown.to_owned(), reason: why.to_owned() });
@@ -502,7 +522,15 @@ impl Builder<'_> {
                         .count();
                 }
             }
-            affected.push(Aff { ecosystem: full, name: name.to_owned(), ranges, versions, informational });
+            let status = a.fix_state();
+            affected.push(Aff {
+                ecosystem: full,
+                name: name.to_owned(),
+                ranges,
+                versions,
+                informational,
+                status,
+            });
         }
         let modified = clean_date(rec.modified.as_deref());
         let modified_trusted = match &modified {
@@ -527,11 +555,18 @@ impl Builder<'_> {
             out.dedup();
             out
         };
+        // Distribution notices (AlmaLinux ALSA) name the CVEs they fix in `related`:
+        // for records about OS packages only, those CVE ids are read as `upstream`.
+        let mut upstream = rec.upstream;
+        if !affected.is_empty() && affected.iter().all(|a| is_os_ecosystem(&a.ecosystem)) {
+            let related = rec.related.into_iter().flatten().filter(|r| r.trim().starts_with("CVE-"));
+            upstream.get_or_insert_with(Vec::new).extend(related);
+        }
         Adv {
             id: rec.id.trim().to_owned(),
             source: src,
             aliases: clean_ids(rec.aliases),
-            upstream: clean_ids(rec.upstream),
+            upstream: clean_ids(upstream),
             summary: rec.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
             details: rec.details,
             severity,
@@ -639,7 +674,7 @@ impl Builder<'_> {
                 .prepare("INSERT INTO advisories VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
                 .map_err(sql("preparing"))?;
             let mut aff_stmt = tx
-                .prepare("INSERT INTO affected VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .prepare("INSERT INTO affected VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 .map_err(sql("preparing"))?;
             let total = self.advs.len();
             for (i, a) in self.advs.iter().enumerate() {
@@ -681,7 +716,16 @@ impl Builder<'_> {
                     let versions =
                         (!extra.is_empty()).then(|| serde_json::to_string(&extra).unwrap_or_default());
                     aff_stmt
-                        .execute(params![i as i64, base, full, name, ranges, versions, aff.informational])
+                        .execute(params![
+                            i as i64,
+                            base,
+                            full,
+                            name,
+                            ranges,
+                            versions,
+                            aff.informational,
+                            aff.status
+                        ])
                         .map_err(sql("writing affected"))?;
                     self.stats.affected_rows += 1;
                 }
@@ -819,6 +863,16 @@ struct Problem {
 struct Groups {
     problems: Vec<Problem>,
     of_adv: Vec<usize>,
+}
+
+/// An ecosystem of distribution packages (deb, apk, rpm version schemes).
+fn is_os_ecosystem(ecosystem: &str) -> bool {
+    matches!(
+        rampart_versions::Scheme::from_osv_ecosystem(ecosystem),
+        Ok(rampart_versions::Scheme::Debian
+            | rampart_versions::Scheme::Alpine
+            | rampart_versions::Scheme::Rpm)
+    )
 }
 
 /// `RUSTSEC-2025-0000`: an id whose last part is a number made of zeros.

@@ -4,8 +4,8 @@
 //! osv.dev's `all.zip`, JSON or YAML, walked regardless of directory layout)
 //! and the CISA KEV catalogue, and writes them into one SQLite file. Native
 //! formats (Node.js security WG npm JSON, FriendsOfPHP YAML, RustSec
-//! Markdown) are detected by content and converted to OSV on import: see
-//! [`native`].
+//! Markdown, Alpine secdb YAML, the Debian security tracker's DSA/DLA lists)
+//! are detected by content and converted to OSV on import: see [`native`].
 //! [`VulnDb::matches`] answers "which problems affect `name@version` in this
 //! ecosystem?" with the exact version ordering of
 //! [`rampart_versions`].
@@ -29,6 +29,14 @@
 //!   leaves them out; [`VulnDb::matches_with`] can include them.
 //! * Withdrawn records are not stored (counted); a withdrawal wins over a
 //!   non-withdrawn copy of the same id.
+//! * Distribution packages: a query names the release (`Debian:12`,
+//!   `Alpine:v3.19`, `Ubuntu:22.04`, `AlmaLinux:9`) and matches that
+//!   release's advisories only, releases compared in a normal form
+//!   ([`normalize::split_ecosystem`]: `Ubuntu:22.04:LTS` = `Ubuntu:22.04`);
+//!   versions in dpkg, apk or rpm order. The CVEs a distribution notice
+//!   fixes (`related` in AlmaLinux, `upstream` in Alpaquita and the native
+//!   Debian/Alpine importers) are in the match's ids. A stated fix state
+//!   (Debian `<no-dsa>`, `<end-of-life>`, ...) is [`Match::status`].
 //!
 //! # Importer pitfalls handled
 //!

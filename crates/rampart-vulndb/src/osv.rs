@@ -153,6 +153,23 @@ impl OsvAffected {
     }
 }
 
+impl OsvAffected {
+    /// A distribution's fix state carried by a native importer in
+    /// `database_specific` under [`crate::native::STATUS_KEY`]: one of
+    /// `will_not_fix`, `fix_deferred`, `end_of_life`, `affected` (other values
+    /// are ignored).
+    pub fn fix_state(&self) -> Option<String> {
+        match self.database_specific.as_ref()?.get(crate::native::STATUS_KEY)? {
+            Value::String(s)
+                if matches!(s.as_str(), "will_not_fix" | "fix_deferred" | "end_of_life" | "affected") =>
+            {
+                Some(s.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
 fn one_line(e: &dyn std::fmt::Display) -> String {
     let s = e.to_string();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -42,6 +42,12 @@ pub struct Match {
     /// Set when every matching entry is an informational notice (`unmaintained`,
     /// `unsound`, ...); only with [`QueryOptions::informational`].
     pub informational: Option<String>,
+    /// A distribution's fix state, when the source states one and no fixed
+    /// version is known: `will_not_fix` (Debian `<no-dsa>`, `<ignored>`),
+    /// `fix_deferred` (`<postponed>`), `end_of_life` (`<end-of-life>`),
+    /// `affected` (`<unfixed>`). `None` otherwise: an OS package match with
+    /// empty `fixed_versions` and no state is affected with no fix known.
+    pub status: Option<String>,
 }
 
 /// Options of [`VulnDb::matches_with`].
@@ -92,10 +98,33 @@ struct Entry {
     adv: i64,
     ecosystem: String,
     informational: Option<String>,
+    status: Option<String>,
     scheme: Option<Scheme>,
+    /// The `ranges` and `versions` columns as stored.
+    raw: (Option<String>, Option<String>),
     /// The prepared ranges, or why the row could not be decoded (reported only
-    /// when a lookup reaches the row, as before caching).
-    body: Result<PreparedEntry, String>,
+    /// when a lookup reaches the row). Prepared at the first lookup that needs
+    /// the row: a query names one release, so other releases' rows of the
+    /// package are never parsed.
+    body: std::cell::OnceCell<Result<PreparedEntry, String>>,
+}
+
+impl Entry {
+    fn prepared(&self) -> &Result<PreparedEntry, String> {
+        self.body.get_or_init(|| {
+            let ranges = match &self.raw.0 {
+                Some(t) => {
+                    serde_json::from_str::<StoredRanges>(t).map_err(|e| format!("ranges: {e}"))?.decode()
+                }
+                None => Vec::new(),
+            };
+            let versions: Vec<String> = match &self.raw.1 {
+                Some(t) => serde_json::from_str(t).map_err(|e| format!("versions: {e}"))?,
+                None => Vec::new(),
+            };
+            Ok(PreparedEntry::new(&self.ecosystem, &ranges, versions))
+        })
+    }
 }
 
 /// The columns of an advisory and of its problem that a [`Match`] needs.
@@ -134,6 +163,7 @@ struct Statements<'c> {
 struct Hit {
     fixed: Vec<String>,
     informational: Option<String>,
+    status: Option<String>,
     scheme: Option<Scheme>,
     adv: Arc<Advisory>,
 }
@@ -243,6 +273,14 @@ impl VulnDb {
     /// The problems affecting `name@version` in `ecosystem` (an OSV ecosystem
     /// name such as `PyPI`, `npm`, `crates.io`, `Go`, `Maven`, `Debian:12`; a
     /// bare distribution name such as `AlmaLinux` covers all its releases).
+    ///
+    /// Distribution packages: the ecosystem names the release (`Debian:12`,
+    /// `Alpine:v3.19`, `Ubuntu:22.04`, `AlmaLinux:9`, `Alpaquita:stream`) and
+    /// matches only advisories of that release (in the normal form of
+    /// [`crate::normalize::split_ecosystem`]: `Ubuntu:22.04` matches
+    /// `Ubuntu:22.04:LTS` records); `name` is the source package for Debian and
+    /// Ubuntu, the binary package for RPM and apk distributions; `version` is
+    /// compared in the distribution's order (dpkg, apk, rpm with `epoch:`).
     /// Informational notices are left out. Sorted by id.
     pub fn matches(&self, ecosystem: &str, name: &str, version: &str) -> Result<Vec<Match>, DbError> {
         self.matches_with(ecosystem, name, version, QueryOptions::default())
@@ -298,7 +336,7 @@ impl VulnDb {
             if e.informational.is_some() && !options.informational {
                 continue;
             }
-            let entry = e.body.as_ref().map_err(|reason| DbError::Corrupt {
+            let entry = e.prepared().as_ref().map_err(|reason| DbError::Corrupt {
                 path: self.path.clone(),
                 record: format!("advisory row {}", e.adv),
                 reason: reason.clone(),
@@ -308,6 +346,7 @@ impl VulnDb {
                 hits.push(Hit {
                     fixed,
                     informational: e.informational.clone(),
+                    status: e.status.clone(),
                     scheme: e.scheme,
                     adv: self.advisory(statements, e.adv)?,
                 });
@@ -384,7 +423,7 @@ impl VulnDb {
             None => statements.entries.insert(
                 self.conn
                     .prepare_cached(
-                        "SELECT adv, ecosystem, ranges, versions, informational FROM affected WHERE name = ?1 AND base = ?2",
+                        "SELECT adv, ecosystem, ranges, versions, informational, status FROM affected WHERE name = ?1 AND base = ?2",
                     )
                     .map_err(self.sql("preparing the query"))?,
             ),
@@ -399,25 +438,16 @@ impl VulnDb {
             };
             let ecosystem = text(1)?.unwrap_or_default().to_owned();
             let informational = text(4)?.map(str::to_owned);
-            let body = (|| -> Result<PreparedEntry, String> {
-                let ranges = match text(2).map_err(|e| e.to_string())? {
-                    Some(t) => {
-                        serde_json::from_str::<StoredRanges>(t).map_err(|e| format!("ranges: {e}"))?.decode()
-                    }
-                    None => Vec::new(),
-                };
-                let versions: Vec<String> = match text(3).map_err(|e| e.to_string())? {
-                    Some(t) => serde_json::from_str(t).map_err(|e| format!("versions: {e}"))?,
-                    None => Vec::new(),
-                };
-                Ok(PreparedEntry::new(&ecosystem, &ranges, versions))
-            })();
+            let status = text(5)?.map(str::to_owned);
+            let raw = (text(2)?.map(str::to_owned), text(3)?.map(str::to_owned));
             out.push(Entry {
                 adv,
                 scheme: Scheme::from_osv_ecosystem(&ecosystem).ok(),
                 ecosystem,
                 informational,
-                body,
+                status,
+                raw,
+                body: std::cell::OnceCell::new(),
             });
         }
         Ok(out.into())
@@ -532,6 +562,7 @@ fn assemble(mut hits: Vec<Hit>) -> Match {
         modified: None,
         advisories: Vec::new(),
         informational: None,
+        status: None,
     };
     let mut summaries: Vec<(bool, &str, &str)> = Vec::new();
     let mut seen_adv: Vec<&str> = Vec::new();
@@ -576,6 +607,16 @@ fn assemble(mut hits: Vec<Hit>) -> Match {
     let mut fixed: Vec<String> = hits.iter().flat_map(|h| h.fixed.iter().cloned()).collect();
     matching::sort_versions(scheme, &mut fixed);
     m.fixed_versions = fixed;
+    if m.fixed_versions.is_empty() {
+        // the most final state stated by a matching entry
+        let rank = |s: &str| match s {
+            "end_of_life" => 0,
+            "will_not_fix" => 1,
+            "fix_deferred" => 2,
+            _ => 3,
+        };
+        m.status = hits.iter().filter_map(|h| h.status.as_deref()).min_by_key(|s| rank(s)).map(str::to_owned);
+    }
     if hits.iter().all(|h| h.informational.is_some()) {
         m.informational = hits.iter().find_map(|h| h.informational.clone());
     }

@@ -8,8 +8,11 @@
 //! problems(group_id, primary_id, ids JSON [all ids, sorted], kev 0/1)
 //! advisories(adv, id UNIQUE, group_id, source, summary, severity JSON [[type, score]],
 //!            db_severity, refs JSON [url], published, modified)
-//! affected(adv, base, ecosystem, name, ranges JSON, versions JSON, informational)
-//!          index (name, base): `name` is the normalised name, `base` the ecosystem before ':'
+//! affected(adv, base, ecosystem, name, ranges JSON, versions JSON, informational, status)
+//!          index (name, base): `name` is the normalised name, `base` the ecosystem before ':',
+//!          `ecosystem` the normal form of `normalize::split_ecosystem`, `status` a distribution's
+//!          fix state when the source states one (`will_not_fix`, `fix_deferred`,
+//!          `end_of_life`, `affected`)
 //! kev(cve, date_added, ransomware)
 //! ```
 //!
@@ -18,7 +21,7 @@
 //! (same answer, a much smaller file).
 
 /// `PRAGMA user_version` of databases this crate writes and reads.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// `PRAGMA application_id`: "RMPV".
 pub const APPLICATION_ID: i64 = 0x524d_5056;
@@ -39,7 +42,7 @@ CREATE TABLE advisories (
 );
 CREATE TABLE affected (
     adv INTEGER NOT NULL, base TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
-    ranges TEXT, versions TEXT, informational TEXT
+    ranges TEXT, versions TEXT, informational TEXT, status TEXT
 );
 CREATE TABLE kev (cve TEXT PRIMARY KEY, date_added TEXT, ransomware TEXT) WITHOUT ROWID;
 ";

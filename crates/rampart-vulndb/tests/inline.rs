@@ -164,6 +164,58 @@ fn distro_release_and_bare_name() {
     assert_eq!(m[0].fixed_versions, vec!["1.1.1w-0+deb11u1", "3.0.11-1~deb12u2"]);
 }
 
+/// Ubuntu's OSV ecosystems carry `:LTS` (`Ubuntu:22.04:LTS`); the scanner asks
+/// `Ubuntu:22.04`. Pro releases stay apart. RPM epochs, apk releases.
+#[test]
+fn os_release_spellings_and_version_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "in/UBUNTU-CVE-2024-1.json",
+        r#"{"id":"UBUNTU-CVE-2024-1","upstream":["CVE-2024-1"],"affected":[
+          {"package":{"ecosystem":"Ubuntu:22.04:LTS","name":"openssl"},
+           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.2-0ubuntu1.15"}]}]},
+          {"package":{"ecosystem":"Ubuntu:Pro:18.04:LTS","name":"openssl"},
+           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.1.1-1ubuntu2.1~18.04.23+esm1"}]}]},
+          {"package":{"ecosystem":"Ubuntu:23.10","name":"openssl"},
+           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}"#,
+    );
+    write(
+        dir.path(),
+        "in/RLSA-1.json",
+        r#"{"id":"RLSA-2024:1","related":["CVE-2024-2"],"affected":[
+          {"package":{"ecosystem":"Rocky Linux:9","name":"ImageMagick"},
+           "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:6.9.12.93-1.el9"}]}]}]}"#,
+    );
+    let (out, _) = build_dir(dir.path());
+    let db = VulnDb::open(&out).unwrap();
+    let m = db.matches("Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.14").unwrap();
+    assert_eq!((m.len(), m[0].id.as_str()), (1, "CVE-2024-1"));
+    assert_eq!(m[0].aliases, vec!["UBUNTU-CVE-2024-1"]);
+    assert_eq!(m[0].fixed_versions, vec!["3.0.2-0ubuntu1.15"]);
+    assert_eq!(db.matches("Ubuntu:22.04:LTS", "openssl", "3.0.2-0ubuntu1.14").unwrap(), m);
+    assert!(db.matches("Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.15").unwrap().is_empty());
+    // a plain 18.04 does not get Pro (ESM) advisories; a Pro query does
+    assert!(db.matches("Ubuntu:18.04", "openssl", "1.1.1-1ubuntu2.1~18.04.23").unwrap().is_empty());
+    assert_eq!(db.matches("Ubuntu:Pro:18.04", "openssl", "1.1.1-1ubuntu2.1~18.04.23").unwrap().len(), 1);
+    // affected, no fix, no stated state
+    let m = db.matches("Ubuntu:23.10", "openssl", "3.0.10-1ubuntu2").unwrap();
+    assert!(m[0].fixed_versions.is_empty());
+    assert_eq!(m[0].status, None);
+    // RPM: `related` CVE of a distribution notice, epoch, case-sensitive name
+    let m = db.matches("Rocky Linux:9", "ImageMagick", "1:6.9.12.93-0.el9").unwrap();
+    assert_eq!((m[0].id.as_str(), m[0].aliases.as_slice()), ("CVE-2024-2", &["RLSA-2024:1".to_owned()][..]));
+    assert_eq!(db.matches("rocky linux:9.4", "ImageMagick", "1:6.9.12.93-0.el9").unwrap(), m);
+    assert_eq!(
+        db.matches("Rocky Linux:9", "ImageMagick", "6.9.99-9.el9").unwrap().len(),
+        1,
+        "no epoch = 0 < 1"
+    );
+    assert!(db.matches("Rocky Linux:9", "ImageMagick", "1:6.9.12.93-1.el9").unwrap().is_empty());
+    assert!(db.matches("Rocky Linux:9", "imagemagick", "1:6.9.12.93-0.el9").unwrap().is_empty());
+    assert!(db.matches("Rocky Linux:8", "ImageMagick", "1:6.9.12.93-0.el9").unwrap().is_empty());
+}
+
 #[test]
 fn informational_only_on_request() {
     let (_d, out, _s) = fixture();

@@ -104,7 +104,11 @@ proptest! {
         let _ = native::convert(Kind::Nswg, "vuln/npm/1.json", &bytes);
         let _ = native::convert(Kind::FriendsOfPhp, "a/b/c.yaml", &bytes);
         let _ = native::convert(Kind::TomlMarkdown, "crates/x/RUSTSEC-0000-0000.md", &bytes);
+        let _ = native::convert(Kind::AlpineSecdb, "v3.11/main.yaml", &bytes);
+        let _ = native::convert(Kind::DebianTracker, "data/DSA/list", &bytes);
         let _ = Kind::detect("x.md", &bytes);
+        let _ = Kind::detect("data/DLA/list", &bytes);
+        let _ = Kind::detect("v3.11/main.yaml", &bytes);
         let _ = semver_ranges::npm_range(&String::from_utf8_lossy(&bytes));
         let _ = semver_ranges::cargo_req(&String::from_utf8_lossy(&bytes));
         let _ = native::composer::composer_constraints(&[String::from_utf8_lossy(&bytes).into_owned()]);
@@ -122,5 +126,25 @@ proptest! {
         let rs = format!("```toml\n[advisory]\nid = \"RUSTSEC-1\"\npackage = \"p\"\n[versions]\npatched = [\"{range}\"]\n```\n# T\n");
         let _ = native::convert(Kind::TomlMarkdown, "crates/p/RUSTSEC-1.md", rs.as_bytes());
         let _ = semver_ranges::npm_range(&range);
+    }
+
+    /// Truncated and mutated Debian tracker lists and Alpine secdb files give
+    /// records or errors, never a panic.
+    #[test]
+    fn distro_converters_never_panic_on_truncation_and_mutation(
+        cut in 0usize..400,
+        at in 0usize..400,
+        byte in any::<u8>(),
+        word in "[\\[\\]<>{}a-z0-9 :.+~-]{0,16}",
+    ) {
+        let dsa = format!("[29 Mar 2023] DSA-5380-1 xorg-server - security update\n\t{{CVE-2023-1393 {word}}}\n\t[bullseye] - xorg-server 2:1.20.11-1+deb11u6\n\t[{word}] - x {word}\n\t[buster] - y <{word}>\n\tNOTE: n\n[01 Jan 2020] DLA-1-1 z\n");
+        let secdb = format!("distroversion: v3.11\npackages:\n  - pkg:\n      name: openssl\n      secfixes:\n        1.1.1d-r3:\n          - CVE-2019-1551 {word}\n        {word}:\n          - {word}\n");
+        for (kind, path, text) in [(Kind::DebianTracker, "data/DSA/list", dsa), (Kind::AlpineSecdb, "v3.11/main.yaml", secdb)] {
+            let mut b = text.into_bytes();
+            if let Some(x) = b.get_mut(at) { *x = byte; }
+            let _ = native::convert(kind, path, &b);
+            b.truncate(cut);
+            let _ = native::convert(kind, path, &b);
+        }
     }
 }

@@ -5,6 +5,8 @@
 //! | Node.js security WG / NSP (`vuln/npm/*.json`) | a JSON object with `module_name` and `vulnerable_versions` | `npm` | `NSWG-ECO-<id>`, aliases: `cves` |
 //! | FriendsOfPHP (`<vendor>/<package>/*.yaml`) | a YAML with `branches` and `reference: composer://…` | `Packagist` | the CVE, else `FOP-<vendor>/<package>/<stem>` |
 //! | RustSec (`crates/<crate>/RUSTSEC-*.md`) | a `.md` opening with a ```` ```toml ```` block with `[advisory]` | `crates.io` | `[advisory] id`, aliases: `aliases` |
+//! | Alpine secdb (`v3.11/main.yaml`) | a YAML with `distroversion:` and `packages:` | `Alpine:v3.11` | `ALPINE-<CVE>` per id, upstream: the id ([`alpine_secdb`]) |
+//! | Debian security tracker (`data/DSA/list`, `data/DLA/list`) | a file named `list` opening with `[dd Mon yyyy] DSA-`/`DLA-` | `Debian:<release number>` | `DSA-…`/`DLA-…`, upstream: its CVEs ([`debian_tracker`]) |
 //!
 //! Skipped (counted in [`crate::SourceStats::skipped`], listed in
 //! [`crate::BuildStats::skipped`]): Node.js runtime advisories
@@ -21,13 +23,17 @@
 //! entries and fields win and the native copy only adds aliases and
 //! references (and fields the OSV copy lacks).
 
+pub mod alpine_secdb;
 pub mod composer;
+pub mod debian_tracker;
 pub mod intervals;
 mod nswg;
 mod rustsec;
 pub mod semver_ranges;
 
+pub use alpine_secdb::alpine_secdb_to_osv;
 pub use composer::friendsofphp_to_osv;
+pub use debian_tracker::{STATUS_KEY, debian_tracker_to_osv};
 pub use nswg::nswg_to_osv;
 pub use rustsec::rustsec_to_osv;
 
@@ -40,6 +46,9 @@ pub enum Converted {
     Record { record: Box<OsvRecord>, fallback: bool },
     /// Not an advisory about a registry package (counted, not an error).
     Skipped(&'static str),
+    /// A file holding many advisories (Alpine secdb, Debian tracker lists),
+    /// and the parts of it that could not be read (`where: reason`).
+    Records { records: Vec<OsvRecord>, errors: Vec<String> },
 }
 
 /// What a file holds, judged by its name and content.
@@ -55,6 +64,10 @@ pub enum Kind {
     FriendsOfPhp,
     /// Markdown with TOML front matter (RustSec; HSEC is skipped).
     TomlMarkdown,
+    /// Alpine secdb YAML.
+    AlpineSecdb,
+    /// Debian security tracker `DSA/list` or `DLA/list`.
+    DebianTracker,
     /// Not an advisory file (other Markdown, other extensions).
     Ignored,
 }
@@ -63,6 +76,9 @@ impl Kind {
     /// The kind of a file from its path (inside a folder or a zip) and bytes.
     pub fn detect(path: &str, bytes: &[u8]) -> Kind {
         let lower = path.to_ascii_lowercase();
+        if is_tracker_list_name(&lower) {
+            return if looks_like_tracker_list(bytes) { Kind::DebianTracker } else { Kind::Ignored };
+        }
         if lower.ends_with(".md") {
             let head = &bytes[..bytes.len().min(64 * 1024)];
             let text = String::from_utf8_lossy(head);
@@ -89,6 +105,10 @@ impl Kind {
             Format::Yaml => {
                 if memfind(bytes, b"composer://") && memfind(bytes, b"branches") {
                     Kind::FriendsOfPhp
+                } else if memfind(&bytes[..bytes.len().min(4096)], b"distroversion:")
+                    && memfind(bytes, b"packages:")
+                {
+                    Kind::AlpineSecdb
                 } else {
                     Kind::Osv(fmt)
                 }
@@ -103,6 +123,8 @@ impl Kind {
             Kind::Nswg | Kind::NodeCore => "nodejs-security-wg",
             Kind::FriendsOfPhp => "friendsofphp",
             Kind::TomlMarkdown => "rustsec",
+            Kind::AlpineSecdb => "alpine-secdb",
+            Kind::DebianTracker => "debian-security-tracker",
         }
     }
 }
@@ -114,8 +136,23 @@ pub fn convert(kind: Kind, path: &str, bytes: &[u8]) -> Result<Converted, ParseE
         Kind::NodeCore => Ok(Converted::Skipped("Node.js runtime advisory (vuln/core), not an npm package")),
         Kind::FriendsOfPhp => friendsofphp_to_osv(path, bytes),
         Kind::TomlMarkdown => rustsec_to_osv(path, bytes),
+        Kind::AlpineSecdb => alpine_secdb_to_osv(bytes),
+        Kind::DebianTracker => debian_tracker_to_osv(bytes),
         Kind::Osv(_) | Kind::Ignored => Err(ParseError("not a native advisory format".into())),
     }
+}
+
+/// A path whose last component is `list` (the Debian tracker's `data/DSA/list`,
+/// `data/DLA/list`); `lower` is lower case.
+pub fn is_tracker_list_name(lower: &str) -> bool {
+    lower == "list" || lower.ends_with("/list") || lower.ends_with("\\list")
+}
+
+/// A Debian tracker advisory list: the first line is `[dd Mon yyyy] DSA-…` or `DLA-…`.
+fn looks_like_tracker_list(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(256)];
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    first.starts_with(b"[") && (memfind(first, b"] DSA-") || memfind(first, b"] DLA-"))
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
