@@ -213,7 +213,17 @@ impl Prepared {
     pub fn finish(&self, mut report: Report, args: &CommonArgs, bar: &Bar) -> anyhow::Result<u8> {
         if let Some(db) = &self.vuln_db {
             bar.message("matching packages against the advisory database");
-            rampart_scan::vuln::detect(&mut report, db).context("querying the advisory database")?;
+            let stats =
+                rampart_scan::vuln::detect(&mut report, db).context("querying the advisory database")?;
+            if stats.os_packages_without_release > 0 {
+                warn(
+                    args.quiet,
+                    format!(
+                        "{} OS packages not matched against advisories: the OS release is unknown (no etc/os-release)",
+                        stats.os_packages_without_release
+                    ),
+                );
+            }
         }
         bar.finish();
         let outcome = rampart_filter::apply(&mut report, &self.filters);

@@ -12,6 +12,8 @@ pub struct VulnStats {
     pub packages_queried: usize,
     /// Packages skipped because they have no version.
     pub packages_without_version: usize,
+    /// OS packages skipped because the OS release is unknown (no `etc/os-release`).
+    pub os_packages_without_release: usize,
     pub findings: usize,
 }
 
@@ -24,7 +26,7 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
     let mut index: HashMap<(String, String, String), usize> = HashMap::new();
     for result in &report.results {
         for pkg in &result.packages {
-            if pkg.version.is_empty() {
+            if !matchable(pkg) {
                 continue;
             }
             let key = query_key(pkg);
@@ -42,6 +44,10 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
         for pkg in &result.packages {
             if pkg.version.is_empty() {
                 stats.packages_without_version += 1;
+                continue;
+            }
+            if !matchable(pkg) {
+                stats.os_packages_without_release += 1;
                 continue;
             }
             let key = query_key(pkg);
@@ -66,6 +72,12 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
         stats.findings += result.vulnerabilities.len();
     }
     Ok(stats)
+}
+
+/// OS packages are only looked up once the OS release is known: a bare `Debian` would match the
+/// advisories of every release.
+fn matchable(pkg: &rampart_model::Package) -> bool {
+    !pkg.version.is_empty() && (!pkg.ecosystem.is_os() || pkg.distro.as_deref().is_some_and(|d| !d.is_empty()))
 }
 
 /// What a package is looked up by: OS packages by their distro release and source package (the
@@ -95,7 +107,11 @@ fn finding(m: &Match, pkg: &rampart_model::Package) -> Vulnerability {
         modified: m.modified.clone(),
         locations: pkg.locations.clone(),
         layer: pkg.layer.clone(),
-        status: Some(if m.fixed_versions.is_empty() { "affected" } else { "fixed" }.to_string()),
+        status: Some(match (&m.status, m.fixed_versions.is_empty()) {
+            (_, false) => "fixed".to_string(),
+            (Some(state), true) => state.clone(),
+            (None, true) => "affected".to_string(),
+        }),
         suppressed: None,
     }
 }
