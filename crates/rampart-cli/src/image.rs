@@ -75,14 +75,20 @@ pub fn run_cache(cmd: CacheCommand) -> anyhow::Result<u8> {
     match cmd {
         CacheCommand::Clean { cache_dir: dir } => {
             let dir = cache_dir(dir.as_deref())?;
-            let freed = LayerCache::new(&dir).clean().with_context(|| format!("cleaning {}", dir.display()))?;
+            let freed =
+                LayerCache::new(&dir).clean().with_context(|| format!("cleaning {}", dir.display()))?;
             let blobs = dir.join("registry");
             let mut pulled = 0u64;
             if blobs.exists() {
                 pulled = dir_size(&blobs);
                 std::fs::remove_dir_all(&blobs).with_context(|| format!("removing {}", blobs.display()))?;
             }
-            println!("removed {} of cached layer results and {} of pulled blobs from {}", human(freed), human(pulled), dir.display());
+            println!(
+                "removed {} of cached layer results and {} of pulled blobs from {}",
+                human(freed),
+                human(pulled),
+                dir.display()
+            );
             Ok(crate::exit::OK)
         }
     }
@@ -152,14 +158,31 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                 username: args.username.clone(),
                 password: args.password.clone(),
                 docker_config: None,
-                platform: platform.as_ref().map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone())),
+                platform: platform
+                    .as_ref()
+                    .map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone())),
                 timeout: Duration::from_secs(args.timeout),
             };
             let want = |diff_id: &str| cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
             let progress = |event: PullEvent| bar.message(pull_message(&event));
             bar.message(format!("pulling {reference}"));
-            let pulled = rampart_registry::pull_to_layout(reference, layout.path(), &registry_options, &want, &progress)
-                .with_context(|| format!("pulling {reference}"))?;
+            let pulled = rampart_registry::pull_to_layout(
+                reference,
+                layout.path(),
+                &registry_options,
+                &want,
+                &progress,
+            )
+            .with_context(|| format!("pulling {reference}"))?;
+            if !args.common.quiet {
+                let fetched: Vec<_> = pulled.layers.iter().filter(|l| l.fetched).collect();
+                eprintln!(
+                    "pulled {} of {} layers ({}) from {reference}; the others are in the layer cache",
+                    fetched.len(),
+                    pulled.layers.len(),
+                    human(fetched.iter().map(|l| l.size).sum())
+                );
+            }
             let options = OpenOptions { reference: Some(pulled.ref_name.clone()), ..open_options.clone() };
             let image = Image::open(layout.path(), &options)
                 .with_context(|| format!("opening the image pulled from {reference}"))?;

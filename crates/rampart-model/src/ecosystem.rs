@@ -115,8 +115,8 @@ impl Ecosystem {
             Npm | PyPI | Cargo | Go | Maven | RubyGems | Packagist | NuGet => None,
             Debian | Ubuntu => Some(OsPackageFormat::Deb),
             Alpine | Alpaquita | Wolfi | Chainguard => Some(OsPackageFormat::Apk),
-            AlmaLinux | RockyLinux | RedHat | CentOS | Fedora | OracleLinux | AmazonLinux
-            | OpenSuse | Suse | Photon | AzureLinux => Some(OsPackageFormat::Rpm),
+            AlmaLinux | RockyLinux | RedHat | CentOS | Fedora | OracleLinux | AmazonLinux | OpenSuse
+            | Suse | Photon | AzureLinux => Some(OsPackageFormat::Rpm),
         }
     }
 

@@ -216,12 +216,8 @@ pub fn scan_image(
             *slot = Some(facts);
         }
     }
-    let layers: Vec<(LayerRef, LayerFacts)> = meta
-        .layers
-        .iter()
-        .zip(slots)
-        .filter_map(|(l, f)| f.map(|f| (l.layer.clone(), f)))
-        .collect();
+    let layers: Vec<(LayerRef, LayerFacts)> =
+        meta.layers.iter().zip(slots).filter_map(|(l, f)| f.map(|f| (l.layer.clone(), f))).collect();
     let merged = merge(&layers);
     let mut report = assemble(target, ArtifactKind::ContainerImage, merged.files, analyzers, options);
     let os_files = merged.os_files;
@@ -378,7 +374,11 @@ pub fn merge(layers: &[(LayerRef, LayerFacts)]) -> Merged {
 /// Removes every key strictly below directory `dir`.
 fn remove_below<V>(map: &mut BTreeMap<String, V>, dir: &str) {
     let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
-    let doomed: Vec<String> = map.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
+    let doomed: Vec<String> = map
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .map(|(k, _)| k.clone())
+        .collect();
     for k in doomed {
         map.remove(&k);
     }
@@ -399,7 +399,10 @@ mod tests {
             path: path.into(),
             outputs: vec![AnalyzerOutput {
                 analyzer: analyzer.into(),
-                packages: pkgs.iter().map(|(n, v)| Package::builder(Ecosystem::Debian, *n, *v).build()).collect(),
+                packages: pkgs
+                    .iter()
+                    .map(|(n, v)| Package::builder(Ecosystem::Debian, *n, *v).build())
+                    .collect(),
                 installed_files: Vec::new(),
             }],
             diagnostics: Vec::new(),
@@ -419,7 +422,13 @@ mod tests {
         merged
             .files
             .iter()
-            .flat_map(|f| f.outputs.iter().flat_map(move |o| o.packages.iter().map(move |p| (f.path.clone(), p.id.clone(), p.layer.as_ref().map_or(99, |l| l.index)))))
+            .flat_map(|f| {
+                f.outputs.iter().flat_map(move |o| {
+                    o.packages.iter().map(move |p| {
+                        (f.path.clone(), p.id.clone(), p.layer.as_ref().map_or(99, |l| l.index))
+                    })
+                })
+            })
             .collect()
     }
 
@@ -428,15 +437,19 @@ mod tests {
         let status = "var/lib/dpkg/status";
         let merged = merge(&[
             (layer(0), facts(vec![file(status, "dpkg", &[("libc6", "2.36"), ("less", "590")])], &[], &[])),
-            (layer(1), facts(vec![file(status, "dpkg", &[("libc6", "2.36"), ("less", "590"), ("curl", "7.88")])], &[], &[])),
+            (
+                layer(1),
+                facts(
+                    vec![file(status, "dpkg", &[("libc6", "2.36"), ("less", "590"), ("curl", "7.88")])],
+                    &[],
+                    &[],
+                ),
+            ),
             (layer(2), facts(vec![file(status, "dpkg", &[("libc6", "2.37"), ("curl", "7.88")])], &[], &[])),
         ]);
         assert_eq!(
             layers_of(&merged),
-            vec![
-                (status.into(), "libc6@2.37".into(), 2),
-                (status.into(), "curl@7.88".into(), 1),
-            ]
+            vec![(status.into(), "libc6@2.37".into(), 2), (status.into(), "curl@7.88".into(), 1),]
         );
     }
 
@@ -458,12 +471,19 @@ mod tests {
             ),
             (
                 layer(1),
-                facts(vec![file("opt/x/y/package.json", "npm", &[("y", "2")])], &["app/a", "usr/bin/tool"], &["opt/x"]),
+                facts(
+                    vec![file("opt/x/y/package.json", "npm", &[("y", "2")])],
+                    &["app/a", "usr/bin/tool"],
+                    &["opt/x"],
+                ),
             ),
         ]);
         assert_eq!(
             layers_of(&merged),
-            vec![("app/ab/package.json".into(), "ab@1".into(), 0), ("opt/x/y/package.json".into(), "y@2".into(), 1)]
+            vec![
+                ("app/ab/package.json".into(), "ab@1".into(), 0),
+                ("opt/x/y/package.json".into(), "y@2".into(), 1)
+            ]
         );
     }
 
@@ -472,11 +492,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = LayerCache::new(dir.path());
         let id = format!("sha256:{:064x}", 7);
-        let f = LayerFacts { format: CACHE_FORMAT, fingerprint: "a".into(), diff_id: id.clone(), ..LayerFacts::default() };
+        let f = LayerFacts {
+            format: CACHE_FORMAT,
+            fingerprint: "a".into(),
+            diff_id: id.clone(),
+            ..LayerFacts::default()
+        };
         cache.put(&f).unwrap();
         assert_eq!(cache.get(&id, "a"), Some(f));
         assert_eq!(cache.get(&id, "b"), None);
-        assert!(cache.put(&LayerFacts { diff_id: "sha256:../../x".into(), ..LayerFacts::default() }).is_err());
+        assert!(
+            cache.put(&LayerFacts { diff_id: "sha256:../../x".into(), ..LayerFacts::default() }).is_err()
+        );
         assert!(cache.clean().unwrap() > 0);
         assert_eq!(cache.get(&id, "a"), None);
     }

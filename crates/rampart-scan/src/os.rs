@@ -48,7 +48,8 @@ pub(crate) fn drop_os_owned(report: &mut Report, installed: Vec<String>) {
     if installed.is_empty() {
         return;
     }
-    let owned: HashSet<String> = installed.into_iter().map(|p| p.trim_start_matches('/').to_string()).collect();
+    let owned: HashSet<String> =
+        installed.into_iter().map(|p| p.trim_start_matches('/').to_string()).collect();
     report.results.retain_mut(|result| {
         if result.packages.iter().any(|p| p.ecosystem.is_os()) {
             return true;

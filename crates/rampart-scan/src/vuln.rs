@@ -77,7 +77,8 @@ pub fn detect(report: &mut Report, db: &VulnDb) -> Result<VulnStats, DbError> {
 /// OS packages are only looked up once the OS release is known: a bare `Debian` would match the
 /// advisories of every release.
 fn matchable(pkg: &rampart_model::Package) -> bool {
-    !pkg.version.is_empty() && (!pkg.ecosystem.is_os() || pkg.distro.as_deref().is_some_and(|d| !d.is_empty()))
+    !pkg.version.is_empty()
+        && (!pkg.ecosystem.is_os() || pkg.distro.as_deref().is_some_and(|d| !d.is_empty()))
 }
 
 /// What a package is looked up by: OS packages by their distro release and source package (the

@@ -56,22 +56,38 @@ fn trivy_keys(file: &str) -> BTreeSet<Key> {
             }
             let (src, src_version) = if ty == "deb" {
                 // Trivy splits the source version into epoch, upstream version and release.
-                let epoch = prop(c, "aquasecurity:trivy:SrcEpoch").map(|e| format!("{e}:")).unwrap_or_default();
-                let release = prop(c, "aquasecurity:trivy:SrcRelease").map(|r| format!("-{r}")).unwrap_or_default();
+                let epoch =
+                    prop(c, "aquasecurity:trivy:SrcEpoch").map(|e| format!("{e}:")).unwrap_or_default();
+                let release =
+                    prop(c, "aquasecurity:trivy:SrcRelease").map(|r| format!("-{r}")).unwrap_or_default();
                 (
                     prop(c, "aquasecurity:trivy:SrcName").unwrap_or_default().to_string(),
-                    format!("{epoch}{}{release}", prop(c, "aquasecurity:trivy:SrcVersion").unwrap_or_default()),
+                    format!(
+                        "{epoch}{}{release}",
+                        prop(c, "aquasecurity:trivy:SrcVersion").unwrap_or_default()
+                    ),
                 )
             } else {
                 (String::new(), String::new())
             };
-            Some((ty.clone(), norm_name(&ty, &name), c["version"].as_str().unwrap_or_default().to_string(), src, src_version))
+            Some((
+                ty.clone(),
+                norm_name(&ty, &name),
+                c["version"].as_str().unwrap_or_default().to_string(),
+                src,
+                src_version,
+            ))
         })
         .collect()
 }
 
 pub fn image_json(args: &[&str]) -> Value {
-    let out = rampart().arg("image").args(args).args(["--format", "json", "--quiet", "--no-cache"]).output().expect("run");
+    let out = rampart()
+        .arg("image")
+        .args(args)
+        .args(["--format", "json", "--quiet", "--no-cache"])
+        .output()
+        .expect("run");
     assert!(
         out.status.success(),
         "rampart image {args:?} exited {:?}: {}",
@@ -82,7 +98,12 @@ pub fn image_json(args: &[&str]) -> Value {
 }
 
 fn packages(report: &Value) -> Vec<Value> {
-    report["results"].as_array().expect("results").iter().flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default()).collect()
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 fn rampart_keys(report: &Value) -> BTreeSet<Key> {
@@ -99,7 +120,13 @@ fn rampart_keys(report: &Value) -> BTreeSet<Key> {
             } else {
                 (String::new(), String::new())
             };
-            Some((ty.clone(), norm_name(&ty, p["name"].as_str()?), p["version"].as_str()?.to_string(), src, src_version))
+            Some((
+                ty.clone(),
+                norm_name(&ty, p["name"].as_str()?),
+                p["version"].as_str()?.to_string(),
+                src,
+                src_version,
+            ))
         })
         .collect()
 }
@@ -117,7 +144,11 @@ fn check(input: &Path, reference_file: &str) -> Value {
     let theirs = trivy_keys(reference_file);
     assert!(!theirs.is_empty(), "empty reference {reference_file}");
     let missing: Vec<_> = theirs.difference(&ours).collect();
-    assert!(missing.is_empty(), "{}: packages the peer found and Rampart did not: {missing:#?}", input.display());
+    assert!(
+        missing.is_empty(),
+        "{}: packages the peer found and Rampart did not: {missing:#?}",
+        input.display()
+    );
     let debs = |s: &BTreeSet<Key>| s.iter().filter(|k| k.0 == "deb").cloned().collect::<BTreeSet<_>>();
     let extra: Vec<_> = debs(&ours).difference(&debs(&theirs)).cloned().collect();
     assert!(extra.is_empty(), "{}: OS packages the peer does not list: {extra:#?}", input.display());
@@ -140,14 +171,19 @@ fn layered_docker_archive_drops_the_purged_package() {
     assert!(pkgs.iter().all(|p| p["name"] != "less"), "less was purged by layer 4 but is reported");
     // curl came with the second layer, libc6 with the base.
     let layer_of = |name: &str| {
-        pkgs.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing"))["layer"]["index"].as_u64()
+        pkgs.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} missing"))["layer"]["index"]
+            .as_u64()
     };
     assert_eq!(layer_of("curl"), Some(1));
     assert_eq!(layer_of("libc6"), Some(0));
     let curl = pkgs.iter().find(|p| p["name"] == "curl").expect("curl");
     assert!(curl["purl"].as_str().expect("purl").contains("distro=debian-12."), "{curl}");
-    let diff_ids: Vec<&str> =
-        report["image"]["layers"].as_array().expect("layers").iter().map(|l| l["diff_id"].as_str().expect("diff_id")).collect();
+    let diff_ids: Vec<&str> = report["image"]["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["diff_id"].as_str().expect("diff_id"))
+        .collect();
     assert_eq!(curl["layer"]["diff_id"].as_str(), diff_ids.get(1).copied());
 }
 
@@ -161,7 +197,9 @@ fn apps_docker_archive() {
     // python3-yaml's egg-info belongs to the deb: not a second, PyPI, copy.
     assert!(
         !pkgs.iter().any(|p| p["ecosystem"] == "PyPI"
-            && p["locations"].as_array().into_iter().flatten().any(|l| l["path"].as_str().is_some_and(|s| s.starts_with("usr/lib/python3/dist-packages/")))),
+            && p["locations"].as_array().into_iter().flatten().any(|l| l["path"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("usr/lib/python3/dist-packages/")))),
         "dpkg-owned Python packages reported as PyPI"
     );
 }
@@ -190,7 +228,8 @@ fn podman_built_image_with_opaque_whiteouts() {
 /// All formats of one image give the same inventory.
 #[test]
 fn every_format_gives_the_same_packages() {
-    let a = rampart_keys(&image_json(&["--input", image("debian12-apps.docker.tar").to_str().expect("path")]));
+    let a =
+        rampart_keys(&image_json(&["--input", image("debian12-apps.docker.tar").to_str().expect("path")]));
     for other in ["debian12-apps.oci", "debian12-apps.oci.tar", "debian12-apps.zstd.oci"] {
         let b = rampart_keys(&image_json(&["--input", image(other).to_str().expect("path")]));
         assert_eq!(a, b, "{other} differs from the docker archive");
@@ -252,10 +291,16 @@ fn a_hostile_layer_is_an_error_naming_it() {
     })
     .to_string();
     let config_name = format!("{}.json", sha256_hex(config.as_bytes()));
-    let manifest = serde_json::json!([{"Config": config_name, "RepoTags": ["evil:latest"], "Layers": ["layer.tar"]}]).to_string();
+    let manifest =
+        serde_json::json!([{"Config": config_name, "RepoTags": ["evil:latest"], "Layers": ["layer.tar"]}])
+            .to_string();
     let archive = {
         let mut b = tar::Builder::new(Vec::new());
-        for (name, data) in [("manifest.json", manifest.as_bytes()), (config_name.as_str(), config.as_bytes()), ("layer.tar", &layer[..])] {
+        for (name, data) in [
+            ("manifest.json", manifest.as_bytes()),
+            (config_name.as_str(), config.as_bytes()),
+            ("layer.tar", &layer[..]),
+        ] {
             let mut h = tar::Header::new_gnu();
             h.set_size(data.len() as u64);
             h.set_mode(0o644);
@@ -304,11 +349,23 @@ fn os_vulnerabilities_match_by_release_and_source_package() {
         })
         .to_string()
     };
-    dir.write("osv/DEBIAN-TEST-0001.json", record("DEBIAN-TEST-0001", "Debian:12", Some(&format!("{installed}+fix1"))));
-    dir.write("osv/DEBIAN-TEST-0002.json", record("DEBIAN-TEST-0002", "Debian:11", Some(&format!("{installed}+fix1"))));
+    dir.write(
+        "osv/DEBIAN-TEST-0001.json",
+        record("DEBIAN-TEST-0001", "Debian:12", Some(&format!("{installed}+fix1"))),
+    );
+    dir.write(
+        "osv/DEBIAN-TEST-0002.json",
+        record("DEBIAN-TEST-0002", "Debian:11", Some(&format!("{installed}+fix1"))),
+    );
     dir.write("osv/DEBIAN-TEST-0003.json", record("DEBIAN-TEST-0003", "Debian:12", None));
     let db = dir.path().join("db.sqlite");
-    let out = rampart().args(["db", "build", "--quiet", "--db"]).arg(&db).arg("--from").arg(dir.path().join("osv")).output().expect("run");
+    let out = rampart()
+        .args(["db", "build", "--quiet", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(dir.path().join("osv"))
+        .output()
+        .expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let scan = |extra: &[&str]| {
@@ -342,9 +399,13 @@ fn os_vulnerabilities_match_by_release_and_source_package() {
         .filter(|p| p["source"]["name"] == "openssl")
         .map(|p| p["name"].as_str().expect("name").to_string())
         .collect();
-    assert!(openssl_binaries.contains("openssl") && openssl_binaries.contains("libssl3"), "{openssl_binaries:?}");
+    assert!(
+        openssl_binaries.contains("openssl") && openssl_binaries.contains("libssl3"),
+        "{openssl_binaries:?}"
+    );
     let found = scan(&[]);
-    let layer = |name: &str| pkgs.iter().find(|p| p["name"] == name).and_then(|p| p["layer"]["index"].as_u64());
+    let layer =
+        |name: &str| pkgs.iter().find(|p| p["name"] == name).and_then(|p| p["layer"]["index"].as_u64());
     let mut expected = BTreeSet::new();
     for name in &openssl_binaries {
         expected.insert((name.clone(), "CVE-2099-0001".to_string(), "fixed".to_string(), layer(name)));
@@ -354,4 +415,84 @@ fn os_vulnerabilities_match_by_release_and_source_package() {
     let fixed_only = scan(&["--ignore-unfixed"]);
     assert!(fixed_only.iter().all(|(_, id, _, _)| id == "CVE-2099-0001"), "{fixed_only:?}");
     assert_eq!(fixed_only.len(), openssl_binaries.len());
+}
+
+#[path = "../../../rampart-registry/tests/support/mod.rs"]
+mod registry_support;
+
+/// `rampart image REF` against a real registry (Debian's docker-registry on loopback, filled by
+/// skopeo): the same packages as the archive; with a warm cache no layer is downloaded again;
+/// basic auth is required when the registry asks for it.
+#[test]
+fn registry_pull_matches_the_archive_and_reuses_the_cache() {
+    let reg = registry_support::Registry::start(Some(("scanner", "s3cret")));
+    let oci = image("debian12-apps.oci");
+    let out = std::process::Command::new("skopeo")
+        .args(["copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", "scanner:s3cret"])
+        .arg(format!("oci:{}:latest", oci.display()))
+        .arg(format!("docker://{}/scanner-targets/debian12-apps:v1", reg.host()))
+        .output()
+        .expect("skopeo");
+    assert!(out.status.success(), "skopeo: {}", String::from_utf8_lossy(&out.stderr));
+    let reference = format!("{}/scanner-targets/debian12-apps:v1", reg.host());
+    let cache = Dir::new();
+    let pull = |extra: &[&str]| {
+        rampart()
+            .args([
+                "image",
+                &reference,
+                "--insecure",
+                "--format",
+                "json",
+                "--scanners",
+                "none",
+                "--cache-dir",
+            ])
+            .arg(cache.path())
+            .args(extra)
+            .env("DOCKER_CONFIG", cache.path().join("no-docker-config"))
+            .output()
+            .expect("run")
+    };
+    let denied = pull(&[]);
+    assert_eq!(denied.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&denied.stderr).to_lowercase().contains("auth"),
+        "{}",
+        String::from_utf8_lossy(&denied.stderr)
+    );
+
+    let creds = ["--username", "scanner", "--password", "s3cret"];
+    let cold = pull(&creds);
+    assert!(cold.status.success(), "{}", String::from_utf8_lossy(&cold.stderr));
+    assert!(
+        String::from_utf8_lossy(&cold.stderr).contains("pulled 7 of 7 layers"),
+        "{}",
+        String::from_utf8_lossy(&cold.stderr)
+    );
+    let cold: Value = serde_json::from_slice(&cold.stdout).expect("json");
+    let archive = image_json(&["--input", image("debian12-apps.docker.tar").to_str().expect("path")]);
+    assert_eq!(rampart_keys(&cold), rampart_keys(&archive));
+    assert_eq!(cold["image"]["layers"].as_array().map(Vec::len), Some(7));
+    assert!(
+        cold["image"]["manifest_digest"].as_str().is_some_and(|d| d.starts_with("sha256:")),
+        "{}",
+        cold["image"]
+    );
+
+    // Warm: every layer is in the cache, so nothing but the manifest and config is fetched.
+    let before = std::fs::read_dir(cache.path().join("layers")).expect("cache").count();
+    let warm = pull(&creds);
+    assert!(warm.status.success(), "{}", String::from_utf8_lossy(&warm.stderr));
+    assert!(
+        String::from_utf8_lossy(&warm.stderr).contains("pulled 0 of 7 layers"),
+        "{}",
+        String::from_utf8_lossy(&warm.stderr)
+    );
+    let warm: Value = serde_json::from_slice(&warm.stdout).expect("json");
+    assert_eq!(rampart_keys(&warm), rampart_keys(&cold));
+    assert_eq!(std::fs::read_dir(cache.path().join("layers")).expect("cache").count(), before);
+    // No pulled blob is left behind in the cache.
+    let leftovers: Vec<_> = std::fs::read_dir(cache.path().join("registry")).expect("pull dir").collect();
+    assert!(leftovers.is_empty(), "pull directories left: {leftovers:?}");
 }
