@@ -120,19 +120,22 @@ targets! {
     java_app => "java-app",
 }
 
-/// A whole Debian root filesystem with applications: every language package the peer found in
-/// `rootfs` mode. Its dpkg packages are left out here: OS packages come with image scanning.
+/// A whole Debian root filesystem with applications: every package the peer found in `rootfs`
+/// mode, the 132 dpkg packages included (exactly those: purged ones are not installed), and no
+/// PyPI copy of a Python package that a deb installed.
 #[test]
-fn rootfs_debian12_apps_language_packages() {
+fn rootfs_debian12_apps_all_packages() {
     let ours = rampart_keys("rootfs/debian12-apps");
-    let theirs: BTreeSet<Key> = trivy_keys("rootfs-debian12-apps.cdx.json")
-        .expect("reference")
-        .into_iter()
-        .filter(|(ty, _, _)| ty != "deb")
-        .collect();
-    assert!(theirs.len() > 100, "reference has only {} language packages", theirs.len());
+    let theirs: BTreeSet<Key> = trivy_keys("rootfs-debian12-apps.cdx.json").expect("reference");
+    assert!(theirs.len() > 250, "reference has only {} packages", theirs.len());
     let missing: Vec<_> = theirs.difference(&ours).collect();
     assert!(missing.is_empty(), "packages the peer found and Rampart did not: {missing:#?}");
+    let debs = |s: &BTreeSet<Key>| s.iter().filter(|k| k.0 == "deb").cloned().collect::<BTreeSet<_>>();
+    assert_eq!(debs(&ours), debs(&theirs));
+    assert_eq!(debs(&ours).len(), 132);
+    // bookworm's python3-yaml ships PyYAML 6.0 metadata: it is the deb, not a PyPI install.
+    let pyyaml: Vec<_> = ours.iter().filter(|k| k.0 == "pypi" && k.1 == "pyyaml").collect();
+    assert_eq!(pyyaml, [&("pypi".to_string(), "pyyaml".to_string(), "5.3".to_string())]);
 }
 
 #[test]
