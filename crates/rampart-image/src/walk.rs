@@ -2,7 +2,7 @@
 //! hashers that enforce the limits and compute the diff_id, and hand each tar entry to the visitor.
 
 use crate::Image;
-use crate::digest::Hasher;
+use crate::digest::BackgroundHasher;
 use crate::error::{ImageError, LayerId, LimitHit, LimitKind, limit_hit};
 use crate::store::open_loc;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -154,7 +154,7 @@ impl std::fmt::Debug for LayerEntry<'_> {
 struct Compressed<'s, R> {
     inner: R,
     count: &'s mut u64,
-    hasher: &'s mut Option<Hasher>,
+    hasher: &'s mut Option<BackgroundHasher>,
 }
 
 impl<R: Read> Read for Compressed<'_, R> {
@@ -173,7 +173,7 @@ impl<R: Read> Read for Compressed<'_, R> {
 struct Uncompressed<'s, R> {
     inner: R,
     count: &'s mut u64,
-    hasher: &'s mut Hasher,
+    hasher: &'s mut BackgroundHasher,
     max_layer: u64,
     total: &'s AtomicU64,
     max_total: u64,
@@ -359,9 +359,10 @@ pub(crate) fn walk(
     let shared_hash = compression == Compression::Plain
         && blob_digest.is_some_and(|d| d.algorithm == loc.diff_id.algorithm);
     let mut compressed_count = 0u64;
-    let mut compressed_hasher = blob_digest.filter(|_| !shared_hash).map(|d| Hasher::new(d.algorithm));
+    let mut compressed_hasher =
+        blob_digest.filter(|_| !shared_hash).map(|d| BackgroundHasher::new(d.algorithm));
     let mut uncompressed_count = 0u64;
-    let mut diff_hasher = Hasher::new(loc.diff_id.algorithm);
+    let mut diff_hasher = BackgroundHasher::new(loc.diff_id.algorithm);
     let mut entries = 0u64;
     let mut headers = 0u64;
     {

@@ -132,9 +132,11 @@ impl LayerCache {
         })?;
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        serde_json::to_writer(&mut tmp, facts)?;
-        tmp.flush()?;
+        let tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut w = io::BufWriter::with_capacity(256 * 1024, tmp);
+        serde_json::to_writer(&mut w, facts)?;
+        w.flush()?;
+        let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
     }
