@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::{FileFacts, ScanOptions, analyze_content, assemble, os, within_caps};
 
 /// Version of the cached [`LayerFacts`] layout; bump on any change of its meaning.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// Small files (manifests, metadata) are kept for the whole layer so analyzers can read their
 /// siblings; bigger ones are analysed as they stream by.
@@ -405,7 +405,7 @@ mod tests {
                     .iter()
                     .map(|(n, v)| Package::builder(Ecosystem::Debian, *n, *v).build())
                     .collect(),
-                installed_files: Vec::new(),
+                installed_files: String::new(),
             }],
             diagnostics: Vec::new(),
         }

@@ -100,9 +100,11 @@ pub struct AnalyzerOutput {
     pub analyzer: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<Package>,
-    /// Files an OS package manager says it installed (see `rampart_inventory::Analysis`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub installed_files: Vec<String>,
+    /// Files an OS package manager says it installed (see `rampart_inventory::Analysis`), one
+    /// root-relative path a line: one string rather than thousands keeps the image layer cache
+    /// quick to load.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub installed_files: String,
 }
 
 /// Groups the facts of every file into results (one per lockfile, one per aggregate of installed
@@ -122,7 +124,9 @@ pub fn assemble(
     for file in facts {
         diagnostics.extend(file.diagnostics);
         for out in file.outputs {
-            installed.extend(out.installed_files);
+            if !out.installed_files.is_empty() {
+                installed.push(out.installed_files);
+            }
             let mut packages = out.packages;
             if options.skip_dev_dependencies {
                 packages.retain(|p| !p.dev);
@@ -241,7 +245,7 @@ pub fn analyze_content(
                 out.outputs.push(AnalyzerOutput {
                     analyzer: analyzer.name().to_string(),
                     packages: analysis.packages,
-                    installed_files: analysis.installed_files,
+                    installed_files: analysis.installed_files.join("\n"),
                 });
             }
             Err(e) => out.diagnostics.push(

@@ -48,8 +48,9 @@ pub(crate) fn drop_os_owned(report: &mut Report, installed: Vec<String>) {
     if installed.is_empty() {
         return;
     }
-    let owned: HashSet<String> =
-        installed.into_iter().map(|p| p.trim_start_matches('/').to_string()).collect();
+    // Each string holds one path a line.
+    let owned: HashSet<&str> =
+        installed.iter().flat_map(|list| list.lines()).map(|p| p.trim_start_matches('/')).collect();
     report.results.retain_mut(|result| {
         if result.packages.iter().any(|p| p.ecosystem.is_os()) {
             return true;
