@@ -3,9 +3,10 @@
 //! whiteouts into the view of the final image.
 //!
 //! Per layer, the walk reads only the files some analyzer accepts (plus OS release files and the
-//! small manifests analyzers read beside them, like `package.json` or `go.sum`). Large files
-//! (binaries, jars) are analysed as they stream by and dropped; small ones are kept until the end
-//! of the layer so that analyzers can read their siblings, then analysed in parallel.
+//! small manifests analyzers read beside them, like `package.json` or `go.sum`). Executables and
+//! large files (jars) are analysed as they stream by and dropped; small ones are kept until the
+//! end of the layer (or until 64 MiB of them are kept) so that analyzers can read their
+//! siblings, then analysed in parallel.
 //!
 //! The merge applies whiteouts (`.wh.name` deletes `name` and everything below it; an opaque
 //! `.wh..wh..opq` hides the lower content of its directory) to the facts of lower layers, so a
@@ -32,6 +33,11 @@ const CACHE_FORMAT: u32 = 2;
 /// Small files (manifests, metadata) are kept for the whole layer so analyzers can read their
 /// siblings; bigger ones are analysed as they stream by.
 const KEEP_MAX: u64 = 1024 * 1024;
+
+/// Above this many bytes of kept files, the pending small files are analysed and the kept ones
+/// dropped, so memory stays bounded whatever the layer holds (a sibling that arrives after such a
+/// flush is then not seen, which only costs detail such as dev flags).
+const KEPT_BUDGET: u64 = 64 * 1024 * 1024;
 
 /// OS release files are tiny; anything bigger is not one.
 const OS_FILE_MAX: u64 = 64 * 1024;
@@ -258,6 +264,7 @@ pub fn analyze_layer(
         ..LayerFacts::default()
     };
     let mut kept: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut kept_bytes = 0u64;
     let mut later: Vec<(String, u64, bool)> = Vec::new();
     let stats = image.walk_layer(index, &mut |entry| {
         match &entry.kind {
@@ -288,11 +295,20 @@ pub fn analyze_layer(
                 }
                 let cap = usable.iter().map(|a| a.max_size()).max().unwrap_or(KEEP_MAX).max(KEEP_MAX);
                 let content = entry.read_to_vec(cap)?;
-                if entry.size <= KEEP_MAX {
+                // Executables are only sniffed for build info, which never needs a sibling:
+                // analyse them now whatever their size, like anything too big to keep.
+                if entry.size <= KEEP_MAX && !executable {
                     if !usable.is_empty() {
                         later.push((path.clone(), entry.size, executable));
                     }
+                    kept_bytes += content.len() as u64;
                     kept.insert(path, content);
+                    if kept_bytes > KEPT_BUDGET {
+                        facts.files.extend(analyze_batch(&later, &kept, analyzers));
+                        later.clear();
+                        kept.clear();
+                        kept_bytes = 0;
+                    }
                 } else {
                     let out = analyze_content(&info, &content, &LayerFiles(&kept), &usable);
                     file.outputs = out.outputs;
@@ -307,8 +323,19 @@ pub fn analyze_layer(
         Ok(())
     })?;
     facts.entries = stats.entries;
-    let source = LayerFiles(&kept);
-    let small: Vec<FileFacts> = later
+    facts.files.extend(analyze_batch(&later, &kept, analyzers));
+    facts.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(facts)
+}
+
+/// Analyses, in parallel, the kept small files named in `later`, with every kept file readable.
+fn analyze_batch(
+    later: &[(String, u64, bool)],
+    kept: &HashMap<String, Vec<u8>>,
+    analyzers: &[Box<dyn Analyzer>],
+) -> Vec<FileFacts> {
+    let source = LayerFiles(kept);
+    later
         .par_iter()
         .filter_map(|(path, size, executable)| {
             let info = FileInfo::new(path, *size, *executable);
@@ -318,10 +345,7 @@ pub fn analyze_layer(
             let out = analyze_content(&info, content, &source, &chosen);
             (!out.outputs.is_empty() || !out.diagnostics.is_empty()).then_some(out)
         })
-        .collect();
-    facts.files.extend(small);
-    facts.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(facts)
+        .collect()
 }
 
 /// The final image's view of the layers' facts.
