@@ -6,12 +6,15 @@ image size? Builds a docker-archive (deterministic content, correct diff-ids) wi
            files: many small files the analyzers keep until the end of the layer
   layer 1: B blobs of S MiB with the execute bit (random bytes, sniffed as binaries) and one
            S MiB jar-named file: big files the analyzers read whole
-  layer 2: whiteouts deleting half of layer 0's packages
+  layer 2: F MiB of 1 MiB data files no analyzer wants (the bulk of a real image), and whiteouts
+           deleting half of layer 0's packages
 
 then times `rampart image --input` (cold, no cache) and, when given, `trivy image --input`, and
-prints wall time and peak RSS (wait4). Defaults make a ~1.1 GiB image.
+prints wall time and peak RSS (wait4). Defaults make a ~2.5 GiB image with 10,000 packages: memory should follow the number of packages
+(what the report holds), not the bytes of the image.
 
-usage: bench/big-image.py [--packages N] [--blobs B] [--blob-mib S] [--keep] [--trivy PATH] [--rampart PATH]
+usage: bench/big-image.py [--packages N] [--blobs B] [--blob-mib S] [--filler-mib F] [--keep]
+                          [--trivy PATH] [--rampart PATH]
 """
 import argparse
 import hashlib
@@ -60,7 +63,7 @@ def write_layer(path, fill):
         return "sha256:" + w.h.hexdigest()
 
 
-def build(out, packages, blobs, blob_mib):
+def build(out, packages, blobs, blob_mib, filler_mib):
     rnd = random.Random(42)
     work = tempfile.mkdtemp(prefix="big-image-")
 
@@ -80,6 +83,9 @@ def build(out, packages, blobs, blob_mib):
         add(tar, "opt/app/big.jar", b"PK\x03\x04" + chunk * blob_mib)
 
     def layer2(tar):
+        data = rnd.randbytes(1 << 20)
+        for f in range(filler_mib):
+            add(tar, f"usr/share/data/blob-{f:05d}.bin", data[f % 256:] + data[:f % 256])
         for i in range(0, packages, 2):
             add(tar, f"app/node_modules/.wh.pkg-{i:06d}", b"")
 
@@ -113,9 +119,10 @@ def run(cmd, env=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--packages", type=int, default=200_000)
+    ap.add_argument("--packages", type=int, default=5_000)
     ap.add_argument("--blobs", type=int, default=4)
     ap.add_argument("--blob-mib", type=int, default=100)
+    ap.add_argument("--filler-mib", type=int, default=2000)
     ap.add_argument("--keep", action="store_true", help="keep the generated image")
     ap.add_argument("--rampart", default=os.path.join(ROOT, "target", "release", "rampart"))
     ap.add_argument("--trivy", default=None, help="also time this trivy binary")
@@ -123,7 +130,7 @@ def main():
     out_dir = tempfile.mkdtemp(prefix="big-image-out-")
     image = os.path.join(out_dir, "big.docker.tar")
     t0 = time.perf_counter()
-    build(image, args.packages, args.blobs, args.blob_mib)
+    build(image, args.packages, args.blobs, args.blob_mib, args.filler_mib)
     size = os.path.getsize(image) / 2**20
     print(f"generated {image}: {size:.0f} MiB in {time.perf_counter() - t0:.1f} s")
     t, rss = run([args.rampart, "image", "--input", image, "--no-cache", "--scanners", "none", "--quiet",

@@ -226,7 +226,7 @@ pub fn scan_image(
     }
     let layers: Vec<(LayerRef, LayerFacts)> =
         meta.layers.iter().zip(slots).filter_map(|(l, f)| f.map(|f| (l.layer.clone(), f))).collect();
-    let merged = merge(&layers);
+    let merged = merge(layers);
     let mut report = assemble(target, ArtifactKind::ContainerImage, merged.files, analyzers, options);
     let os_files = merged.os_files;
     let detected = os::detect(&|path| os_files.get(path).map(|s| s.clone().into_bytes()));
@@ -358,7 +358,7 @@ pub struct Merged {
 /// Applies the layers in order: whiteouts and opaque directories delete lower facts, a file of a
 /// higher layer replaces the same path below, and every package gets the layer it first appeared
 /// in (unchanged since).
-pub fn merge(layers: &[(LayerRef, LayerFacts)]) -> Merged {
+pub fn merge(layers: Vec<(LayerRef, LayerFacts)>) -> Merged {
     let mut files: BTreeMap<String, FileFacts> = BTreeMap::new();
     let mut os_files: BTreeMap<String, String> = BTreeMap::new();
     for (layer, facts) in layers {
@@ -372,27 +372,28 @@ pub fn merge(layers: &[(LayerRef, LayerFacts)]) -> Merged {
             remove_below(&mut files, path);
             remove_below(&mut os_files, path);
         }
-        for file in &facts.files {
-            let mut file = file.clone();
-            let lower = files.get(&file.path);
+        for mut file in facts.files {
+            // The layers of the packages of the copy this file replaces, by analyzer and id.
+            let lower: HashMap<(&str, &str), &LayerRef> = files
+                .get(&file.path)
+                .map(|l| {
+                    l.outputs
+                        .iter()
+                        .flat_map(|o| o.packages.iter().map(move |p| (o.analyzer.as_str(), p)))
+                        .filter_map(|(a, p)| p.layer.as_ref().map(|l| ((a, p.id.as_str()), l)))
+                        .collect()
+                })
+                .unwrap_or_default();
             for out in &mut file.outputs {
                 for pkg in &mut out.packages {
-                    let inherited = lower.and_then(|l| {
-                        l.outputs
-                            .iter()
-                            .filter(|o| o.analyzer == out.analyzer)
-                            .flat_map(|o| &o.packages)
-                            .find(|p| p.id == pkg.id && p.version == pkg.version)
-                            .and_then(|p| p.layer.clone())
-                    });
-                    pkg.layer = Some(inherited.unwrap_or_else(|| layer.clone()));
+                    let inherited = lower.get(&(out.analyzer.as_str(), pkg.id.as_str())).copied();
+                    pkg.layer = Some(inherited.unwrap_or(&layer).clone());
                 }
             }
+            drop(lower);
             files.insert(file.path.clone(), file);
         }
-        for (path, text) in &facts.os_files {
-            os_files.insert(path.clone(), text.clone());
-        }
+        os_files.extend(facts.os_files);
     }
     Merged { files: files.into_values().collect(), os_files }
 }
@@ -461,7 +462,7 @@ mod tests {
     #[test]
     fn rewritten_files_keep_the_first_layer_of_unchanged_packages() {
         let status = "var/lib/dpkg/status";
-        let merged = merge(&[
+        let merged = merge(vec![
             (layer(0), facts(vec![file(status, "dpkg", &[("libc6", "2.36"), ("less", "590")])], &[], &[])),
             (
                 layer(1),
@@ -481,7 +482,7 @@ mod tests {
 
     #[test]
     fn whiteouts_and_opaque_dirs_delete_lower_files_only() {
-        let merged = merge(&[
+        let merged = merge(vec![
             (
                 layer(0),
                 facts(
