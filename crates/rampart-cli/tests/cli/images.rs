@@ -13,15 +13,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{Dir, rampart, shared_dir, targets_dir};
+use crate::util::{Dir, rampart, reference_file, targets_dir};
 
 /// (purl type, name, version, source name, source version); the source is empty for language
 /// packages.
 type Key = (String, String, String, String, String);
 
 fn reference(file: &str) -> Value {
-    let local = targets_dir().join("reference").join(file);
-    let path = if local.is_file() { local } else { shared_dir().join("targets/reference").join(file) };
+    let path = reference_file(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("reference is JSON")
 }

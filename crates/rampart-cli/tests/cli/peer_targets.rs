@@ -6,15 +6,10 @@
 //! builds). Missing targets fail the test: this check must never pass by not running.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-use crate::util::{fs_json, shared_dir, targets_dir};
+use crate::util::{fs_json, reference_file, targets_dir};
 
 type Key = (String, String, String);
-
-fn reference_dir() -> PathBuf {
-    shared_dir().join("targets/reference")
-}
 
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -56,7 +51,7 @@ fn key_of_purl(purl: &str) -> Option<Key> {
 }
 
 fn trivy_keys(file: &str) -> Option<BTreeSet<Key>> {
-    let path = reference_dir().join(file);
+    let path = reference_file(file);
     let text = std::fs::read_to_string(&path).ok()?;
     let bom: serde_json::Value = serde_json::from_str(&text).expect("reference is JSON");
     Some(
@@ -92,7 +87,7 @@ fn check(target: &str) {
         compared += 1;
         missing.extend(theirs.difference(&ours).map(|k| format!("{view}: {k:?}")));
     }
-    assert!(compared > 0, "no peer reference for {target} in {}", reference_dir().display());
+    assert!(compared > 0, "no peer reference for {target}");
     assert!(
         missing.is_empty(),
         "{target}: packages the peer found and Rampart did not:\n{}",

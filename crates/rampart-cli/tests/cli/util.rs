@@ -76,6 +76,14 @@ pub fn shared_dir() -> PathBuf {
     workspace_root().join("../shared")
 }
 
+/// A peer (Trivy) reference inventory: the one `.ci/run` made of the very targets under test
+/// (`$RAMPART_TARGETS/reference/`; the Debian layer follows the mirror's point release) when it
+/// exists, else the shared one (`../shared/targets/reference/`).
+pub fn reference_file(name: &str) -> PathBuf {
+    let local = targets_dir().join("reference").join(name);
+    if local.is_file() { local } else { shared_dir().join("targets/reference").join(name) }
+}
+
 /// The Python that has the official CycloneDX/SPDX/SARIF validators (`.ci/run` installs it).
 pub fn sbom_python() -> PathBuf {
     let p = std::env::var_os("RAMPART_SBOM_PYTHON")
