@@ -193,8 +193,10 @@ fn os_purl_package(ty: &str, namespace: &str, name: String, version: String, qua
             format!("{ty}/{}", namespace.to_ascii_lowercase())
         });
     };
-    let epoch =
-        get("epoch").filter(|e| e.bytes().all(|b| b.is_ascii_digit()) && e.trim_start_matches('0') != "");
+    let epoch = get("epoch")
+        .filter(|e| e.bytes().all(|b| b.is_ascii_digit()))
+        .map(|e| e.trim_start_matches('0'))
+        .filter(|e| !e.is_empty());
     let version = match epoch {
         Some(e) if !version.is_empty() && !version.contains(':') => format!("{e}:{version}"),
         _ => version,
@@ -579,6 +581,7 @@ mod tests {
             // Epoch 0 is no epoch; an epoch already in the version is not repeated; a bad epoch
             // is ignored; qualifier keys are case-insensitive, the first of a key wins.
             ("pkg:deb/debian/a@1.0?epoch=0", os(Debian, "a", "1.0", None, None, None)),
+            ("pkg:deb/debian/a@1.0?epoch=01", os(Debian, "a", "1:1.0", None, None, None)),
             ("pkg:deb/debian/a@2:1.0?epoch=2", os(Debian, "a", "2:1.0", None, None, None)),
             ("pkg:deb/debian/a@1.0?epoch=x1", os(Debian, "a", "1.0", None, None, None)),
             ("pkg:deb/debian/a@1.0?ARCH=arm64&arch=amd64", os(Debian, "a", "1.0", Some("arm64"), None, None)),
