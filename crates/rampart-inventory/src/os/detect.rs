@@ -50,7 +50,7 @@ pub fn detect_os(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<OsInfo> {
                 Some((v, file)) => (v, file.to_string()),
                 None => (version_id.clone(), path.to_string()),
             };
-            let release = release_of(family, &version, &version_id);
+            let release = release_with(family, &version, &version_id);
             Some(OsInfo { family, version, release, name, source })
         }
         None => without_os_release(&text),
@@ -83,7 +83,7 @@ fn refine(family: Ecosystem, text: &dyn Fn(&str) -> Option<String>) -> Option<(S
 /// Detection from the distribution release files alone (old or minimal images).
 fn without_os_release(text: &dyn Fn(&str) -> Option<String>) -> Option<OsInfo> {
     let info = |family: Ecosystem, version: String, name: Option<String>, source: &str| {
-        let release = release_of(family, &version, &version);
+        let release = release_with(family, &version, &version);
         Some(OsInfo { family, version, release, name, source: source.to_string() })
     };
     if let Some(v) = text("etc/alpine-release").map(|t| t.trim().to_string()).filter(|v| !v.is_empty()) {
@@ -140,8 +140,22 @@ fn release_file_version(text: &str) -> Option<String> {
     Some(v.to_string())
 }
 
-/// The release advisories are keyed by.
-fn release_of(family: Ecosystem, version: &str, version_id: &str) -> String {
+/// The release advisories are keyed by, from an OS version alone (`debian 12.15` → `12`,
+/// `alpine 3.19.1` → `v3.19`, `almalinux 9.3` → `9`, `ubuntu 22.04` → `22.04`, `amazon 2018.03` →
+/// `1`): the rule of [`detect_os`] when the version is all that is known, e.g. the `distro`
+/// qualifier of a package URL in an SBOM. Empty for families whose advisories name no release
+/// (Wolfi, Chainguard) and for an empty version.
+pub fn release_of(family: Ecosystem, version: &str) -> String {
+    let version = version.trim();
+    if version.is_empty() {
+        return String::new();
+    }
+    release_with(family, version, version)
+}
+
+/// The release advisories are keyed by, from the most precise version and os-release's
+/// `VERSION_ID`.
+fn release_with(family: Ecosystem, version: &str, version_id: &str) -> String {
     use Ecosystem::*;
     let major = |v: &str| v.split(['.', '-']).next().unwrap_or("").to_string();
     match family {
@@ -291,6 +305,27 @@ mod tests {
         ];
         for (files, want) in cases {
             assert_eq!(detect(&files), want, "{files:?}");
+        }
+    }
+
+    #[test]
+    fn release_of_a_bare_version() {
+        use Ecosystem::*;
+        for (family, version, want) in [
+            (Debian, "12.15", "12"),
+            (Debian, "12", "12"),
+            (Ubuntu, "22.04", "22.04"),
+            (Alpine, "3.19.1", "v3.19"),
+            (Alpine, "edge", "edge"),
+            (AlmaLinux, "9.3", "9"),
+            (RedHat, "9.2", "9"),
+            (AmazonLinux, "2018.03", "1"),
+            (AmazonLinux, "2023", "2023"),
+            (OpenSuse, "15.5", "15.5"),
+            (Wolfi, "20230201", ""),
+            (Debian, " ", ""),
+        ] {
+            assert_eq!(release_of(family, version), want, "{family:?} {version}");
         }
     }
 

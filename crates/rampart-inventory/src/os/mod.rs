@@ -25,7 +25,8 @@ mod rpm_ndb;
 mod rpm_sqlite;
 mod rpmdb;
 
-pub use detect::{OS_RELEASE_FILES, detect_os};
+pub use detect::{OS_RELEASE_FILES, detect_os, release_of};
+pub(crate) use rpm_header::split_source_rpm;
 
 /// The result name of dpkg packages.
 pub const DPKG_GROUP: &str = "OS packages (dpkg)";

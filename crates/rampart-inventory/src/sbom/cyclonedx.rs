@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use rampart_model::{Ecosystem, Location, Relationship};
+use rampart_model::{Ecosystem, LayerRef, Location, Relationship, SourcePackage};
 
-use super::{Collector, Entry, Purl, SBOM_ECOSYSTEM, parse_purl, pick_name};
+use super::{Collector, Entry, Purl, SBOM_ECOSYSTEM, join_version, os_fields, parse_purl, pick_name};
 use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo};
 
@@ -15,7 +15,14 @@ use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo};
 /// `.name`, `licenses[].expression`), dev flag (`scope: excluded`, or Rampart's `rampart:dev`
 /// property), relationship (Rampart's `rampart:relationship` property only: the format has no
 /// direct/indirect) and edges from `dependencies[]` (`ref` → `dependsOn`, through bom-refs).
-/// `metadata.component` (the thing the SBOM describes) is not reported. Components with
+/// `metadata.component` (the thing the SBOM describes) is not reported.
+///
+/// OS packages (`deb`, `apk`, `rpm` purls, see [`super::parse_purl`]) also get their source
+/// package from Rampart's `rampart:source_name` / `rampart:source_version` properties or
+/// Trivy's `aquasecurity:trivy:SrcName` / `SrcEpoch` / `SrcVersion` / `SrcRelease`, and their
+/// layer from Rampart's `rampart:layer_diff_id` / `rampart:layer_index` or Trivy's
+/// `aquasecurity:trivy:LayerDiffID` (its index is the position of the diff id among the
+/// `aquasecurity:trivy:DiffID` properties of `metadata.component`). Components with
 /// another purl type or without purl are counted in one warning; components with neither purl
 /// nor version (file or application nodes such as Trivy's `go.mod`) and `operating-system`
 /// components are not packages and are ignored. The XML encoding is not read.
@@ -52,6 +59,18 @@ impl Analyzer for CycloneDx {
         // bom-ref -> package id.
         let mut refs: HashMap<String, String> = HashMap::new();
 
+        // Trivy lists the image's layer diff ids, in order, on the described component.
+        let diff_ids: Vec<&str> = root
+            .get("metadata")
+            .and_then(|m| m.get("component"))
+            .and_then(|c| c.get("properties"))
+            .and_then(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter(|p| p.str_field("name") == Some("aquasecurity:trivy:DiffID"))
+            .filter_map(|p| p.str_field("value"))
+            .collect();
+
         let mut stack: Vec<&Node> = Vec::new();
         if let Some(components) = root.get("components") {
             let items = components.items().ok_or_else(|| {
@@ -78,8 +97,8 @@ impl Analyzer for CycloneDx {
                 }
                 continue;
             };
-            let (ecosystem, name, purl_version) = match parse_purl(purl) {
-                Purl::Package { ecosystem, name, version } => (ecosystem, name, version),
+            let parsed = match parse_purl(purl) {
+                Purl::Package(p) => p,
                 Purl::Unsupported(ty) => {
                     collector.skip(&ty);
                     continue;
@@ -89,14 +108,18 @@ impl Analyzer for CycloneDx {
                     continue;
                 }
             };
+            let ecosystem = parsed.ecosystem;
             let declared = match (c.str_field("group"), c.str_field("name")) {
                 (Some(g), Some(n)) if !g.is_empty() => Some(format!("{g}/{n}")),
                 (_, n) => n.map(str::to_string),
             };
-            let name = pick_name(ecosystem, name, declared.as_deref());
+            let name = pick_name(ecosystem, parsed.name.clone(), declared.as_deref());
             // The purl's version is the canonical one; the `version` field when the purl has none.
-            let version =
-                if purl_version.is_empty() { version.unwrap_or_default().to_string() } else { purl_version };
+            let version = if parsed.version.is_empty() {
+                version.unwrap_or_default().to_string()
+            } else {
+                parsed.version.clone()
+            };
             let properties = properties(c);
             let relationship = match properties.get("rampart:relationship").copied() {
                 Some("root") => Relationship::Root,
@@ -106,6 +129,12 @@ impl Analyzer for CycloneDx {
             };
             let dev =
                 c.str_field("scope") == Some("excluded") || properties.get("rampart:dev") == Some(&"true");
+            let os = os_fields(
+                purl,
+                &parsed,
+                declared_source(&properties, &version),
+                layer(&properties, &diff_ids),
+            );
             let id = collector.add(Entry {
                 ecosystem,
                 name,
@@ -115,6 +144,7 @@ impl Analyzer for CycloneDx {
                 licenses: licenses(c),
                 locations: vec![Location::lines(path, c.start, c.end)],
                 depends_on: Vec::new(),
+                os,
             });
             if let Some(bom_ref) = c.str_field("bom-ref") {
                 refs.entry(bom_ref.to_string()).or_insert(id);
@@ -146,6 +176,44 @@ fn properties(c: &Node) -> HashMap<&str, &str> {
     map
 }
 
+/// The source package the properties state: Rampart's, else Trivy's (whose version parts
+/// default to the package's `version` when `SrcVersion` is missing).
+fn declared_source(properties: &HashMap<&str, &str>, version: &str) -> Option<SourcePackage> {
+    let get = |k: &str| properties.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    if let Some(name) = get("rampart:source_name") {
+        let version = get("rampart:source_version").unwrap_or(version);
+        return Some(SourcePackage { name: name.to_string(), version: version.to_string() });
+    }
+    let name = get("aquasecurity:trivy:SrcName")?;
+    let version = match get("aquasecurity:trivy:SrcVersion") {
+        Some(v) => join_version(get("aquasecurity:trivy:SrcEpoch"), v, get("aquasecurity:trivy:SrcRelease")),
+        None => version.to_string(),
+    };
+    Some(SourcePackage { name: name.to_string(), version })
+}
+
+/// The layer the properties name: Rampart's diff id and index, else Trivy's diff id placed
+/// among the image's `diff_ids`. `None` when the index is unknown.
+fn layer(properties: &HashMap<&str, &str>, diff_ids: &[&str]) -> Option<LayerRef> {
+    let layer = |index: usize, diff_id: &str| {
+        Some(LayerRef {
+            index: u32::try_from(index).ok()?,
+            diff_id: diff_id.to_string(),
+            digest: None,
+            created_by: None,
+        })
+    };
+    if let (Some(diff_id), Some(index)) = (
+        properties.get("rampart:layer_diff_id"),
+        properties.get("rampart:layer_index").and_then(|i| i.trim().parse::<usize>().ok()),
+    ) {
+        return layer(index, diff_id);
+    }
+    let diff_id = properties.get("aquasecurity:trivy:LayerDiffID")?;
+    let index = diff_ids.iter().position(|d| d == diff_id)?;
+    layer(index, diff_id)
+}
+
 /// `licenses[]`: `{license: {id | name}}` or `{expression}` items.
 fn licenses(c: &Node) -> Vec<String> {
     let mut out = Vec::new();
@@ -171,6 +239,7 @@ mod tests {
 
     const TRIVY_GO: &[u8] = include_bytes!("../../fixtures/sbom/trivy-fs-go-app.cdx.json");
     const SCALIBR_NESTED: &[u8] = include_bytes!("../../fixtures/sbom/scalibr-nested-comps.cdx.json");
+    const TRIVY_DEBIAN: &[u8] = include_bytes!("../../fixtures/sbom/trivy-image-debian12-layered.cdx.json");
 
     fn keys(packages: &[Package]) -> Vec<(Ecosystem, &str, &str)> {
         packages.iter().map(Package::key).collect()
@@ -220,6 +289,110 @@ mod tests {
         assert_eq!(net.purl, "pkg:golang/golang.org/x/net@v0.7.0");
         assert_eq!(net.locations, [Location::lines("sbom/go.cdx.json", 131, 154)]);
         assert!(a.packages.iter().skip(1).all(|p| p.depends_on.is_empty() && !p.dev));
+    }
+
+    /// (name, version, source name, source version, layer index) of every package.
+    type OsRow<'a> = (&'a str, &'a str, &'a str, &'a str, Option<u32>);
+
+    #[test]
+    fn reads_trivy_image_os_packages() {
+        let a = run(&CycloneDx, "image.cdx.json", TRIVY_DEBIAN, &NoFiles).unwrap();
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+        let rows: Vec<OsRow> = a
+            .packages
+            .iter()
+            .map(|p| {
+                let src = p.source.as_ref().unwrap();
+                (
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    src.name.as_str(),
+                    src.version.as_str(),
+                    p.layer.as_ref().map(|l| l.index),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("adduser", "3.134", "adduser", "3.134", Some(0)),
+                ("bsdutils", "1:2.38.1-5+deb12u3", "util-linux", "2.38.1-5+deb12u3", Some(0)),
+                ("curl", "7.88.1-10+deb12u15", "curl", "7.88.1-10+deb12u15", Some(2)),
+                ("diffutils", "1:3.8-4", "diffutils", "1:3.8-4", Some(0)),
+                ("libssl3", "3.0.22-1~deb12u2", "openssl", "3.0.22-1~deb12u2", Some(2)),
+            ]
+        );
+        for p in &a.packages {
+            assert_eq!((p.ecosystem, p.distro.as_deref()), (Ecosystem::Debian, Some("12")), "{}", p.name);
+            assert_eq!(p.osv_ecosystem(), "Debian:12");
+        }
+        let bsdutils = &a.packages[1];
+        assert_eq!(bsdutils.arch.as_deref(), Some("amd64"));
+        assert_eq!(bsdutils.advisory_name(), "util-linux");
+        assert_eq!(
+            bsdutils.purl,
+            "pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12.15&epoch=1"
+        );
+        assert_eq!(
+            bsdutils.layer.as_ref().map(|l| l.diff_id.as_str()),
+            Some("sha256:3ba8107b035d335b0ad2006877cce3d241b7076849ebd50892afc9c686d14b69")
+        );
+        assert_eq!(a.packages[0].arch.as_deref(), Some("all"));
+        assert_eq!(bsdutils.licenses, ["GPL-2.0-or-later", "GPL-2.0-only"]);
+    }
+
+    #[test]
+    fn os_sources_from_rampart_properties_else_unknown() {
+        let doc = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6",
+  "components": [
+    {"type": "library", "name": "libssl3", "version": "3.0.11-1~deb12u2",
+     "purl": "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12.4",
+     "properties": [{"name": "rampart:source_name", "value": "openssl"},
+                    {"name": "rampart:source_version", "value": "3.0.11-1~deb12u2"},
+                    {"name": "rampart:layer_diff_id", "value": "sha256:ab"},
+                    {"name": "rampart:layer_index", "value": "3"}]},
+    {"type": "library", "name": "libc6", "version": "2.36-9",
+     "purl": "pkg:deb/debian/libc6@2.36-9?arch=amd64"},
+    {"type": "library", "name": "libc6", "version": "2.36-9",
+     "purl": "pkg:deb/debian/libc6@2.36-9?arch=i386"},
+    {"type": "library", "name": "musl", "version": "1.2.4-r2",
+     "purl": "pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=3.19.1&upstream=musl",
+     "properties": [{"name": "rampart:layer_index", "value": "x"}]}
+  ]}"#;
+        let a = run(&CycloneDx, "x.cdx.json", doc.as_bytes(), &NoFiles).unwrap();
+        let got: Vec<_> = a
+            .packages
+            .iter()
+            .map(|p| {
+                (
+                    p.id.as_str(),
+                    p.arch.as_deref(),
+                    p.distro.as_deref(),
+                    p.source.clone().map(|s| (s.name, s.version)),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("deb:libc6@2.36-9", Some("i386"), None, None),
+                ("libc6@2.36-9", Some("amd64"), None, None),
+                (
+                    "libssl3@3.0.11-1~deb12u2",
+                    Some("amd64"),
+                    Some("12"),
+                    Some(("openssl".into(), "3.0.11-1~deb12u2".into()))
+                ),
+                ("musl@1.2.4-r2", Some("x86_64"), Some("v3.19"), Some(("musl".into(), "1.2.4-r2".into()))),
+            ]
+        );
+        // Without a source the advisories are looked up by the binary name.
+        assert_eq!(a.packages[1].advisory_name(), "libc6");
+        assert_eq!(
+            a.packages[2].layer.as_ref().map(|l| (l.index, l.diff_id.as_str())),
+            Some((3, "sha256:ab"))
+        );
+        assert_eq!(a.packages[3].layer, None);
     }
 
     #[test]
@@ -312,6 +485,14 @@ mod tests {
             let _ = run(&CycloneDx, "bom.json", &TRIVY_GO[..cut], &NoFiles);
             let mut mutated = TRIVY_GO.to_vec();
             if let Some(b) = mutated.get_mut(pos) {
+                *b = byte;
+            }
+            let _ = run(&CycloneDx, "bom.json", &mutated, &NoFiles);
+            let cut = cut.min(TRIVY_DEBIAN.len());
+            let _ = run(&CycloneDx, "bom.json", &TRIVY_DEBIAN[..cut], &NoFiles);
+            let mut mutated = TRIVY_DEBIAN.to_vec();
+            let len = mutated.len();
+            if let Some(b) = mutated.get_mut(pos * 7 % len) {
                 *b = byte;
             }
             let _ = run(&CycloneDx, "bom.json", &mutated, &NoFiles);

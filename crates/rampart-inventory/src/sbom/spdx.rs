@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use rampart_model::{Ecosystem, Location, Relationship};
+use rampart_model::{Ecosystem, Location, Relationship, SourcePackage};
 
-use super::{Collector, Entry, Purl, SBOM_ECOSYSTEM, parse_purl, pick_name};
+use super::{Collector, Entry, Purl, SBOM_ECOSYSTEM, os_fields, parse_purl, pick_name};
 use crate::json::{self, Node};
 use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo};
 
@@ -18,7 +18,9 @@ use crate::{Analysis, AnalyzeError, Analyzer, AnalyzerInput, FileInfo};
 /// the relationships: `DEPENDS_ON` (a → b) and every `*_DEPENDENCY_OF` (b → a). A package is
 /// dev when every path from a root of the graph to it goes through a `DEV_`/`BUILD_`/
 /// `TEST_DEPENDENCY_OF` edge. The relationship is only known from Rampart's own package
-/// comment (`relationship: direct`). Packages with another purl type, or with a version but no
+/// comment (`relationship: direct`). OS packages (`deb`, `apk`, `rpm` purls, see
+/// [`super::parse_purl`]) get their source package from Trivy's `sourceInfo` (`built package
+/// from: util-linux 2.38.1-5+deb12u3`), else from the purl. Packages with another purl type, or with a version but no
 /// purl, are counted in one warning; packages with neither (files, directories, the described
 /// artifact) and `OPERATING-SYSTEM` packages are ignored. The RDF and YAML encodings and
 /// SPDX 3 (JSON-LD) are not read.
@@ -58,6 +60,7 @@ struct SpdxPackage {
     concluded: Option<String>,
     comment: Option<String>,
     purpose: Option<String>,
+    source_info: Option<String>,
     start: u32,
     end: u32,
 }
@@ -122,6 +125,7 @@ impl Document {
                 concluded: field(p, "licenseConcluded"),
                 comment: field(p, "comment"),
                 purpose: field(p, "primaryPackagePurpose"),
+                source_info: field(p, "sourceInfo"),
                 start: p.start,
                 end: p.end,
             });
@@ -219,6 +223,7 @@ impl Document {
                 "PackageLicenseConcluded" => p.concluded = Some(value),
                 "PackageComment" => p.comment = Some(value),
                 "PrimaryPackagePurpose" => p.purpose = Some(value),
+                "PackageSourceInfo" => p.source_info = Some(value),
                 "ExternalRef" => {
                     let mut parts = value.split_whitespace();
                     if let (Some(_category), Some(ty), Some(locator)) =
@@ -251,11 +256,12 @@ impl Document {
                 }
                 continue;
             };
-            let supported = purls.iter().find(|purl| matches!(purl, Purl::Package { .. }));
-            let (ecosystem, name, purl_version) = match (supported, first) {
-                (Some(Purl::Package { ecosystem, name, version }), _) => {
-                    (*ecosystem, name.clone(), version.clone())
-                }
+            let supported = purls.iter().zip(&p.purls).find_map(|(purl, text)| match purl {
+                Purl::Package(parsed) => Some((parsed, text)),
+                _ => None,
+            });
+            let (parsed, purl_text) = match (supported, first) {
+                (Some(found), _) => found,
                 (_, Purl::Unsupported(ty)) => {
                     collector.skip(ty);
                     continue;
@@ -265,12 +271,14 @@ impl Document {
                     continue;
                 }
             };
-            let name = pick_name(ecosystem, name, p.name.as_deref());
-            let version = if purl_version.is_empty() {
+            let ecosystem = parsed.ecosystem;
+            let name = pick_name(ecosystem, parsed.name.clone(), p.name.as_deref());
+            let version = if parsed.version.is_empty() {
                 version_info.unwrap_or_default().to_string()
             } else {
-                purl_version
+                parsed.version.clone()
             };
+            let os = os_fields(purl_text, parsed, p.source_info.as_deref().and_then(built_from), None);
             let mut licenses = Vec::new();
             for l in [&p.declared, &p.concluded].into_iter().flatten() {
                 let l = l.trim();
@@ -301,6 +309,7 @@ impl Document {
                 licenses,
                 locations: vec![Location::lines(path, p.start, p.end)],
                 depends_on: Vec::new(),
+                os,
             });
             if let Some(spdx_id) = p.spdx_id.as_deref() {
                 refs.entry(spdx_id).or_insert(id);
@@ -349,6 +358,15 @@ impl Document {
     }
 }
 
+/// Trivy's `sourceInfo` of an OS package: `built package from: NAME VERSION`.
+fn built_from(source_info: &str) -> Option<SourcePackage> {
+    let rest = source_info.trim().strip_prefix("built package from:")?;
+    let mut words = rest.split_whitespace();
+    let name = words.next()?;
+    let version = words.next().unwrap_or("");
+    Some(SourcePackage { name: name.to_string(), version: version.to_string() })
+}
+
 /// The elements reachable from `roots`, following dev edges only when `with_dev`.
 fn reachable<'a>(edges: &[(&'a str, &'a str, bool)], roots: &[&'a str], with_dev: bool) -> BTreeSet<&'a str> {
     let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -379,6 +397,50 @@ mod tests {
     const TRIVY_GO: &[u8] = include_bytes!("../../fixtures/sbom/trivy-fs-go-app.spdx.json");
     const TRIVY_GO_TV: &[u8] = include_bytes!("../../fixtures/sbom/trivy-fs-go-app.spdx");
     const SCALIBR_TV: &[u8] = include_bytes!("../../fixtures/sbom/scalibr-sbom.spdx");
+    const TRIVY_DEBIAN: &[u8] = include_bytes!("../../fixtures/sbom/trivy-image-debian12-minbase.spdx.json");
+
+    #[test]
+    fn reads_trivy_image_os_packages() {
+        let a = run(&Spdx, "image.spdx.json", TRIVY_DEBIAN, &NoFiles).unwrap();
+        assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+        let rows: Vec<_> = a
+            .packages
+            .iter()
+            .map(|p| {
+                let src = p.source.as_ref().unwrap();
+                (
+                    p.ecosystem,
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.distro.as_deref(),
+                    src.name.as_str(),
+                    src.version.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Ecosystem::Debian, "adduser", "3.134", Some("12"), "adduser", "3.134"),
+                (
+                    Ecosystem::Debian,
+                    "bsdutils",
+                    "1:2.38.1-5+deb12u3",
+                    Some("12"),
+                    "util-linux",
+                    "2.38.1-5+deb12u3"
+                ),
+                (Ecosystem::Debian, "diffutils", "1:3.8-4", Some("12"), "diffutils", "1:3.8-4"),
+                (Ecosystem::Debian, "libc6", "2.36-9+deb12u14", Some("12"), "glibc", "2.36-9+deb12u14"),
+            ]
+        );
+        assert_eq!(
+            a.packages[3].purl,
+            "pkg:deb/debian/libc6@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12.15"
+        );
+        assert_eq!(a.packages[3].arch.as_deref(), Some("amd64"));
+        assert_eq!(built_from("acquired package info from DPKG DB: /var/lib/dpkg/status"), None);
+    }
 
     #[test]
     fn reads_trivy_tag_value_like_its_json() {
@@ -511,7 +573,7 @@ mod tests {
     {"SPDXID": "SPDXRef-b", "name": "b", "versionInfo": "1.0", "licenseDeclared": "NOASSERTION",
      "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:npm/b"}]},
     {"SPDXID": "SPDXRef-c", "name": "c", "versionInfo": "2.0",
-     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/debian/c@2.0"},
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:generic/c@2.0"},
                       {"referenceType": "purl", "referenceLocator": "pkg:cargo/c@2.0"}]},
     {"SPDXID": "SPDXRef-d", "name": "d", "versionInfo": "3", "licenseConcluded": "NONE",
      "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:gem/d@3"}]},
@@ -522,7 +584,7 @@ mod tests {
     {"SPDXID": "SPDXRef-b2", "name": "b", "versionInfo": "1.0",
      "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:npm/b@1.0"}]},
     {"SPDXID": "SPDXRef-deb", "name": "zlib", "versionInfo": "1",
-     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/debian/zlib@1"}]}
+     "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:deb/kali/zlib@1"}]}
   ],
   "relationships": [
     {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-app"},
@@ -562,7 +624,7 @@ mod tests {
         let messages: Vec<_> = a.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
             messages,
-            ["2 packages have no purl of a supported ecosystem (deb: 1, none: 1): not scanned"]
+            ["2 packages have no purl of a supported ecosystem (deb/kali: 1, none: 1): not scanned"]
         );
     }
 
