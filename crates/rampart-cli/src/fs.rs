@@ -219,7 +219,7 @@ impl Prepared {
                 warn(
                     args.quiet,
                     format!(
-                        "{} OS packages not matched against advisories: the OS release is unknown (no etc/os-release)",
+                        "{} OS packages not matched against advisories: their OS release is unknown (no etc/os-release in the target, or no distro qualifier in the SBOM purl)",
                         stats.os_packages_without_release
                     ),
                 );

@@ -48,18 +48,11 @@ fn spdx_of_real_targets_is_valid() {
 // `rampart sbom` of image SBOMs: OS packages (deb purls) are read back and matched.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{Dir as TmpDir, shared_dir};
-
-/// A peer reference: `$RAMPART_TARGETS/reference/` first (made from the very images under test),
-/// else `../shared/targets/reference/`.
-fn reference_path(file: &str) -> PathBuf {
-    let local = targets_dir().join("reference").join(file);
-    if local.is_file() { local } else { shared_dir().join("targets/reference").join(file) }
-}
+use crate::util::{Dir as TmpDir, reference_file};
 
 /// `rampart <args> --format json --quiet` → the report.
 fn json_report(args: &[&str], file: &Path, extra: &[&str]) -> Value {
@@ -132,7 +125,7 @@ fn trivy_os_keys(bom: &Value) -> BTreeSet<OsKey> {
 
 #[test]
 fn trivy_image_sbom_gives_the_debian_packages() {
-    let path = reference_path("image-debian12-layered.docker.cdx.json");
+    let path = reference_file("image-debian12-layered.docker.cdx.json");
     let bom: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let report = json_report(&["sbom"], &path, &["--scanners", "none"]);
     assert_eq!(report["artifact_kind"], "sbom");
@@ -187,7 +180,7 @@ fn rampart_image_sbom_round_trips() {
 
 #[test]
 fn trivy_image_sbom_vulnerabilities_by_release_and_source() {
-    let path = reference_path("image-debian12-layered.docker.cdx.json");
+    let path = reference_file("image-debian12-layered.docker.cdx.json");
     let bom: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     // The installed openssl source version, as Trivy wrote it.
     let libssl =
