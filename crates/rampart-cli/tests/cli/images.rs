@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{Dir, rampart, reference_file, targets_dir};
+use crate::util::{Dir, rampart, reference_file, report_packages, targets_dir};
 
 /// (purl type, name, version, source name, source version); the source is empty for language
 /// packages.
@@ -97,12 +97,7 @@ pub fn image_json(args: &[&str]) -> Value {
 }
 
 fn packages(report: &Value) -> Vec<Value> {
-    report["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default())
-        .collect()
+    report_packages(report)
 }
 
 fn rampart_keys(report: &Value) -> BTreeSet<Key> {

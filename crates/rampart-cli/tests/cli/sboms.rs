@@ -52,7 +52,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{Dir as TmpDir, reference_file};
+use crate::util::{Dir as TmpDir, reference_file, report_packages};
 
 /// `rampart <args> --format json --quiet` → the report.
 fn json_report(args: &[&str], file: &Path, extra: &[&str]) -> Value {
@@ -65,15 +65,6 @@ fn json_report(args: &[&str], file: &Path, extra: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON report")
-}
-
-fn report_packages(report: &Value) -> Vec<Value> {
-    report["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default())
-        .collect()
 }
 
 /// (ecosystem, name, version, source name, source version, distro) of every package.

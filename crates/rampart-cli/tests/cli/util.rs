@@ -113,3 +113,13 @@ pub fn validate(kind: &str, file: &Path) -> (bool, String) {
         format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
     )
 }
+
+/// Every package of every result of a JSON report.
+pub fn report_packages(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| r["packages"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
