@@ -205,6 +205,28 @@ pub(crate) mod testing {
         }
     }
 
+    /// Arbitrary bytes, every truncation and random mutations of `fixture` never make `parse`
+    /// panic: the one hostile-input check every parser test calls.
+    pub fn never_panics_with(fixture: &[u8], parse: impl Fn(&[u8])) {
+        use proptest::prelude::*;
+        let len = fixture.len();
+        for cut in (0..len).step_by((len / 200).max(1)) {
+            parse(fixture.get(..cut).unwrap_or_default());
+        }
+        let config = ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() };
+        proptest!(config, |(bytes in proptest::collection::vec(any::<u8>(), 0..512),
+                            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8))| {
+            parse(&bytes);
+            let mut mutated = fixture.to_vec();
+            for (at, b) in edits {
+                if let Some(slot) = mutated.get_mut(at % len.max(1)) {
+                    *slot = b;
+                }
+            }
+            parse(&mutated);
+        });
+    }
+
     /// Runs `analyzer` on `content` as if it were the file `path`.
     pub fn run(
         analyzer: &dyn Analyzer,

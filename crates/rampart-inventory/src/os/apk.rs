@@ -132,7 +132,7 @@ pub(crate) fn parse_installed(text: &str, path: &str) -> Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os::test_util::never_panics;
+    use crate::testing::never_panics_with;
     use crate::testing::{MemFiles, run};
 
     /// osv-scalibr's `apk/testdata/installed` (Apache-2.0): a real Alpine 3.18 database.
@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        never_panics(INSTALLED, |b| {
+        never_panics_with(INSTALLED, |b| {
             let _ = run(&ApkInstalled, "lib/apk/db/installed", b, &MemFiles(vec![]));
         });
     }

@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn hostile_files_never_panic() {
-        crate::os::test_util::never_panics(DEBIAN_OS_RELEASE.as_bytes(), |b| {
+        crate::testing::never_panics_with(DEBIAN_OS_RELEASE.as_bytes(), |b| {
             for path in OS_RELEASE_FILES {
                 let read = |p: &str| (p == *path).then(|| b.to_vec());
                 let _ = detect_os(&read);

@@ -182,7 +182,7 @@ fn build(entries: Vec<Entry>, path: &str) -> Vec<Package> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os::test_util::never_panics;
+    use crate::testing::never_panics_with;
     use crate::testing::{MemFiles, run};
 
     /// Five paragraphs of the status file of the `debian12-layered` image (built by the targets'
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        never_panics(STATUS, |b| {
+        never_panics_with(STATUS, |b| {
             let _ = run(&DpkgStatus, "var/lib/dpkg/status", b, &MemFiles(vec![]));
         });
     }

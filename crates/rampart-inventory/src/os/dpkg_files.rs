@@ -67,7 +67,7 @@ pub(crate) fn installed_files(text: &str, md5sums: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os::test_util::never_panics;
+    use crate::testing::never_panics_with;
     use crate::testing::{MemFiles, run};
 
     /// `var/lib/dpkg/info/python3-yaml.list` of the `debian12-layered` image.
@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        never_panics(LIST, |b| {
+        never_panics_with(LIST, |b| {
             let _ = run(&DpkgFiles, "var/lib/dpkg/info/x.list", b, &MemFiles(vec![]));
         });
     }

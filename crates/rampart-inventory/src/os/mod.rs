@@ -122,32 +122,6 @@ pub(crate) fn field<'a>(fields: &'a [(&str, String)], key: &str) -> Option<&'a s
 }
 
 #[cfg(test)]
-pub(crate) mod test_util {
-    use proptest::prelude::*;
-
-    /// Arbitrary bytes, every truncation and random mutations of `fixture` never make `parse`
-    /// panic.
-    pub fn never_panics(fixture: &[u8], parse: impl Fn(&[u8])) {
-        let len = fixture.len();
-        for cut in (0..len).step_by((len / 200).max(1)) {
-            parse(fixture.get(..cut).unwrap_or_default());
-        }
-        let config = ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() };
-        proptest!(config, |(bytes in proptest::collection::vec(any::<u8>(), 0..512),
-                            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8))| {
-            parse(&bytes);
-            let mut mutated = fixture.to_vec();
-            for (at, b) in edits {
-                if let Some(slot) = mutated.get_mut(at % len.max(1)) {
-                    *slot = b;
-                }
-            }
-            parse(&mutated);
-        });
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
 

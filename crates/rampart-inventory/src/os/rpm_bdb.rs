@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        crate::os::test_util::never_panics(PACKAGES_512, |b| {
+        crate::testing::never_panics_with(PACKAGES_512, |b| {
             let _ = values(b);
         });
     }

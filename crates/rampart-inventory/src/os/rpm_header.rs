@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        crate::os::test_util::never_panics(EPOCHPKG, |b| {
+        crate::testing::never_panics_with(EPOCHPKG, |b| {
             let _ = parse(b);
         });
     }

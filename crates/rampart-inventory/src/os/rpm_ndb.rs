@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn never_panics_on_hostile_input() {
-        crate::os::test_util::never_panics(PACKAGES_DB, |b| {
+        crate::testing::never_panics_with(PACKAGES_DB, |b| {
             let _ = blobs(b);
         });
     }

@@ -65,7 +65,7 @@ mod tests {
     fn never_panics_on_hostile_input() {
         // Sqlite checks its own pages; a shorter run is enough to see that errors come back.
         let cut = RPMDB.get(..8192).unwrap_or(RPMDB);
-        crate::os::test_util::never_panics(cut, |b| {
+        crate::testing::never_panics_with(cut, |b| {
             let _ = blobs(b);
         });
     }
