@@ -6,42 +6,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use rampart_vulndb::{BuildOptions, BuildStats, Match, QueryOptions, VulnDb, build};
+mod common;
 
-fn data_dir() -> PathBuf {
-    const REL: &str = "shared/data/advisories";
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let beside = workspace.join("..").join(REL);
-    let dir = workspace
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join(REL))
-        .find(|p| p.join("osv/almalinux.zip").is_file())
-        .unwrap_or(beside);
-    assert!(
-        dir.join("osv/almalinux.zip").is_file(),
-        "the advisory data pack is missing: expected {} (see shared/data/advisories/README.md)",
-        dir.display()
-    );
-    dir
-}
+use common::{Built, build_from, data_dir};
+use rampart_vulndb::{Match, QueryOptions, VulnDb};
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    stats: BuildStats,
-}
+type Fixture = Built;
 
-fn built(inputs: &[&str]) -> Fixture {
-    let data = data_dir();
-    let inputs: Vec<PathBuf> = inputs.iter().map(|i| data.join(i)).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("advisories.db");
-    let stats = build(&inputs, &db, &BuildOptions::default(), |_| {}).expect("build");
-    Fixture { _dir: dir, db, stats }
+const MARKER: &str = "osv/almalinux.zip";
+
+/// A database of these pack files.
+fn built(inputs: &[&str]) -> Built {
+    let data = data_dir(MARKER);
+    build_from(&inputs.iter().map(|i| data.join(i)).collect::<Vec<_>>())
 }
 
 fn alma() -> &'static Fixture {
@@ -298,7 +277,7 @@ fn osv_scanner_debian9_queries_give_osv_dev_answers() {
         #[serde(default)]
         body: String,
     }
-    let zip = data_dir().join("fixtures/osv-scanner.zip");
+    let zip = data_dir(MARKER).join("fixtures/osv-scanner.zip");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     let mut text = String::new();
     archive
@@ -360,7 +339,7 @@ fn osv_scanner_debian9_queries_give_osv_dev_answers() {
 #[test]
 fn osv_scanner_dpkg_status_queries() {
     use rampart_model::{Ecosystem, Package};
-    let zip = data_dir().join("fixtures/osv-scanner.zip");
+    let zip = data_dir(MARKER).join("fixtures/osv-scanner.zip");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     let names: Vec<String> = archive
         .file_names()
@@ -421,7 +400,7 @@ fn alpine_secdb_releases_and_fixes() {
 /// single file given directly (detected by name and first line).
 #[test]
 fn debian_tracker_list_as_folder_and_single_file() {
-    let zip = data_dir().join("licence-unverified/debian-security-tracker.zip");
+    let zip = data_dir(MARKER).join("licence-unverified/debian-security-tracker.zip");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     let mut bytes = Vec::new();
     archive.by_name("debian-security-tracker/data/DSA/list").unwrap().read_to_end(&mut bytes).unwrap();
@@ -429,12 +408,13 @@ fn debian_tracker_list_as_folder_and_single_file() {
     let list = dir.path().join("tracker/data/DSA/list");
     std::fs::create_dir_all(list.parent().unwrap()).unwrap();
     std::fs::write(&list, &bytes).unwrap();
-    for (input, out) in [(dir.path().join("tracker"), "folder.db"), (list.clone(), "file.db")] {
-        let db = dir.path().join(out);
-        let stats = build(&[input], &db, &BuildOptions::default(), |_| {}).unwrap();
+    for input in [dir.path().join("tracker"), list.clone()] {
+        let built = build_from(&[input]);
+        let stats = &built.stats;
         assert_eq!(stats.sources[0].kind, "debian-security-tracker");
         assert_eq!(stats.sources[0].records + stats.sources[0].duplicates, 5_406);
-        let ms = VulnDb::open(&db).unwrap().matches("Debian:11", "openssl", "1.1.1n-0+deb11u3").unwrap();
+        let ms =
+            VulnDb::open(&built.db).unwrap().matches("Debian:11", "openssl", "1.1.1n-0+deb11u3").unwrap();
         assert_eq!(advisories(&ms), vec!["DSA-5343-1"]);
     }
 }

@@ -3,46 +3,21 @@
 //! Node.js security WG (npm), FriendsOfPHP (Packagist), RustSec Markdown.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use rampart_vulndb::{BuildOptions, BuildStats, Match, QueryOptions, VulnDb, build};
+mod common;
 
-fn data_dir() -> PathBuf {
-    const REL: &str = "shared/data/advisories";
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = workspace
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join(REL))
-        .find(|p| p.join("native/nodejs-security-wg.zip").is_file())
-        .unwrap_or_else(|| workspace.join("..").join(REL));
-    assert!(
-        dir.join("native/nodejs-security-wg.zip").is_file(),
-        "the advisory data pack is missing: expected {} (see shared/data/advisories/README.md)",
-        dir.display()
-    );
-    dir
-}
+use common::{Built, build_from, data_dir};
+use rampart_vulndb::{Match, QueryOptions, VulnDb};
 
-struct Built {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    stats: BuildStats,
-}
-
-fn build_from(inputs: &[PathBuf]) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("advisories.db");
-    let stats = build(inputs, &db, &BuildOptions::default(), |_| {}).expect("build");
-    Built { _dir: dir, db, stats }
-}
+const MARKER: &str = "native/nodejs-security-wg.zip";
 
 /// npm + Packagist natives.
 fn natives() -> &'static Built {
     static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
-        let d = data_dir();
+        let d = data_dir(MARKER);
         build_from(&[d.join("native/nodejs-security-wg.zip"), d.join("native/friendsofphp.zip")])
     })
 }
@@ -173,9 +148,10 @@ type Findings = BTreeSet<(String, String, String)>;
 
 fn lock_findings(db: &Path) -> (Findings, Findings) {
     let d = VulnDb::open(db).unwrap();
-    let lock: toml::Value =
-        toml::from_str(&std::fs::read_to_string(data_dir().join("fixtures/cargo-audit/Cargo.lock")).unwrap())
-            .unwrap();
+    let lock: toml::Value = toml::from_str(
+        &std::fs::read_to_string(data_dir(MARKER).join("fixtures/cargo-audit/Cargo.lock")).unwrap(),
+    )
+    .unwrap();
     let (mut vulns, mut all) = (BTreeSet::new(), BTreeSet::new());
     for p in lock["package"].as_array().unwrap() {
         let (name, version) = (p["name"].as_str().unwrap(), p["version"].as_str().unwrap());
@@ -192,7 +168,8 @@ fn lock_findings(db: &Path) -> (Findings, Findings) {
 }
 
 fn expected_findings() -> (Findings, Findings) {
-    let tsv = std::fs::read_to_string(data_dir().join("fixtures/cargo-audit/expected-findings.tsv")).unwrap();
+    let tsv =
+        std::fs::read_to_string(data_dir(MARKER).join("fixtures/cargo-audit/expected-findings.tsv")).unwrap();
     let (mut vulns, mut all) = (BTreeSet::new(), BTreeSet::new());
     for line in tsv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -207,7 +184,7 @@ fn expected_findings() -> (Findings, Findings) {
 
 #[test]
 fn rustsec_native_equals_osv_export_on_the_cargo_audit_fixture() {
-    let d = data_dir();
+    let d = data_dir(MARKER);
     let native = build_from(&[d.join("native/rustsec-advisory-db.zip")]);
     let s = &native.stats;
     assert!(s.errors.is_empty(), "{:#?}", s.errors);
@@ -227,7 +204,7 @@ fn rustsec_native_equals_osv_export_on_the_cargo_audit_fixture() {
 
 #[test]
 fn rustsec_native_and_osv_merge_with_osv_winning() {
-    let d = data_dir();
+    let d = data_dir(MARKER);
     // native first, OSV second, and the other way round: same database answers
     let a = build_from(&[d.join("native/rustsec-advisory-db.zip"), d.join("osv/crates-io.zip")]);
     let b = build_from(&[d.join("osv/crates-io.zip"), d.join("native/rustsec-advisory-db.zip")]);

@@ -2,51 +2,26 @@
 //! (never copied into the repository). Fails loudly when the data is missing.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+
 use std::sync::OnceLock;
 
-use rampart_vulndb::{BuildOptions, BuildStats, Match, QueryOptions, VulnDb, build};
+mod common;
 
-/// `<workspace>/../shared/data/advisories`; for a worktree nested deeper
-/// (a git worktree one level deeper), the nearest ancestor that has `shared/` beside it.
-fn data_dir() -> PathBuf {
-    const REL: &str = "shared/data/advisories";
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let beside = workspace.join("..").join(REL);
-    let dir = workspace
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join(REL))
-        .find(|p| p.join("osv/pypi.zip").is_file())
-        .unwrap_or(beside);
-    assert!(
-        dir.join("osv/pypi.zip").is_file(),
-        "the advisory data pack is missing: expected {} (see shared/data/advisories/README.md)",
-        dir.display()
-    );
-    dir
-}
+use common::{Built, build_from, data_dir};
+use rampart_vulndb::{Match, QueryOptions, VulnDb};
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    stats: BuildStats,
-}
+const MARKER: &str = "osv/pypi.zip";
 
-fn fixture() -> &'static Fixture {
-    static F: OnceLock<Fixture> = OnceLock::new();
+fn fixture() -> &'static Built {
+    static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
-        let data = data_dir();
-        let inputs: Vec<PathBuf> = vec![
+        let data = data_dir(MARKER);
+        build_from(&[
             data.join("osv/crates-io.zip"),
             data.join("osv/pypi.zip"),
             data.join("osv/go.zip"),
             data.join("kev/known_exploited_vulnerabilities.json"),
-        ];
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("advisories.db");
-        let stats = build(&inputs, &db, &BuildOptions::default(), |_| {}).expect("build");
-        Fixture { _dir: dir, db, stats }
+        ])
     })
 }
 
@@ -187,7 +162,7 @@ fn kev_flag() {
 fn withdrawn_absent() {
     let d = db();
     // A withdrawn RustSec advisory: find one in the data and check no query reports it.
-    let data = data_dir();
+    let data = data_dir(MARKER);
     let file = std::fs::File::open(data.join("osv/crates-io.zip")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut checked = 0;
@@ -224,7 +199,7 @@ fn withdrawn_absent() {
 fn last_affected_inclusive_real() {
     // PyPA records with one affected entry holding one ECOSYSTEM range [introduced X, last_affected Y]:
     // Y is affected, Y.post1 (above Y, never in versions[]) is not
-    let data = data_dir();
+    let data = data_dir(MARKER);
     let file = std::fs::File::open(data.join("osv/pypi.zip")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let d = db();
@@ -276,7 +251,7 @@ fn unparsable_version_never_panics() {
 
 #[test]
 fn cargo_audit_peer_check() {
-    let dir = data_dir().join("fixtures/cargo-audit");
+    let dir = data_dir(MARKER).join("fixtures/cargo-audit");
     let lock: toml::Value =
         toml::from_str(&std::fs::read_to_string(dir.join("Cargo.lock")).unwrap()).unwrap();
     let expected_tsv = std::fs::read_to_string(dir.join("expected-findings.tsv")).unwrap();
