@@ -46,6 +46,24 @@ fn data_dir() -> PathBuf {
     dir
 }
 
+/// The database at `path`, built from `inputs` (pack-relative) when it is not there yet.
+fn cached_db(path: PathBuf, inputs: &[&str]) -> PathBuf {
+    if !path.is_file() {
+        let data = data_dir();
+        let inputs: Vec<PathBuf> = inputs.iter().map(|i| data.join(i)).collect();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let s = build(&inputs, &path, &BuildOptions::default(), |_| {}).expect("build");
+        eprintln!(
+            "built {} in {:.1?}: {} advisories, {} affected rows",
+            path.display(),
+            s.elapsed,
+            s.advisories,
+            s.affected_rows
+        );
+    }
+    path
+}
+
 fn db_path() -> &'static Path {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
@@ -53,51 +71,25 @@ fn db_path() -> &'static Path {
         let path = std::env::var_os("RAMPART_VULNDB_10K").map(PathBuf::from).unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_10k.db")
         });
-        if !path.is_file() {
-            let data = data_dir();
-            let inputs = vec![
-                data.join("osv/pypi.zip"),
-                data.join("osv/crates-io.zip"),
-                data.join("osv/go.zip"),
-                data.join("kev/known_exploited_vulnerabilities.json"),
-            ];
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            let s = build(&inputs, &path, &BuildOptions::default(), |_| {}).expect("build");
-            eprintln!(
-                "built {} in {:.1?}: {} advisories, {} affected rows",
-                path.display(),
-                s.elapsed,
-                s.advisories,
-                s.affected_rows
-            );
-        }
-        path
+        cached_db(
+            path,
+            &["osv/pypi.zip", "osv/crates-io.zip", "osv/go.zip", "kev/known_exploited_vulnerabilities.json"],
+        )
     })
 }
 
 fn os_db_path() -> &'static Path {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_os.db");
-        if !path.is_file() {
-            let data = data_dir();
-            let inputs = vec![
-                data.join("osv/almalinux.zip"),
-                data.join("osv/alpaquita-bellsoft.zip"),
-                data.join("licence-unverified/debian-security-tracker.zip"),
-                data.join("licence-unverified/alpine-secdb.zip"),
-            ];
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            let s = build(&inputs, &path, &BuildOptions::default(), |_| {}).expect("build");
-            eprintln!(
-                "built {} in {:.1?}: {} advisories, {} affected rows",
-                path.display(),
-                s.elapsed,
-                s.advisories,
-                s.affected_rows
-            );
-        }
-        path
+        cached_db(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/rampart-vulndb/match_os.db"),
+            &[
+                "osv/almalinux.zip",
+                "osv/alpaquita-bellsoft.zip",
+                "licence-unverified/debian-security-tracker.zip",
+                "licence-unverified/alpine-secdb.zip",
+            ],
+        )
     })
 }
 
