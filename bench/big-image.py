@@ -23,14 +23,11 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 import tarfile
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared")
+from benchlib import ROOT, fresh_trivy_cache, run
 
 
 class HashingWriter(io.RawIOBase):
@@ -106,17 +103,6 @@ def build(out, packages, blobs, blob_mib, filler_mib):
     shutil.rmtree(work, ignore_errors=True)
 
 
-def run(cmd, env=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 3):
-        sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024.0
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--packages", type=int, default=5_000)
@@ -137,9 +123,7 @@ def main():
                   "--format", "cyclonedx", "--output", os.path.join(out_dir, "r.json")])
     print(f"rampart: {t:.2f} s, peak RSS {rss:.0f} MB")
     if args.trivy:
-        cache = tempfile.mkdtemp(prefix="trivy-cache-")
-        subprocess.run([sys.executable, os.path.join(SHARED, "targets", "make-empty-java-db.py"), cache],
-                       check=True, stdout=subprocess.DEVNULL)
+        cache = fresh_trivy_cache()
         t, rss = run([args.trivy, "image", "--input", image, "--format", "cyclonedx", "--quiet",
                       "--cache-backend", "memory", "--skip-db-update", "--skip-java-db-update", "--offline-scan",
                       "--skip-version-check", "--output", os.path.join(out_dir, "t.json")],

@@ -24,22 +24,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared")
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 3):
-        sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024.0
+from benchlib import ROOT, fresh_trivy_cache, run
 
 
 def main():
@@ -56,9 +42,7 @@ def main():
     if not os.path.isdir(fs_dir):
         sys.exit(f"no targets in {fs_dir}: run ../shared/targets/build.sh {args.targets}")
 
-    cache = tempfile.mkdtemp(prefix="trivy-cache-")
-    subprocess.run([sys.executable, os.path.join(SHARED, "targets", "make-empty-java-db.py"), cache], check=True,
-                   stdout=subprocess.DEVNULL)
+    cache = fresh_trivy_cache()
     env = dict(os.environ, TRIVY_CACHE_DIR=cache)
     out = tempfile.mkdtemp(prefix="bench-out-")
     targets = [os.path.join("fs", t) for t in sorted(os.listdir(fs_dir)) if t not in ("secrets", "misconfig")]

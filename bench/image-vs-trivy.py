@@ -21,13 +21,10 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared")
+from benchlib import ROOT, fresh_trivy_cache, run
 
 IMAGES = [
     "debian12-minbase.docker.tar",
@@ -37,25 +34,6 @@ IMAGES = [
     "debian12-apps.zstd.oci",
     "debian12-apps.oci.tar",
 ]
-
-
-def run(cmd, env):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 3):
-        sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
-    return elapsed, usage.ru_maxrss / 1024.0
-
-
-def fresh_trivy_cache():
-    cache = tempfile.mkdtemp(prefix="trivy-cache-")
-    subprocess.run([sys.executable, os.path.join(SHARED, "targets", "make-empty-java-db.py"), cache], check=True,
-                   stdout=subprocess.DEVNULL)
-    return cache
 
 
 def main():
