@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use rampart_image::{Image, OpenOptions, Platform};
 use rampart_registry::{PullEvent, RegistryOptions};
 use rampart_scan::ScanOptions;
-use rampart_scan::image::{LayerCache, fingerprint, scan_image};
+use rampart_scan::image::{LayerCache, dir_size, fingerprint, scan_image};
 
 use crate::fs::{CommonArgs, Prepared, default_ignore_file};
 use crate::progress::Bar;
@@ -92,22 +92,6 @@ pub fn run_cache(cmd: CacheCommand) -> anyhow::Result<u8> {
             Ok(crate::exit::OK)
         }
     }
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(e.path()),
-                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
-                _ => {}
-            }
-        }
-    }
-    total
 }
 
 fn human(bytes: u64) -> String {
@@ -203,5 +187,17 @@ fn create_dir(dir: &Path) -> anyhow::Result<&Path> {
 }
 
 fn pull_message(event: &PullEvent) -> String {
-    format!("{event:?}")
+    match event {
+        PullEvent::ManifestResolved { reference, layers, wanted_layers, wanted_bytes, .. } => {
+            format!("{reference}: {layers} layers, {wanted_layers} to fetch ({})", human(*wanted_bytes))
+        }
+        PullEvent::LayerSkipped { index, .. } => format!("layer {index}: in the layer cache"),
+        PullEvent::LayerStarted { index, size, .. } => format!("layer {index}: fetching {}", human(*size)),
+        PullEvent::LayerProgress { index, bytes, size } => {
+            format!("layer {index}: {} of {}", human(*bytes), human(*size))
+        }
+        PullEvent::LayerDone { index, fetched, .. } => {
+            format!("layer {index}: {}", if *fetched { "fetched" } else { "already present" })
+        }
+    }
 }

@@ -109,31 +109,33 @@ impl LayerCache {
         &self.dir
     }
 
-    fn path(&self, diff_id: &str) -> Option<PathBuf> {
-        // The diff-id names a file: accept only `alg:hex`.
+    /// `DIR/layers/<fingerprint>/<alg>-<hex>.json`: facts of another analysis never share a
+    /// name. Both parts name files, so only lower-case hex is accepted.
+    fn path(&self, diff_id: &str, fingerprint: &str) -> Option<PathBuf> {
+        let lower_hex =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
         let (alg, hex) = diff_id.split_once(':')?;
-        let ok = matches!(alg, "sha256" | "sha512")
-            && !hex.is_empty()
-            && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-        ok.then(|| self.dir.join("layers").join(format!("{alg}-{hex}.json")))
+        let ok = matches!(alg, "sha256" | "sha512") && lower_hex(hex) && lower_hex(fingerprint);
+        ok.then(|| self.dir.join("layers").join(fingerprint).join(format!("{alg}-{hex}.json")))
     }
 
     /// The cached facts of a layer, when present and made by the same analysis.
     pub fn get(&self, diff_id: &str, fingerprint: &str) -> Option<LayerFacts> {
-        let bytes = std::fs::read(self.path(diff_id)?).ok()?;
+        let bytes = std::fs::read(self.path(diff_id, fingerprint)?).ok()?;
         let facts: LayerFacts = serde_json::from_slice(&bytes).ok()?;
         (facts.format == CACHE_FORMAT && facts.fingerprint == fingerprint && facts.diff_id == diff_id)
             .then_some(facts)
     }
 
-    /// True when [`LayerCache::get`] would return facts (without parsing them).
+    /// True when the cache has a file for this layer and analysis (checked by name only: the
+    /// registry asks this before pulling, and [`LayerCache::get`] parses and checks it later).
     pub fn contains(&self, diff_id: &str, fingerprint: &str) -> bool {
-        self.get(diff_id, fingerprint).is_some()
+        self.path(diff_id, fingerprint).is_some_and(|p| p.is_file())
     }
 
     /// Stores facts atomically (temporary file, then rename).
     pub fn put(&self, facts: &LayerFacts) -> io::Result<()> {
-        let path = self.path(&facts.diff_id).ok_or_else(|| {
+        let path = self.path(&facts.diff_id, &facts.fingerprint).ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, format!("not a layer digest: {}", facts.diff_id))
         })?;
         let dir = path.parent().unwrap_or(&self.dir);
@@ -150,19 +152,30 @@ impl LayerCache {
     /// Removes every cached layer; returns the bytes freed.
     pub fn clean(&self) -> io::Result<u64> {
         let layers = self.dir.join("layers");
-        let mut freed = 0;
-        match std::fs::read_dir(&layers) {
-            Ok(entries) => {
-                for e in entries.flatten() {
-                    freed += e.metadata().map(|m| m.len()).unwrap_or(0);
-                }
-                std::fs::remove_dir_all(&layers)?;
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        if !layers.exists() {
+            return Ok(0);
         }
+        let freed = dir_size(&layers);
+        std::fs::remove_dir_all(&layers)?;
         Ok(freed)
     }
+}
+
+/// Bytes of the regular files below `dir` (symlinks are not followed; unreadable parts count 0).
+pub fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+                _ => {}
+            }
+        }
+    }
+    total
 }
 
 /// Progress of an image scan (the CLI draws it).
