@@ -19,7 +19,7 @@ pub use package::{
     package_id, purl,
 };
 pub use report::{
-    ArtifactKind, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo, Report, ResultKind,
+    ArtifactKind, CodeLine, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo, Report, ResultKind,
     SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
 };
 pub use severity::Severity;

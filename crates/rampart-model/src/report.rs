@@ -287,19 +287,72 @@ pub struct Vulnerability {
     pub suppressed: Option<Suppression>,
 }
 
-/// A failed configuration check (filled by the misconfiguration scanner).
+/// A failed configuration check (filled by the misconfiguration scanner): a built-in check of
+/// `rampart-misconfig` (stable `RMP-...` id) or a user's Rego policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Misconfiguration {
+    /// The check id (`RMP-K8S-0001`), or a custom policy's id (its `__rego_metadata__` id, else
+    /// `<package>.<rule>`).
     pub id: String,
-    pub severity: String,
+    pub severity: crate::Severity,
     pub title: String,
+    /// What is wrong with this resource, in one sentence.
     pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// How to fix it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resolution: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// The kind of configuration: `kubernetes`, `dockerfile`, `terraform`, `terraform-plan`,
+    /// `cloudformation`, `image-config`.
+    pub config_type: String,
+    /// The cloud service or area (`s3`, `iam`, `pod-security`, `rbac`), when the check has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The resource the finding is about (`Deployment/default/web`, `aws_s3_bucket.data`,
+    /// `DataBucket`, `stage 0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// 1-based lines in the result's file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_line: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_line: Option<u32>,
+    /// The lines `start_line..=end_line` (capped), for the table's snippet and SARIF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<CodeLine>,
+    /// Framework controls this check maps to (`pss-baseline/host-namespaces`, `cis-aws-2.0/2.1.1`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
+    /// `builtin`, or the policy file of a custom Rego rule.
+    #[serde(default = "builtin_source", skip_serializing_if = "is_builtin")]
+    pub source: String,
+    /// Rego `warn` rules and built-in checks marked advisory: reported, not counted by `--exit-code`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
+    /// Images: the layer whose history line the finding is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<crate::LayerRef>,
+    /// Set when a filter hid the finding (only kept when the user asks to see suppressed ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+fn builtin_source() -> String {
+    "builtin".into()
+}
+
+fn is_builtin(s: &str) -> bool {
+    s == "builtin"
+}
+
+/// One line of a finding's snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeLine {
+    pub number: u32,
+    pub content: String,
 }
 
 /// A secret found in a file (filled by the secret scanner); never holds the secret in full.
