@@ -1,0 +1,1 @@
+//! Custom misconfiguration policies in Rego.
