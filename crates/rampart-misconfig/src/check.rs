@@ -143,7 +143,11 @@ pub struct PolicyInput {
     pub span: Span,
     /// A name for the document (`Deployment/web`), when it has one.
     pub resource: Option<String>,
+    /// The input as Trivy's parsers give it to custom checks.
     pub input: serde_json::Value,
+    /// The input as Conftest's parser gives it, where that shape differs from Trivy's
+    /// (Dockerfiles: a flat list of commands; Terraform: Conftest's HCL-as-JSON).
+    pub conftest_input: Option<serde_json::Value>,
 }
 
 /// What a family found in the files it was given.
