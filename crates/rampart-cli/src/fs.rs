@@ -41,6 +41,9 @@ impl From<OutputFormat> for Format {
 pub enum Scanner {
     /// Known vulnerabilities of the packages, from the advisory database.
     Vuln,
+    /// Misconfigurations of Kubernetes manifests, Dockerfiles, Terraform and CloudFormation
+    /// (and of the image config, for images).
+    Misconfig,
     /// Nothing more: the inventory only.
     None,
 }
@@ -106,6 +109,8 @@ pub struct FsArgs {
     /// Files to skip (globs, same rules as --skip-dirs).
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     skip_files: Vec<String>,
+    #[command(flatten)]
+    pub misconfig: crate::config::MisconfigArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -173,7 +178,8 @@ fn sbom_analyzer(path: &Path) -> anyhow::Result<Vec<Box<dyn rampart_inventory::A
 pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     // Everything that can be wrong with the command line fails before the scan.
     let ignore_default = default_ignore_file(&args.path);
-    let prepared = Prepared::new(&args.common, ignore_default)?;
+    let mut prepared = Prepared::new(&args.common, ignore_default)?;
+    prepared.compliance = args.misconfig.framework()?;
 
     let options = WalkOptions {
         skip_dirs: args.skip_dirs.clone(),
@@ -192,6 +198,9 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     if mode == Mode::Sbom {
         report.artifact_kind = rampart_model::ArtifactKind::Sbom;
     }
+    if mode == Mode::Tree && args.common.scanners.contains(&Scanner::Misconfig) {
+        crate::config::scan_tree(&mut report, &artifact, &args.misconfig, &bar)?;
+    }
     prepared.finish(report, &args.common, &bar)
 }
 
@@ -200,6 +209,8 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
 pub struct Prepared {
     filters: FilterOptions,
     vuln_db: Option<VulnDb>,
+    /// `--compliance`: render the framework's per-control report instead of the findings.
+    pub compliance: Option<&'static rampart_misconfig::frameworks::Framework>,
 }
 
 impl Prepared {
@@ -207,7 +218,7 @@ impl Prepared {
         let severities = parse_severities(&common.severity)?;
         let filters = load_filters(common, severities, default_ignore)?;
         let vuln_db = open_db(common)?;
-        Ok(Prepared { filters, vuln_db })
+        Ok(Prepared { filters, vuln_db, compliance: None })
     }
 
     pub fn finish(&self, mut report: Report, args: &CommonArgs, bar: &Bar) -> anyhow::Result<u8> {
@@ -233,14 +244,23 @@ impl Prepared {
         for n in &outcome.notices {
             warn(args.quiet, n);
         }
-        render(&report, args, self.vuln_db.is_some())?;
+        match self.compliance {
+            Some(framework) => crate::config::render_compliance(framework, &report, args)?,
+            None => render(&report, args, self.vuln_db.is_some())?,
+        }
 
         let remaining = report
             .results
             .iter()
             .flat_map(|r| &r.vulnerabilities)
             .filter(|v| v.suppressed.is_none() && v.informational.is_none())
-            .count();
+            .count()
+            + report
+                .results
+                .iter()
+                .flat_map(|r| &r.misconfigurations)
+                .filter(|m| m.suppressed.is_none() && !m.warning)
+                .count();
         if let Some(code) = args.exit_code
             && remaining > 0
         {
@@ -313,6 +333,9 @@ fn open_db(args: &CommonArgs) -> anyhow::Result<Option<VulnDb>> {
         }
         return Ok(None);
     }
+    if explicit && !args.scanners.contains(&Scanner::Vuln) {
+        return Ok(None);
+    }
     let path = args.db.path()?;
     if !path.exists() {
         if explicit {
@@ -347,7 +370,7 @@ fn open_db(args: &CommonArgs) -> anyhow::Result<Option<VulnDb>> {
     Ok(Some(db))
 }
 
-fn render(report: &Report, args: &CommonArgs, vulns_scanned: bool) -> anyhow::Result<()> {
+pub fn render(report: &Report, args: &CommonArgs, vulns_scanned: bool) -> anyhow::Result<()> {
     let render_options = RenderOptions {
         color: args.output.is_none() && std::io::stdout().is_terminal(),
         hide_packages: vulns_scanned && !args.list_all_pkgs,

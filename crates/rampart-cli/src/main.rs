@@ -1,9 +1,11 @@
 //! `rampart`: one binary for the whole life of a cloud-native application.
 
+mod config;
 mod db;
 mod fs;
 mod image;
 mod progress;
+mod rego;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +46,10 @@ enum Command {
     /// vulnerabilities. `rampart image REF` pulls from a registry; `--input` reads a
     /// docker-archive tar, an OCI layout directory or an OCI archive.
     Image(Box<image::ImageArgs>),
+    /// Scan infrastructure as code for misconfigurations: Kubernetes manifests, Dockerfiles,
+    /// Terraform (HCL and plan JSON) and CloudFormation, with the built-in checks and your own
+    /// Rego policies.
+    Config(Box<config::ConfigArgs>),
     /// Manage the per-layer cache of `rampart image`.
     #[command(subcommand)]
     Cache(image::CacheCommand),
@@ -105,6 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Fs(args) => fs::run(args, fs::Mode::Tree),
         Command::Sbom(args) => fs::run(args, fs::Mode::Sbom),
         Command::Image(args) => image::run(*args),
+        Command::Config(args) => config::run(*args),
         Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {

@@ -92,3 +92,74 @@ mod tests {
         }
     }
 }
+
+/// Whether a control holds on the scanned configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Pass,
+    Fail,
+    /// None of the control's checks apply to the configuration scanned (no input of their kind),
+    /// or no built-in check covers the control.
+    NotEvaluated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::NotEvaluated => "NOT EVALUATED",
+        }
+    }
+}
+
+/// One control's result.
+#[derive(Debug, Clone)]
+pub struct ControlResult {
+    pub control: &'static Control,
+    /// The built-in checks covering it.
+    pub checks: Vec<&'static str>,
+    pub status: Status,
+    /// The failed findings: (file, check id, resource, line).
+    pub failures: Vec<(String, String, Option<String>, Option<u32>)>,
+}
+
+/// Assesses a framework on a scan: `scanned` are the kinds of configuration present, `findings`
+/// the unsuppressed misconfigurations with their file.
+pub fn assess<'a>(
+    framework: &Framework,
+    scanned: &[crate::ConfigType],
+    findings: impl Iterator<Item = (&'a str, &'a rampart_model::Misconfiguration)>,
+) -> Vec<ControlResult> {
+    use crate::ConfigType as T;
+    use crate::check::Family;
+    let findings: Vec<_> = findings.collect();
+    let applies = |family: Family| {
+        scanned.iter().any(|t| match family {
+            Family::Kubernetes => *t == T::Kubernetes,
+            Family::Docker => matches!(t, T::Dockerfile | T::ImageConfig),
+            Family::Aws => matches!(t, T::Terraform | T::TerraformPlan | T::CloudFormation),
+        })
+    };
+    let all = crate::checks();
+    controls_of(framework.id)
+        .into_iter()
+        .map(|control| {
+            let covering: Vec<&'static crate::CheckMeta> =
+                all.iter().copied().filter(|c| c.controls.contains(&control.id)).collect();
+            let failures: Vec<_> = findings
+                .iter()
+                .filter(|(_, m)| m.controls.iter().any(|c| c == control.id))
+                .map(|(path, m)| (path.to_string(), m.id.clone(), m.resource.clone(), m.start_line))
+                .collect();
+            let status = if !failures.is_empty() {
+                Status::Fail
+            } else if covering.iter().any(|c| applies(c.family)) {
+                Status::Pass
+            } else {
+                Status::NotEvaluated
+            };
+            ControlResult { control, checks: covering.iter().map(|c| c.id).collect(), status, failures }
+        })
+        .collect()
+}

@@ -17,6 +17,7 @@ pub mod check;
 pub mod cloud;
 pub mod cloudformation;
 pub mod docker;
+pub mod docs;
 pub mod frameworks;
 pub mod k8s;
 mod suppress;
@@ -124,7 +125,7 @@ pub struct FileResult {
 }
 
 /// Scans configuration files of any kind (each with its [`ConfigType`] from [`detect`]).
-pub fn scan(files: Vec<SourceFile>) -> ScanOutput {
+pub fn scan(files: &[SourceFile]) -> ScanOutput {
     let by_type = |t: &[ConfigType]| files.iter().filter(|f| t.contains(&f.config_type)).collect::<Vec<_>>();
     let k8s_files = by_type(&[ConfigType::Kubernetes]);
     let docker_files = by_type(&[ConfigType::Dockerfile, ConfigType::ImageConfig]);
@@ -159,7 +160,7 @@ pub fn scan(files: Vec<SourceFile>) -> ScanOutput {
 
     let texts: BTreeMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut suppressions: BTreeMap<&str, suppress::Inline> = BTreeMap::new();
-    for f in &files {
+    for f in files {
         out.files.insert(
             f.path.clone(),
             FileResult {
@@ -171,9 +172,8 @@ pub fn scan(files: Vec<SourceFile>) -> ScanOutput {
     }
     for finding in findings {
         let source = texts.get(finding.path.as_str());
-        let inline = source.map(|s| {
-            suppressions.entry(s.path.as_str()).or_insert_with(|| suppress::Inline::parse(&s.text))
-        });
+        let inline = source
+            .map(|s| suppressions.entry(s.path.as_str()).or_insert_with(|| suppress::Inline::parse(&s.text)));
         let mut m = to_model(&finding, source.map(|s| s.text.as_str()));
         if let Some(config_type) = source.map(|s| s.config_type) {
             m.config_type = config_type.as_str().to_string();
@@ -194,9 +194,9 @@ pub fn scan(files: Vec<SourceFile>) -> ScanOutput {
             .push(m);
     }
     for result in out.files.values_mut() {
-        result.misconfigurations.sort_by(|a, b| {
-            (a.start_line, &a.id, &a.resource).cmp(&(b.start_line, &b.id, &b.resource))
-        });
+        result
+            .misconfigurations
+            .sort_by(|a, b| (a.start_line, &a.id, &a.resource).cmp(&(b.start_line, &b.id, &b.resource)));
         result.misconfigurations.dedup_by(|a, b| {
             a.id == b.id && a.resource == b.resource && a.start_line == b.start_line && a.message == b.message
         });
@@ -289,7 +289,10 @@ mod tests {
     fn snippets() {
         let text = "a\nb\nc\nd\n";
         let s = snippet(text, Span::new(2, 3));
-        assert_eq!(s.iter().map(|l| (l.number, l.content.as_str())).collect::<Vec<_>>(), [(2, "b"), (3, "c")]);
+        assert_eq!(
+            s.iter().map(|l| (l.number, l.content.as_str())).collect::<Vec<_>>(),
+            [(2, "b"), (3, "c")]
+        );
         assert!(snippet(text, Span::UNKNOWN).is_empty());
         assert_eq!(snippet(text, Span::new(4, 9)).len(), 1);
     }
@@ -309,5 +312,24 @@ mod tests {
                 assert!(frameworks::control(control).is_some(), "{}: unknown control {control}", c.id);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    /// `docs/checks.md` is generated: regenerate it with
+    /// `RAMPART_BLESS=1 cargo test -p rampart-misconfig checks_page` (or `rampart config --list-checks markdown`).
+    #[test]
+    fn checks_page_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks.md");
+        let expected = crate::docs::markdown();
+        if std::env::var_os("RAMPART_BLESS").is_some() {
+            std::fs::write(&path, &expected).expect("writing docs/checks.md");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "docs/checks.md is out of date: run RAMPART_BLESS=1 cargo test -p rampart-misconfig checks_page"
+        );
     }
 }

@@ -22,7 +22,11 @@ pub struct YamlError {
 
 impl std::fmt::Display for YamlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line > 0 { write!(f, "line {}: {}", self.line, self.message) } else { f.write_str(&self.message) }
+        if self.line > 0 {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
     }
 }
 
@@ -49,12 +53,7 @@ pub fn load_all(text: &str, tags: Tags) -> Result<Vec<Node>, YamlError> {
         let line = u32::try_from(e.marker().line()).unwrap_or(0);
         return Err(YamlError { line, message: format!("invalid YAML: {}", e.info()) });
     }
-    Ok(loader
-        .into_documents()
-        .iter()
-        .map(|d| convert(d, tags, 0))
-        .filter(|n| !n.is_null())
-        .collect())
+    Ok(loader.into_documents().iter().map(|d| convert(d, tags, 0)).filter(|n| !n.is_null()).collect())
 }
 
 fn guard_depth(text: &str) -> Result<(), YamlError> {
@@ -265,7 +264,8 @@ mod tests {
 
     #[test]
     fn cloudformation_tags() {
-        let text = "A: !Ref Bucket\nB: !GetAtt Role.Arn\nC: !Sub\n  - '${x}'\n  - {x: 1}\nD: !Equals [a, b]\n";
+        let text =
+            "A: !Ref Bucket\nB: !GetAtt Role.Arn\nC: !Sub\n  - '${x}'\n  - {x: 1}\nD: !Equals [a, b]\n";
         let doc = load_all(text, Tags::CloudFormation).unwrap().remove(0);
         assert_eq!(doc.at(&["A", "Ref"]).unwrap().as_str(), Some("Bucket"));
         assert_eq!(doc.at(&["B", "Fn::GetAtt"]).unwrap().items()[1].as_str(), Some("Arn"));

@@ -1,6 +1,7 @@
 //! The one pipeline every scan shares: artifact → analyzers → findings → report.
 
 pub mod image;
+pub mod misconfig;
 pub mod os;
 pub mod vuln;
 
