@@ -45,8 +45,16 @@ const CLUSTER_SCOPED: &[&str] = &[
 ];
 
 /// Workload kinds with a pod template (or a pod spec).
-pub const WORKLOAD_KINDS: &[&str] =
-    &["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"];
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
 
 impl<'a> Object<'a> {
     /// `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds.
@@ -74,10 +82,13 @@ impl<'a> Object<'a> {
     pub fn pod(&self) -> Option<Pod<'_>> {
         let (spec_path, meta_path): (&[&str], &[&str]) = match self.kind.as_str() {
             "Pod" => (&["spec"], &["metadata"]),
-            "CronJob" => {
-                (&["spec", "jobTemplate", "spec", "template", "spec"], &["spec", "jobTemplate", "spec", "template", "metadata"])
+            "CronJob" => (
+                &["spec", "jobTemplate", "spec", "template", "spec"],
+                &["spec", "jobTemplate", "spec", "template", "metadata"],
+            ),
+            k if WORKLOAD_KINDS.contains(&k) => {
+                (&["spec", "template", "spec"], &["spec", "template", "metadata"])
             }
-            k if WORKLOAD_KINDS.contains(&k) => (&["spec", "template", "spec"], &["spec", "template", "metadata"]),
             _ => return None,
         };
         let spec = self.node.at(spec_path).filter(|n| n.is_map())?;
@@ -136,15 +147,20 @@ impl<'a> Pod<'a> {
     /// Every container: `containers`, `initContainers`, `ephemeralContainers`.
     pub fn all_containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
         let spec = self.spec;
-        [("containers", ContainerKind::Container), ("initContainers", ContainerKind::Init), (
-            "ephemeralContainers",
-            ContainerKind::Ephemeral,
-        )]
+        [
+            ("containers", ContainerKind::Container),
+            ("initContainers", ContainerKind::Init),
+            ("ephemeralContainers", ContainerKind::Ephemeral),
+        ]
         .into_iter()
         .flat_map(move |(key, kind)| {
-            spec.get(key).map(Node::items).unwrap_or_default().iter().filter(|n| n.is_map()).map(move |node| {
-                Container { node, name: node.get("name").and_then(Node::as_str).unwrap_or(""), kind }
-            })
+            spec.get(key).map(Node::items).unwrap_or_default().iter().filter(|n| n.is_map()).map(
+                move |node| Container {
+                    node,
+                    name: node.get("name").and_then(Node::as_str).unwrap_or(""),
+                    kind,
+                },
+            )
         })
     }
 
@@ -176,8 +192,11 @@ impl<'a> Pod<'a> {
 /// Parses every Kubernetes object of a file. Documents without `apiVersion` and `kind` are left
 /// out, `List` kinds give their items.
 pub fn parse(file: &SourceFile) -> Result<Vec<Object<'_>>, FileError> {
-    let docs = load_all(&file.text, Tags::Ignore)
-        .map_err(|e| FileError::new(&file.path, e.line, e.message))?;
+    let docs = load_all(&file.text, Tags::Ignore).map_err(|e| {
+        // An error at the end of the text is reported on the last line of the file.
+        let last = u32::try_from(file.text.lines().count()).unwrap_or(u32::MAX).max(1);
+        FileError::new(&file.path, e.line.min(last), e.message)
+    })?;
     let mut out = Vec::new();
     for doc in docs {
         push_object(&file.path, doc, &mut out, 0);
@@ -192,7 +211,10 @@ fn push_object<'a>(path: &'a str, node: Node, out: &mut Vec<Object<'a>>, depth: 
     ) else {
         return;
     };
-    if kind.ends_with("List") && depth < 4 && node.get("items").is_some_and(|i| matches!(i.value, Value::Seq(_))) {
+    if kind.ends_with("List")
+        && depth < 4
+        && node.get("items").is_some_and(|i| matches!(i.value, Value::Seq(_)))
+    {
         let Value::Map(entries) = node.value else { return };
         for (key, value) in entries {
             if key == "items"

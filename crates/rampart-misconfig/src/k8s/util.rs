@@ -19,7 +19,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|o| o.is("NetworkPolicy"))
             .map(|o| {
-                (o.namespace.as_deref().unwrap_or("default"), o.node.at(&["spec", "podSelector"]).unwrap_or(Node::null()))
+                (
+                    o.namespace.as_deref().unwrap_or("default"),
+                    o.node.at(&["spec", "podSelector"]).unwrap_or(Node::null()),
+                )
             })
             .collect();
         Ctx { objects, network_policies }
@@ -82,14 +85,19 @@ pub fn pod<'o>(
 ) -> bool {
     let Some(pod) = obj.pod() else { return false };
     for (span, phrase) in f(&pod) {
-        out.push(Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe())).resource(obj.resource()));
+        out.push(
+            Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe()))
+                .resource(obj.resource()),
+        );
     }
     true
 }
 
 /// Pushes one finding "Kind 'name' {phrase}" on `obj`.
 pub fn push(meta: &'static CheckMeta, obj: &Object<'_>, out: &mut Vec<Finding>, span: Span, phrase: &str) {
-    out.push(Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe())).resource(obj.resource()));
+    out.push(
+        Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe())).resource(obj.resource()),
+    );
 }
 
 /// The span of a container for a container-level absence: the list item.
@@ -121,22 +129,24 @@ pub fn capabilities_span(c: &Container<'_>, list: &str) -> Span {
 
 /// The rules of a Role or ClusterRole (nothing for other kinds).
 pub fn rules<'o>(obj: &'o Object<'_>) -> Option<&'o [Node]> {
-    (obj.is("Role") || obj.is("ClusterRole")).then(|| obj.node.get("rules").map(Node::items).unwrap_or_default())
+    (obj.is("Role") || obj.is("ClusterRole"))
+        .then(|| obj.node.get("rules").map(Node::items).unwrap_or_default())
 }
 
 fn strings(rule: &Node, key: &str) -> Vec<String> {
     rule.get(key).map(|n| n.items_or_self()).unwrap_or_default().iter().filter_map(|n| n.to_text()).collect()
 }
 
-/// True when `rule` grants any of `verbs` on any of `resources` (wildcards included) in one of
-/// `groups` (`None`: any group).
+/// True when `rule` grants any of `verbs` (or `*`) on any of `resources` in one of `groups` (or
+/// `*`; `None`: any group). A `*` resource does not match here: the wildcard checks report it.
 pub fn grants(rule: &Node, groups: Option<&[&str]>, resources: &[&str], verbs: &[&str]) -> bool {
     let any = |have: &[String], want: &[&str]| have.iter().any(|h| h == "*" || want.iter().any(|w| h == w));
     let group_ok = match groups {
         None => true,
         Some(g) => any(&strings(rule, "apiGroups"), g),
     };
-    group_ok && any(&strings(rule, "resources"), resources) && any(&strings(rule, "verbs"), verbs)
+    let resource_ok = strings(rule, "resources").iter().any(|r| resources.contains(&r.as_str()));
+    group_ok && resource_ok && any(&strings(rule, "verbs"), verbs)
 }
 
 /// Pushes one finding per rule of a Role/ClusterRole for which `pred` holds.
@@ -210,10 +220,23 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
 /// Names of environment variables that hold secrets.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    const WORDS: &[&str] =
-        &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"];
+    const WORDS: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+    ];
     upper.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| {
-        WORDS.contains(&part) || part == "KEY" || part.ends_with("PASSWORD") || part.ends_with("TOKEN") || part.ends_with("SECRET")
+        WORDS.contains(&part)
+            || part == "KEY"
+            || part.ends_with("PASSWORD")
+            || part.ends_with("TOKEN")
+            || part.ends_with("SECRET")
     }) || WORDS.iter().filter(|w| w.contains('_')).any(|w| upper.contains(w))
 }
 
@@ -234,7 +257,14 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for n in ["DB_PASSWORD", "api_key", "GITHUB_TOKEN", "client-secret", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY"] {
+        for n in [
+            "DB_PASSWORD",
+            "api_key",
+            "GITHUB_TOKEN",
+            "client-secret",
+            "AWS_SECRET_ACCESS_KEY",
+            "PRIVATE_KEY",
+        ] {
             assert!(is_secret_name(n), "{n}");
         }
         for n in ["PORT", "LOG_LEVEL", "KEYCLOAK_URL", "MONKEY", "PATH"] {

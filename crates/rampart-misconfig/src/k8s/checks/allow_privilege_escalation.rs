@@ -14,8 +14,15 @@ pub static META: CheckMeta = CheckMeta {
     title: "Privilege escalation allowed",
     description: "Unless `allowPrivilegeEscalation` is false, a process in the container can gain more privileges than its parent (through setuid binaries or file capabilities).",
     remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-    controls: &["pss-restricted/privilege-escalation", "nsa-cisa-k8s/privileged-containers", "cis-k8s-1.9/5.2.6"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ],
+    controls: &[
+        "pss-restricted/privilege-escalation",
+        "nsa-cisa-k8s/privileged-containers",
+        "cis-k8s-1.9/5.2.6",
+    ],
     peers: &["KSV-0001", "CKV_K8S_20"],
     bad_example: r#"apiVersion: v1
 kind: Pod
@@ -46,7 +53,9 @@ spec:
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |_, c| match c.sc("allowPrivilegeEscalation") {
         Some(n) if n.as_bool() == Some(false) => None,
-        Some(n) => Some((n.span, "allows privilege escalation (allowPrivilegeEscalation is not false)".to_string())),
+        Some(n) => {
+            Some((n.span, "allows privilege escalation (allowPrivilegeEscalation is not false)".to_string()))
+        }
         None => Some((util::item_span(c), "does not set allowPrivilegeEscalation to false".to_string())),
     })
 }

@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "AppArmor profile disabled or overridden",
     description: "The runtime's default AppArmor profile restricts what a container can do; setting it to `unconfined` (or to a profile other than `runtime/default` or a `localhost/` profile) removes that protection.",
     remediation: "Set `securityContext.appArmorProfile.type` to `RuntimeDefault` or `Localhost`, and the `container.apparmor.security.beta.kubernetes.io/<container>` annotation (if used) to `runtime/default` or `localhost/<profile>`.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/tutorials/security/apparmor/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/tutorials/security/apparmor/",
+    ],
     controls: &["pss-baseline/apparmor", "nsa-cisa-k8s/kernel-hardening"],
     peers: &["KSV-0002"],
     bad_example: r#"apiVersion: v1

@@ -15,7 +15,9 @@ pub static META: CheckMeta = CheckMeta {
     title: "Service account token mounted",
     description: "Unless `automountServiceAccountToken` is false (on the pod, or on its ServiceAccount in the same scan), every container gets a Kubernetes API token; an attacker in the container can use it against the API server.",
     remediation: "Set `automountServiceAccountToken: false` on the pod spec (or its ServiceAccount) unless the workload calls the Kubernetes API.",
-    references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"],
+    references: &[
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting",
+    ],
     controls: &["nsa-cisa-k8s/service-account-tokens", "cis-k8s-1.9/5.1.6"],
     peers: &["CKV_K8S_38", "KSV-0036"],
     bad_example: r#"apiVersion: v1
@@ -46,7 +48,10 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
         if let Some(n) = p.spec.get("automountServiceAccountToken") {
             return match n.as_bool() {
                 Some(false) => Vec::new(),
-                _ => vec![(n.span, "mounts a service account token (automountServiceAccountToken is not false)".to_string())],
+                _ => vec![(
+                    n.span,
+                    "mounts a service account token (automountServiceAccountToken is not false)".to_string(),
+                )],
             };
         }
         let sa = p

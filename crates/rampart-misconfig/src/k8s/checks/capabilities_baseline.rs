@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Capabilities added beyond the baseline set",
     description: "Adding Linux capabilities beyond the container runtime's default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) gives the container kernel privileges that can be used to escape it.",
     remediation: "Remove the extra entries from `securityContext.capabilities.add`.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://man7.org/linux/man-pages/man7/capabilities.7.html"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+    ],
     controls: &["pss-baseline/capabilities", "nsa-cisa-k8s/kernel-hardening", "cis-k8s-1.9/5.2.9"],
     peers: &["KSV-0022", "CKV_K8S_25"],
     bad_example: r#"apiVersion: v1
@@ -47,16 +50,33 @@ spec:
 
 /// The capabilities container runtimes grant by default, which the baseline allows adding.
 const BASELINE: &[&str] = &[
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
-    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |_, c| {
-        let extra: Vec<String> =
-            util::capabilities(c, "add").into_iter().map(|(n, _)| n).filter(|n| !BASELINE.contains(&n.as_str())).collect();
+        let extra: Vec<String> = util::capabilities(c, "add")
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| !BASELINE.contains(&n.as_str()))
+            .collect();
         (!extra.is_empty()).then(|| {
-            (util::capabilities_span(c, "add"), format!("adds capabilities beyond the baseline set: {}", extra.join(", ")))
+            (
+                util::capabilities_span(c, "add"),
+                format!("adds capabilities beyond the baseline set: {}", extra.join(", ")),
+            )
         })
     })
 }

@@ -15,7 +15,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Secret stored in a ConfigMap",
     description: "ConfigMaps are not meant for secrets: they are readable by anyone with read access to the namespace's configuration, are not encrypted at rest separately and show up in logs and dashboards. A key named like a secret (password, token, api_key, ...) with a value is a secret in the wrong place.",
     remediation: "Move the value into a Secret (or an external secret store) and reference it from there.",
-    references: &["https://kubernetes.io/docs/concepts/configuration/configmap/", "https://kubernetes.io/docs/concepts/configuration/secret/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/configuration/configmap/",
+        "https://kubernetes.io/docs/concepts/configuration/secret/",
+    ],
     controls: &["nsa-cisa-k8s/secrets"],
     peers: &["KSV-0109", "KSV-01010"],
     bad_example: r#"apiVersion: v1

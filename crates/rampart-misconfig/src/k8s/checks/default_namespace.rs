@@ -40,15 +40,29 @@ spec:
 };
 
 const KINDS: &[&str] = &[
-    "Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Service",
-    "Secret", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Ingress",
+    "Pod",
+    "Deployment",
+    "DaemonSet",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ConfigMap",
+    "Ingress",
 ];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     if !KINDS.contains(&obj.kind.as_str()) {
         return false;
     }
-    if (obj.is("ServiceAccount") && obj.name == "default") || (obj.is("Service") && obj.name == "kubernetes") {
+    if (obj.is("ServiceAccount") && obj.name == "default") || (obj.is("Service") && obj.name == "kubernetes")
+    {
         return true;
     }
     if obj.namespace.as_deref() != Some("default") {
@@ -56,7 +70,11 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     }
     let meta = obj.metadata();
     let span = meta.and_then(|m| m.get("namespace")).or(meta).map_or(obj.span, |n| n.span);
-    let phrase = if obj.namespace_set { "is in the default namespace" } else { "has no namespace (the default namespace)" };
+    let phrase = if obj.namespace_set {
+        "is in the default namespace"
+    } else {
+        "has no namespace (the default namespace)"
+    };
     util::push(&META, obj, out, span, phrase);
     true
 }

@@ -14,7 +14,9 @@ pub static META: CheckMeta = CheckMeta {
     title: "Default service account mounts its token",
     description: "The `default` ServiceAccount of a namespace is used by every pod without `serviceAccountName`; unless it sets `automountServiceAccountToken: false`, all of them get an API token.",
     remediation: "Set `automountServiceAccountToken: false` on the default ServiceAccount of each namespace.",
-    references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"],
+    references: &[
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting",
+    ],
     controls: &["nsa-cisa-k8s/service-account-tokens", "cis-k8s-1.9/5.1.5"],
     peers: &["CKV_K8S_41"],
     bad_example: r#"apiVersion: v1
@@ -38,7 +40,13 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     }
     match obj.node.get("automountServiceAccountToken") {
         Some(n) if n.as_bool() == Some(false) || n.is_unknown() => {}
-        Some(n) => util::push(&META, obj, out, n.span, "mounts its token in pods (automountServiceAccountToken is not false)"),
+        Some(n) => util::push(
+            &META,
+            obj,
+            out,
+            n.span,
+            "mounts its token in pods (automountServiceAccountToken is not false)",
+        ),
         None => util::push(&META, obj, out, obj.span, "does not set automountServiceAccountToken to false"),
     }
     true

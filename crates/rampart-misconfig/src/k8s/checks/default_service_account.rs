@@ -46,7 +46,9 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             Some(n) if n.as_str().is_some_and(|s| s != "default" && !s.is_empty()) => Vec::new(),
             Some(n) if n.is_unknown() => Vec::new(),
             Some(n) => vec![(n.span, "runs as the default service account".to_string())],
-            None => vec![(p.span(), "runs as the default service account (no serviceAccountName)".to_string())],
+            None => {
+                vec![(p.span(), "runs as the default service account (no serviceAccountName)".to_string())]
+            }
         }
     })
 }

@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Sensitive host directory mounted",
     description: "Mounting the node's root filesystem or a system directory (/, /boot, /dev, /etc, /lib, /proc, /sys, /usr, /var/lib/docker, /var/lib/kubelet) hands the pod the node's credentials, binaries or kernel interfaces.",
     remediation: "Do not mount these host paths; use dedicated volumes.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+    ],
     controls: &["pss-baseline/hostpath-volumes", "nsa-cisa-k8s/host-isolation", "cis-k8s-1.9/5.2.12"],
     peers: &["KSV-0121"],
     bad_example: r#"apiVersion: v1
@@ -45,8 +48,19 @@ spec:
 "#,
 };
 
-const DISALLOWED: &[&str] =
-    &["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/var/lib/docker", "/var/lib/kubelet", "/root"];
+const DISALLOWED: &[&str] = &[
+    "/",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/proc",
+    "/sys",
+    "/usr",
+    "/var/lib/docker",
+    "/var/lib/kubelet",
+    "/root",
+];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::pod(&META, obj, out, |p| {
@@ -56,7 +70,9 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
                 let path = v.at(&["hostPath", "path"])?;
                 let text = path.to_text()?;
                 let normal = if text == "/" { "/" } else { text.trim_end_matches('/') };
-                DISALLOWED.contains(&normal).then(|| (path.span, format!("mounts the sensitive host path '{text}'")))
+                DISALLOWED
+                    .contains(&normal)
+                    .then(|| (path.span, format!("mounts the sensitive host path '{text}'")))
             })
             .collect()
     })

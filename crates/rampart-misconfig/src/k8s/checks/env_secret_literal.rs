@@ -61,6 +61,8 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             .collect();
         let span = hits.iter().fold(Span::UNKNOWN, |s, (h, _)| s.join(*h));
         let names: Vec<String> = hits.iter().map(|(_, n)| format!("'{n}'")).collect();
-        (!hits.is_empty()).then(|| (span, format!("sets the secret environment variable {} to a literal value", names.join(", "))))
+        (!hits.is_empty()).then(|| {
+            (span, format!("sets the secret environment variable {} to a literal value", names.join(", ")))
+        })
     })
 }

@@ -15,7 +15,9 @@ pub static META: CheckMeta = CheckMeta {
     title: "Secret exposed as an environment variable",
     description: "Secrets passed as environment variables (`secretKeyRef`, `envFrom.secretRef`) leak easily: into logs, crash reports, child processes and `/proc/<pid>/environ`. Files from a secret volume are safer.",
     remediation: "Mount the Secret as a volume and read the value from the file.",
-    references: &["https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod",
+    ],
     controls: &["nsa-cisa-k8s/secrets", "cis-k8s-1.9/5.4.1"],
     peers: &["CKV_K8S_35"],
     bad_example: r#"apiVersion: v1

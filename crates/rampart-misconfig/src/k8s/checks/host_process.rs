@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Windows HostProcess container",
     description: "A Windows HostProcess container runs directly on the node with the privileges of a host process; it has no isolation from the node.",
     remediation: "Remove `securityContext.windowsOptions.hostProcess: true` from the pod and its containers.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/",
+    ],
     controls: &["pss-baseline/host-process", "nsa-cisa-k8s/host-isolation", "cis-k8s-1.9/5.2.11"],
     peers: &["KSV-0103"],
     bad_example: r#"apiVersion: v1

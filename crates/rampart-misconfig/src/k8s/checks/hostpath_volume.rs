@@ -15,7 +15,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "hostPath volume",
     description: "A hostPath volume mounts a directory of the node into the pod; the container can read (and usually write) node files, which is a common container escape and data theft path.",
     remediation: "Use a volume type that does not expose the node (emptyDir, configMap, secret, a PersistentVolumeClaim) instead of `hostPath`.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+    ],
     controls: &["pss-baseline/hostpath-volumes", "nsa-cisa-k8s/host-isolation", "cis-k8s-1.9/5.2.12"],
     peers: &["KSV-0023"],
     bad_example: r#"apiVersion: v1

@@ -50,12 +50,16 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
         }
         match c.node.get("imagePullPolicy") {
             Some(n) if n.as_str() == Some("Always") || n.is_unknown() => None,
-            Some(n) => Some((n.span, format!("uses imagePullPolicy '{}' instead of Always", n.to_text().unwrap_or_default()))),
+            Some(n) => Some((
+                n.span,
+                format!("uses imagePullPolicy '{}' instead of Always", n.to_text().unwrap_or_default()),
+            )),
             // Without a policy, untagged and :latest images are pulled Always.
             None if r.tag.is_none_or(|t| t.is_empty() || t == "latest") => None,
             None => Some((
                 c.node.get("image").map_or(c.node.span, |n| n.span),
-                "does not set imagePullPolicy to Always (IfNotPresent is the default for tagged images)".to_string(),
+                "does not set imagePullPolicy to Always (IfNotPresent is the default for tagged images)"
+                    .to_string(),
             )),
         }
     })

@@ -15,7 +15,9 @@ pub static META: CheckMeta = CheckMeta {
     title: "Liveness probe not configured",
     description: "Without a liveness probe a hung container keeps running and serving errors until someone notices. Jobs and CronJobs are not checked.",
     remediation: "Add a `livenessProbe` to every container of long-running workloads.",
-    references: &["https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/"],
+    references: &[
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ],
     controls: &["nsa-cisa-k8s/health-monitoring"],
     peers: &["CKV_K8S_8"],
     bad_example: r#"apiVersion: v1
@@ -47,6 +49,9 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
         return false;
     }
     util::containers(&META, obj, out, Which::Main, |_, c| {
-        c.node.get("livenessProbe").is_none_or(Node::is_null).then(|| (util::item_span(c), "has no livenessProbe".to_string()))
+        c.node
+            .get("livenessProbe")
+            .is_none_or(Node::is_null)
+            .then(|| (util::item_span(c), "has no livenessProbe".to_string()))
     })
 }

@@ -47,7 +47,10 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::Run, |p, c| match p.effective(c, "runAsUser") {
         Some(n) if n.as_i64().is_some_and(|v| v > 10000) => None,
         Some(n) if n.is_unknown() => None,
-        Some(n) => Some((n.span, format!("runs with runAsUser {} (not above 10000)", n.to_text().unwrap_or_default()))),
+        Some(n) => Some((
+            n.span,
+            format!("runs with runAsUser {} (not above 10000)", n.to_text().unwrap_or_default()),
+        )),
         None => Some((util::item_span(c), "does not set runAsUser above 10000".to_string())),
     })
 }

@@ -68,7 +68,13 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     let selected = ctx.network_policies.iter().any(|(pns, selector)| *pns == ns && selects(selector, labels));
     if !selected {
         let span = pod.meta.map_or(obj.span, |m| m.span);
-        util::push(&META, obj, out, span, &format!("has no NetworkPolicy selecting its pods in namespace '{ns}'"));
+        util::push(
+            &META,
+            obj,
+            out,
+            span,
+            &format!("has no NetworkPolicy selecting its pods in namespace '{ns}'"),
+        );
     }
     true
 }
@@ -76,7 +82,10 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
 /// True when a NetworkPolicy `podSelector` may select pods with `labels`: every `matchLabels`
 /// entry is among them (expressions are assumed to match, so they never cause a finding).
 fn selects(selector: &Node, labels: Option<&Node>) -> bool {
-    selector.get("matchLabels").map(Node::entries).unwrap_or_default().iter().all(|(k, v)| {
-        labels.and_then(|l| l.get(k)).and_then(Node::to_text) == v.to_text()
-    })
+    selector
+        .get("matchLabels")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Node::to_text) == v.to_text())
 }

@@ -14,8 +14,15 @@ pub static META: CheckMeta = CheckMeta {
     title: "Privileged container",
     description: "A privileged container has every capability and access to all host devices, which disables almost all container isolation: a compromise of the container is a compromise of the node.",
     remediation: "Remove `securityContext.privileged: true` (or set it to false); grant only the specific capabilities the workload needs.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-    controls: &["pss-baseline/privileged-containers", "nsa-cisa-k8s/privileged-containers", "cis-k8s-1.9/5.2.2"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ],
+    controls: &[
+        "pss-baseline/privileged-containers",
+        "nsa-cisa-k8s/privileged-containers",
+        "cis-k8s-1.9/5.2.2",
+    ],
     peers: &["KSV-0017", "CKV_K8S_16"],
     bad_example: r#"apiVersion: v1
 kind: Pod

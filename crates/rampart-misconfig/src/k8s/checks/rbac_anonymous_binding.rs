@@ -15,7 +15,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Binding to anonymous or all users",
     description: "Subjects `system:anonymous` and `system:unauthenticated` are anyone who can reach the API server; `system:authenticated` is every account of the cluster. Roles bound to them are granted to the world.",
     remediation: "Remove these subjects from the binding.",
-    references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#default-roles-and-role-bindings",
+    ],
     controls: &["nsa-cisa-k8s/rbac"],
     peers: &["KSV-0122", "KSV-01011"],
     bad_example: r#"apiVersion: rbac.authorization.k8s.io/v1

@@ -52,7 +52,19 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
         if s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
             && s.get("name").and_then(Node::as_str) == Some("default")
         {
-            util::push(&META, obj, out, s.span, &format!("binds a role to the default service account {}", util::subject_name(s)));
+            util::push(
+                &META,
+                obj,
+                out,
+                s.span,
+                &format!(
+                    "binds a role to the default service account of namespace '{}'",
+                    s.get("namespace")
+                        .and_then(Node::to_text)
+                        .or_else(|| obj.namespace.clone())
+                        .unwrap_or_default()
+                ),
+            );
         }
     }
     true

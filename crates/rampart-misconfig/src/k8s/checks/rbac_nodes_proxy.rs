@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Role can use the nodes/proxy subresource",
     description: "`nodes/proxy` reaches the kubelet API of every node, which runs commands in any pod on it, bypassing admission control and audit logging.",
     remediation: "Remove access to nodes/proxy.",
-    references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    ],
     controls: &["nsa-cisa-k8s/rbac", "cis-k8s-1.9/5.1.10"],
     peers: &["KSV-0047", "CKV2_K8S_2"],
     bad_example: r#"apiVersion: rbac.authorization.k8s.io/v1
@@ -40,5 +43,7 @@ rules:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::each_rule(&META, obj, out, "can use the nodes/proxy subresource", |rule| util::grants(rule, Some(&["", "*"]), &["nodes/proxy"], &["get", "create", "update", "patch"]))
+    util::each_rule(&META, obj, out, "can use the nodes/proxy subresource", |rule| {
+        util::grants(rule, Some(&["", "*"]), &["nodes/proxy"], &["get", "create", "update", "patch"])
+    })
 }

@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Role can read secrets",
     description: "get, list or watch on secrets (without naming the secrets in `resourceNames`) reads every secret of the namespace, or of the cluster for a ClusterRole: service account tokens, TLS keys, passwords.",
     remediation: "Remove read access to secrets, or restrict it to named secrets with `resourceNames`.",
-    references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    ],
     controls: &["nsa-cisa-k8s/rbac", "nsa-cisa-k8s/secrets", "cis-k8s-1.9/5.1.2"],
     peers: &["KSV-0041", "KSV-0113", "CKV2_K8S_5"],
     bad_example: r#"apiVersion: rbac.authorization.k8s.io/v1
@@ -41,5 +44,8 @@ rules:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::each_rule(&META, obj, out, "can read secrets", |rule| util::grants(rule, Some(&["", "*"]), &["secrets"], &["get", "list", "watch"]) && rule.get("resourceNames").is_none_or(|n| n.items_or_self().is_empty()))
+    util::each_rule(&META, obj, out, "can read secrets", |rule| {
+        util::grants(rule, Some(&["", "*"]), &["secrets"], &["get", "list", "watch"])
+            && rule.get("resourceNames").is_none_or(|n| n.items_or_self().is_empty())
+    })
 }

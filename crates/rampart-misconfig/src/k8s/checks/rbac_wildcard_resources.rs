@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Role grants access to every resource",
     description: "A rule with `resources: [\"*\"]` covers every current and future resource of its API groups, secrets and RBAC objects included.",
     remediation: "List the resources the subject needs explicitly.",
-    references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    ],
     controls: &["nsa-cisa-k8s/rbac", "cis-k8s-1.9/5.1.3"],
     peers: &["KSV-0046", "KSV-0112", "CKV_K8S_49"],
     bad_example: r#"apiVersion: rbac.authorization.k8s.io/v1
@@ -40,5 +43,7 @@ rules:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::each_rule(&META, obj, out, "grants access to every resource (*) in a rule", |rule| util::rule_strings(rule, "resources").iter().any(|v| v == "*"))
+    util::each_rule(&META, obj, out, "grants access to every resource (*) in a rule", |rule| {
+        util::rule_strings(rule, "resources").iter().any(|v| v == "*")
+    })
 }

@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Role grants every verb",
     description: "A rule with `verbs: [\"*\"]` grants every current and future verb on its resources, including escalate, bind and impersonate.",
     remediation: "List the verbs the subject needs explicitly.",
-    references: &["https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "https://kubernetes.io/docs/reference/access-authn-authz/rbac/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    ],
     controls: &["nsa-cisa-k8s/rbac", "cis-k8s-1.9/5.1.3"],
     peers: &["KSV-0045", "KSV-0044", "CKV_K8S_49"],
     bad_example: r#"apiVersion: rbac.authorization.k8s.io/v1
@@ -40,5 +43,7 @@ rules:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::each_rule(&META, obj, out, "grants every verb (*) in a rule", |rule| util::rule_strings(rule, "verbs").iter().any(|v| v == "*"))
+    util::each_rule(&META, obj, out, "grants every verb (*) in a rule", |rule| {
+        util::rule_strings(rule, "verbs").iter().any(|v| v == "*")
+    })
 }

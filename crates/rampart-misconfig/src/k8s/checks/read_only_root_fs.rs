@@ -44,7 +44,9 @@ spec:
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::Run, |_, c| match c.sc("readOnlyRootFilesystem") {
         Some(n) if n.as_bool() == Some(true) => None,
-        Some(n) => Some((n.span, "has a writable root filesystem (readOnlyRootFilesystem is not true)".to_string())),
+        Some(n) => {
+            Some((n.span, "has a writable root filesystem (readOnlyRootFilesystem is not true)".to_string()))
+        }
         None => Some((util::item_span(c), "does not set readOnlyRootFilesystem to true".to_string())),
     })
 }

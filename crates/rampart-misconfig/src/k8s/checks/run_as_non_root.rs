@@ -14,8 +14,15 @@ pub static META: CheckMeta = CheckMeta {
     title: "Container may run as root",
     description: "Without `runAsNonRoot: true` (on the pod or the container) nothing prevents the container from running as UID 0, which makes a container escape far more damaging.",
     remediation: "Set `securityContext.runAsNonRoot: true` on the pod (or on every container) and build images that run as a non-root user.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-    controls: &["pss-restricted/running-as-non-root", "nsa-cisa-k8s/non-root-containers", "cis-k8s-1.9/5.2.7"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ],
+    controls: &[
+        "pss-restricted/running-as-non-root",
+        "nsa-cisa-k8s/non-root-containers",
+        "cis-k8s-1.9/5.2.7",
+    ],
     peers: &["KSV-0012", "CKV_K8S_23"],
     bad_example: r#"apiVersion: v1
 kind: Pod

@@ -14,8 +14,15 @@ pub static META: CheckMeta = CheckMeta {
     title: "Container runs as UID 0",
     description: "`runAsUser: 0` runs the container's processes as root, which makes a container escape far more damaging.",
     remediation: "Set `securityContext.runAsUser` to a non-zero UID (and `runAsNonRoot: true`).",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted", "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
-    controls: &["pss-restricted/running-as-non-root-user", "nsa-cisa-k8s/non-root-containers", "cis-k8s-1.9/5.2.7"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ],
+    controls: &[
+        "pss-restricted/running-as-non-root-user",
+        "nsa-cisa-k8s/non-root-containers",
+        "cis-k8s-1.9/5.2.7",
+    ],
     peers: &["KSV-0105"],
     bad_example: r#"apiVersion: v1
 kind: Pod

@@ -69,7 +69,9 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
                 let path = v.at(&["hostPath", "path"])?;
                 let text = path.to_text()?;
                 let normal = text.trim_end_matches('/');
-                SOCKETS.contains(&normal).then(|| (path.span, format!("mounts the container runtime socket '{text}'")))
+                SOCKETS
+                    .contains(&normal)
+                    .then(|| (path.span, format!("mounts the container runtime socket '{text}'")))
             })
             .collect()
     })

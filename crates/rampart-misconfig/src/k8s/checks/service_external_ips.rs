@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Service with externalIPs",
     description: "`spec.externalIPs` makes the cluster route traffic for arbitrary IPs to the Service; anyone who can create Services can intercept traffic to those addresses (CVE-2020-8554).",
     remediation: "Remove `externalIPs`, and block them cluster-wide with the DenyServiceExternalIPs admission plugin.",
-    references: &["https://github.com/kubernetes/kubernetes/issues/97076", "https://kubernetes.io/docs/concepts/services-networking/service/#external-ips"],
+    references: &[
+        "https://github.com/kubernetes/kubernetes/issues/97076",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#external-ips",
+    ],
     controls: &["nsa-cisa-k8s/network-exposure"],
     peers: &["KSV-0108"],
     bad_example: r#"apiVersion: v1

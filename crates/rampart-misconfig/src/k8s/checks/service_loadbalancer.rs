@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Public LoadBalancer Service without source ranges",
     description: "A LoadBalancer Service without `loadBalancerSourceRanges` is reachable by anyone who can reach the cloud load balancer, which is the internet unless it is annotated as internal.",
     remediation: "Set `spec.loadBalancerSourceRanges` to the networks that need access, or make the load balancer internal.",
-    references: &["https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer", "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer",
+        "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/",
+    ],
     controls: &["nsa-cisa-k8s/network-exposure"],
     peers: &[],
     bad_example: r#"apiVersion: v1
@@ -48,12 +51,14 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     if !obj.is("Service") {
         return false;
     }
-    let Some(t) = obj.node.at(&["spec", "type"]).filter(|t| t.as_str() == Some("LoadBalancer")) else { return true };
-    let ranges = obj.node.at(&["spec", "loadBalancerSourceRanges"]).is_some_and(|r| !r.items_or_self().is_empty());
-    let internal = obj
-        .metadata()
-        .and_then(|m| m.get("annotations"))
-        .is_some_and(|a| a.entries().iter().any(|(k, v)| k.contains("internal") && v.to_text().is_some_and(|v| v != "false")));
+    let Some(t) = obj.node.at(&["spec", "type"]).filter(|t| t.as_str() == Some("LoadBalancer")) else {
+        return true;
+    };
+    let ranges =
+        obj.node.at(&["spec", "loadBalancerSourceRanges"]).is_some_and(|r| !r.items_or_self().is_empty());
+    let internal = obj.metadata().and_then(|m| m.get("annotations")).is_some_and(|a| {
+        a.entries().iter().any(|(k, v)| k.contains("internal") && v.to_text().is_some_and(|v| v != "false"))
+    });
     if !ranges && !internal {
         util::push(&META, obj, out, t.span, "is a LoadBalancer without loadBalancerSourceRanges");
     }

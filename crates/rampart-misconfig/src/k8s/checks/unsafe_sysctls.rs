@@ -15,7 +15,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Unsafe sysctls",
     description: "Sysctls outside the namespaced safe set can change kernel settings for the whole node or weaken isolation between pods.",
     remediation: "Remove the unsafe entries from `securityContext.sysctls`; only kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_local_reserved_ports and the net.ipv4.tcp_keepalive_* / tcp_fin_timeout settings are safe.",
-    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline", "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
+    ],
     controls: &["pss-baseline/sysctls", "nsa-cisa-k8s/kernel-hardening"],
     peers: &["KSV-0026"],
     bad_example: r#"apiVersion: v1

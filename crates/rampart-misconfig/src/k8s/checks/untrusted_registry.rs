@@ -14,7 +14,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Image from an untrusted registry",
     description: "Images pulled from a registry host that is not a known trusted registry (the default list is Trivy's: Azure Container Registry, Amazon ECR, Google Container Registry) may not be scanned, signed or controlled by the organisation. Images without a registry host (Docker Hub short names) are not flagged.",
     remediation: "Pull images from the organisation's trusted registry (mirror third-party images there).",
-    references: &["https://kubernetes.io/docs/concepts/containers/images/", "https://cloud.google.com/container-registry/docs/overview#registries"],
+    references: &[
+        "https://kubernetes.io/docs/concepts/containers/images/",
+        "https://cloud.google.com/container-registry/docs/overview#registries",
+    ],
     controls: &["nsa-cisa-k8s/secure-images", "cis-k8s-1.9/5.5.1"],
     peers: &["KSV-0125"],
     bad_example: r#"apiVersion: v1
@@ -46,9 +49,9 @@ const TRUSTED: &[&str] = &["azurecr.io", "gcr.io"];
 /// Amazon ECR: `<account>.dkr.ecr.<region>.amazonaws.com` (or `.amazonaws.com.cn`).
 fn is_ecr(host: &str) -> bool {
     let host = host.strip_suffix(".cn").unwrap_or(host);
-    host.strip_suffix(".amazonaws.com")
-        .and_then(|h| h.rsplit_once(".ecr."))
-        .is_some_and(|(account, region)| account.ends_with(".dkr") && !region.is_empty() && !region.contains('.'))
+    host.strip_suffix(".amazonaws.com").and_then(|h| h.rsplit_once(".ecr.")).is_some_and(
+        |(account, region)| account.ends_with(".dkr") && !region.is_empty() && !region.contains('.'),
+    )
 }
 
 fn trusted(registry: &str) -> bool {
