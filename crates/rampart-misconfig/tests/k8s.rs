@@ -244,6 +244,183 @@ fn targets_fixture_is_the_build_script_deployment() {
     assert_eq!(fixture("targets-misconfig-deployment.yaml"), body);
 }
 
+/// What the peers report as FAILED on this crate's own fixtures (same commands and versions as
+/// above, run once on a folder holding copies of the fixture files).
+const PEERS_OWN: &[(&str, &[&str])] = &[
+    (
+        "cronjob.yaml",
+        &[
+            "CKV_K8S_10",
+            "CKV_K8S_11",
+            "CKV_K8S_12",
+            "CKV_K8S_13",
+            "CKV_K8S_15",
+            "CKV_K8S_20",
+            "CKV_K8S_22",
+            "CKV_K8S_23",
+            "CKV_K8S_28",
+            "CKV_K8S_31",
+            "CKV_K8S_37",
+            "CKV_K8S_38",
+            "CKV_K8S_40",
+            "CKV_K8S_43",
+            "KSV-0001",
+            "KSV-0003",
+            "KSV-0004",
+            "KSV-0011",
+            "KSV-0012",
+            "KSV-0014",
+            "KSV-0015",
+            "KSV-0016",
+            "KSV-0018",
+            "KSV-0020",
+            "KSV-0021",
+            "KSV-0023",
+            "KSV-0026",
+            "KSV-0028",
+            "KSV-0030",
+            "KSV-0103",
+            "KSV-0104",
+            "KSV-0106",
+            "KSV-0121",
+            "KSV-0125",
+        ],
+    ),
+    // Trivy reports nothing on a `List` in JSON; Checkov reads it.
+    (
+        "list.json",
+        &[
+            "CKV_K8S_8",
+            "CKV_K8S_9",
+            "CKV_K8S_10",
+            "CKV_K8S_11",
+            "CKV_K8S_12",
+            "CKV_K8S_13",
+            "CKV_K8S_14",
+            "CKV_K8S_16",
+            "CKV_K8S_19",
+            "CKV_K8S_20",
+            "CKV_K8S_22",
+            "CKV_K8S_23",
+            "CKV_K8S_26",
+            "CKV_K8S_28",
+            "CKV_K8S_29",
+            "CKV_K8S_31",
+            "CKV_K8S_37",
+            "CKV_K8S_38",
+            "CKV_K8S_40",
+            "CKV_K8S_43",
+        ],
+    ),
+    (
+        "multi-doc.yaml",
+        &[
+            "CKV_K8S_8",
+            "CKV_K8S_9",
+            "CKV_K8S_10",
+            "CKV_K8S_11",
+            "CKV_K8S_12",
+            "CKV_K8S_13",
+            "CKV_K8S_14",
+            "CKV_K8S_15",
+            "CKV_K8S_18",
+            "CKV_K8S_20",
+            "CKV_K8S_22",
+            "CKV_K8S_23",
+            "CKV_K8S_25",
+            "CKV_K8S_28",
+            "CKV_K8S_29",
+            "CKV_K8S_31",
+            "CKV_K8S_35",
+            "CKV_K8S_37",
+            "CKV_K8S_38",
+            "CKV_K8S_39",
+            "CKV_K8S_40",
+            "CKV_K8S_41",
+            "CKV_K8S_43",
+            "CKV2_K8S_6",
+            "KSV-0001",
+            "KSV-0002",
+            "KSV-0003",
+            "KSV-0004",
+            "KSV-0005",
+            "KSV-0008",
+            "KSV-0011",
+            "KSV-0012",
+            "KSV-0013",
+            "KSV-0014",
+            "KSV-0015",
+            "KSV-0016",
+            "KSV-0018",
+            "KSV-0020",
+            "KSV-0021",
+            "KSV-0022",
+            "KSV-0025",
+            "KSV-0027",
+            "KSV-0030",
+            "KSV-0104",
+            "KSV-0105",
+            "KSV-0106",
+            "KSV-0118",
+            "KSV-0119",
+            "KSV-0125",
+        ],
+    ),
+    ("network.yaml", &["KSV-0108"]),
+    // Checkov also reports CKV_K8S_155 and CKV_K8S_156 (webhooks, CSR approval) on the `*/*/*`
+    // ClusterRole, which RMP-K8S-0046..0048 report as wildcards; RMP-K8S-0065/0066 flag rules
+    // that name those resources.
+    (
+        "rbac.yaml",
+        &[
+            "CKV_K8S_42",
+            "CKV_K8S_49",
+            "CKV_K8S_157",
+            "CKV_K8S_158",
+            "KSV-0044",
+            "KSV-0046",
+            "KSV-0047",
+            "KSV-0048",
+            "KSV-0050",
+            "KSV-0053",
+            "KSV-0111",
+            "KSV-0113",
+        ],
+    ),
+];
+
+#[test]
+fn own_fixtures_cover_every_peer_finding() {
+    for (name, expected) in PEERS_OWN {
+        let out = scan_texts(&[(name, &fixture(name))]);
+        assert_covers(&out, expected);
+    }
+    // Neither peer flags anything in the CRD file, and the hardened StatefulSet of multi-doc.yaml.
+}
+
+#[test]
+fn windows_pods_are_exempt_from_linux_only_controls() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: w, namespace: apps}\nspec:\n  os: {name: windows}\n  containers:\n    - name: w\n      image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n";
+    let found = ids(&scan_texts(&[("w.yaml", text)]));
+    for id in ["RMP-K8S-0015", "RMP-K8S-0018", "RMP-K8S-0019", "RMP-K8S-0034"] {
+        assert!(!found.contains(id), "{id}");
+    }
+    assert!(found.contains("RMP-K8S-0016"));
+    let linux = ids(&scan_texts(&[("l.yaml", &text.replace("windows}", "linux}"))]));
+    for id in ["RMP-K8S-0015", "RMP-K8S-0018", "RMP-K8S-0019", "RMP-K8S-0034"] {
+        assert!(linux.contains(id), "{id}");
+    }
+}
+
+#[test]
+fn aliases_are_unknown_and_never_flag() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: apps}\nx: &no false\nspec:\n  automountServiceAccountToken: *no\n  containers:\n    - name: a\n      image: registry.example.com/a:1\n      securityContext:\n        allowPrivilegeEscalation: *no\n        privileged: *no\n";
+    let found = ids(&scan_texts(&[("a.yaml", text)]));
+    for id in ["RMP-K8S-0001", "RMP-K8S-0015", "RMP-K8S-0037"] {
+        assert!(!found.contains(id), "{id}");
+    }
+}
+
 #[test]
 fn snapshot_multi_doc() {
     let out = scan_texts(&[("multi-doc.yaml", &fixture("multi-doc.yaml"))]);

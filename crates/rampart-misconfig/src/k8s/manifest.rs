@@ -183,6 +183,12 @@ impl<'a> Pod<'a> {
         self.meta.and_then(|m| m.get("annotations")).and_then(|a| a.get(key))
     }
 
+    /// True for Windows pods (`spec.os.name: windows`), which the restricted profile exempts
+    /// from its Linux-only controls (privilege escalation, seccomp, capabilities).
+    pub fn is_windows(&self) -> bool {
+        self.spec.at(&["os", "name"]).and_then(Node::as_str) == Some("windows")
+    }
+
     /// Where to point for a pod-level absence: the pod spec's first line.
     pub fn span(&self) -> Span {
         Span::line(self.spec.span.start)

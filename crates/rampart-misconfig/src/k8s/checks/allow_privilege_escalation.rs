@@ -51,8 +51,9 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |_, c| match c.sc("allowPrivilegeEscalation") {
-        Some(n) if n.as_bool() == Some(false) => None,
+    util::containers(&META, obj, out, Which::All, |p, c| match c.sc("allowPrivilegeEscalation") {
+        _ if p.is_windows() => None,
+        Some(n) if n.as_bool() == Some(false) || n.is_unknown() => None,
         Some(n) => {
             Some((n.span, "allows privilege escalation (allowPrivilegeEscalation is not false)".to_string()))
         }

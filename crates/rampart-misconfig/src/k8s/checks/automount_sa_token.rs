@@ -48,6 +48,7 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
         if let Some(n) = p.spec.get("automountServiceAccountToken") {
             return match n.as_bool() {
                 Some(false) => Vec::new(),
+                _ if n.is_unknown() => Vec::new(),
                 _ => vec![(
                     n.span,
                     "mounts a service account token (automountServiceAccountToken is not false)".to_string(),

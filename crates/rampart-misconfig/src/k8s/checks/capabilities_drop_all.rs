@@ -49,9 +49,9 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |_, c| {
+    util::containers(&META, obj, out, Which::All, |p, c| {
         let drop = util::capabilities(c, "drop");
-        if drop.iter().any(|(n, _)| n == "ALL") {
+        if p.is_windows() || drop.iter().any(|(n, _)| n == "ALL") {
             return None;
         }
         let phrase =

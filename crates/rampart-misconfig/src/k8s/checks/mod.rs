@@ -39,9 +39,11 @@ pub mod pod_security_context;
 pub mod privileged;
 pub mod privileged_ports;
 pub mod proc_mount;
+pub mod rbac_admission_webhooks;
 pub mod rbac_anonymous_binding;
 pub mod rbac_cluster_admin_binding;
 pub mod rbac_create_workloads;
+pub mod rbac_csr_approval;
 pub mod rbac_default_sa_binding;
 pub mod rbac_escalate_bind_impersonate;
 pub mod rbac_manage_rbac;
@@ -133,4 +135,6 @@ pub static CHECKS: &[Check] = &[
     Check { meta: &network_policy_missing::META, run: network_policy_missing::run },
     Check { meta: &default_sa_automount::META, run: default_sa_automount::run },
     Check { meta: &configmap_secrets::META, run: configmap_secrets::run },
+    Check { meta: &rbac_admission_webhooks::META, run: rbac_admission_webhooks::run },
+    Check { meta: &rbac_csr_approval::META, run: rbac_csr_approval::run },
 ];

@@ -46,7 +46,10 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| {
+    util::containers(&META, obj, out, Which::Run, |p, c| {
+        if p.is_windows() {
+            return None;
+        }
         if let Some((_, n)) =
             util::capabilities(c, "add").into_iter().find(|(n, _)| n == "NET_RAW" || n == "ALL")
         {

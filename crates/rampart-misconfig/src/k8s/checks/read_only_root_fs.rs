@@ -43,7 +43,7 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::Run, |_, c| match c.sc("readOnlyRootFilesystem") {
-        Some(n) if n.as_bool() == Some(true) => None,
+        Some(n) if n.as_bool() == Some(true) || n.is_unknown() => None,
         Some(n) => {
             Some((n.span, "has a writable root filesystem (readOnlyRootFilesystem is not true)".to_string()))
         }

@@ -50,7 +50,7 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |p, c| match p.effective(c, "runAsNonRoot") {
-        Some(n) if n.as_bool() == Some(true) => None,
+        Some(n) if n.as_bool() == Some(true) || n.is_unknown() => None,
         Some(n) => Some((n.span, "sets runAsNonRoot to false".to_string())),
         None => Some((util::item_span(c), "does not set runAsNonRoot to true".to_string())),
     })

@@ -48,6 +48,9 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |p, c| {
+        if p.is_windows() {
+            return None;
+        }
         if let Some(t) = p.effective(c, "seccompProfile").and_then(|s| s.get("type")) {
             let v = t.to_text().unwrap_or_default();
             return (v != "RuntimeDefault" && v != "Localhost").then(|| {
