@@ -1,5 +1,71 @@
-//! Framework controls covered by this family's checks (see `crate::frameworks`).
+//! Framework controls covered by this family's checks (see `crate::frameworks`): Kubernetes Pod
+//! Security Standards (baseline and restricted), the NSA/CISA Kubernetes Hardening Guide v1.2 and
+//! section 5 (policies) of the CIS Kubernetes Benchmark v1.9.0.
 
 use crate::frameworks::Control;
 
-pub static CONTROLS: &[Control] = &[];
+macro_rules! controls {
+    ($($id:literal => $title:literal,)*) => { &[$(Control { id: $id, title: $title },)*] };
+}
+
+pub static CONTROLS: &[Control] = controls! {
+    "pss-baseline/host-process" => "HostProcess: Windows pods must not run HostProcess containers",
+    "pss-baseline/host-namespaces" => "Host Namespaces: sharing the host namespaces must be disallowed",
+    "pss-baseline/privileged-containers" => "Privileged Containers: privileged pods disable most security mechanisms",
+    "pss-baseline/capabilities" => "Capabilities: adding capabilities beyond the default set must be disallowed",
+    "pss-baseline/hostpath-volumes" => "HostPath Volumes: HostPath volumes must be forbidden",
+    "pss-baseline/host-ports" => "Host Ports: HostPorts should be disallowed",
+    "pss-baseline/apparmor" => "AppArmor: overriding or disabling the default AppArmor profile must be prevented",
+    "pss-baseline/selinux" => "SELinux: custom SELinux user or role options, or custom types, must be forbidden",
+    "pss-baseline/proc-mount-type" => "/proc Mount Type: the default /proc masks are required",
+    "pss-baseline/seccomp" => "Seccomp: the seccomp profile must not be explicitly set to Unconfined",
+    "pss-baseline/sysctls" => "Sysctls: only the safe subset of sysctls is allowed",
+    "pss-restricted/volume-types" => "Volume Types: only core non-persistent volume types are permitted",
+    "pss-restricted/privilege-escalation" => "Privilege Escalation: privilege escalation (setuid, file capabilities) must not be allowed",
+    "pss-restricted/running-as-non-root" => "Running as Non-root: containers must run as non-root users",
+    "pss-restricted/running-as-non-root-user" => "Running as Non-root user: containers must not set runAsUser to 0",
+    "pss-restricted/seccomp" => "Seccomp: the seccomp profile must be RuntimeDefault or Localhost",
+    "pss-restricted/capabilities" => "Capabilities: containers must drop ALL and may only add back NET_BIND_SERVICE",
+    "nsa-cisa-k8s/non-root-containers" => "Use containers built to run applications as non-root users",
+    "nsa-cisa-k8s/immutable-filesystems" => "Run containers with immutable file systems",
+    "nsa-cisa-k8s/secure-images" => "Build secure container images from trusted, pinned sources",
+    "nsa-cisa-k8s/privileged-containers" => "Pod security enforcement: no privileged containers or privilege escalation",
+    "nsa-cisa-k8s/host-isolation" => "Pod security enforcement: no host namespaces, host paths or host ports",
+    "nsa-cisa-k8s/kernel-hardening" => "Hardening container environments: seccomp, AppArmor, SELinux, capabilities",
+    "nsa-cisa-k8s/service-account-tokens" => "Protecting Pod service account tokens",
+    "nsa-cisa-k8s/namespaces" => "Network separation: use namespaces to partition resources",
+    "nsa-cisa-k8s/network-policies" => "Network separation: use network policies to control traffic",
+    "nsa-cisa-k8s/network-exposure" => "Network separation: limit what is exposed outside the cluster, encrypt traffic",
+    "nsa-cisa-k8s/resource-policies" => "Resource policies: set requests and limits on every container",
+    "nsa-cisa-k8s/secrets" => "Secrets: keep secrets out of pod specs and environment variables",
+    "nsa-cisa-k8s/rbac" => "Authentication and authorization: least-privilege RBAC",
+    "nsa-cisa-k8s/health-monitoring" => "Application health: liveness and readiness probes",
+    "cis-k8s-1.9/5.1.1" => "Ensure that the cluster-admin role is only used where required",
+    "cis-k8s-1.9/5.1.2" => "Minimize access to secrets",
+    "cis-k8s-1.9/5.1.3" => "Minimize wildcard use in Roles and ClusterRoles",
+    "cis-k8s-1.9/5.1.4" => "Minimize access to create pods",
+    "cis-k8s-1.9/5.1.5" => "Ensure that default service accounts are not actively used",
+    "cis-k8s-1.9/5.1.6" => "Ensure that Service Account Tokens are only mounted where necessary",
+    "cis-k8s-1.9/5.1.8" => "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster",
+    "cis-k8s-1.9/5.1.10" => "Minimize access to the proxy sub-resource of nodes",
+    "cis-k8s-1.9/5.1.11" => "Minimize access to the approval sub-resource of certificatesigningrequests objects",
+    "cis-k8s-1.9/5.1.12" => "Minimize access to webhook configuration objects",
+    "cis-k8s-1.9/5.2.2" => "Minimize the admission of privileged containers",
+    "cis-k8s-1.9/5.2.3" => "Minimize the admission of containers wishing to share the host process ID namespace",
+    "cis-k8s-1.9/5.2.4" => "Minimize the admission of containers wishing to share the host IPC namespace",
+    "cis-k8s-1.9/5.2.5" => "Minimize the admission of containers wishing to share the host network namespace",
+    "cis-k8s-1.9/5.2.6" => "Minimize the admission of containers with allowPrivilegeEscalation",
+    "cis-k8s-1.9/5.2.7" => "Minimize the admission of root containers",
+    "cis-k8s-1.9/5.2.8" => "Minimize the admission of containers with the NET_RAW capability",
+    "cis-k8s-1.9/5.2.9" => "Minimize the admission of containers with added capabilities",
+    "cis-k8s-1.9/5.2.10" => "Minimize the admission of containers with capabilities assigned",
+    "cis-k8s-1.9/5.2.11" => "Minimize the admission of Windows HostProcess containers",
+    "cis-k8s-1.9/5.2.12" => "Minimize the admission of HostPath volumes",
+    "cis-k8s-1.9/5.2.13" => "Minimize the admission of containers which use HostPorts",
+    "cis-k8s-1.9/5.3.2" => "Ensure that all Namespaces have NetworkPolicies defined",
+    "cis-k8s-1.9/5.4.1" => "Prefer using Secrets as files over Secrets as environment variables",
+    "cis-k8s-1.9/5.5.1" => "Configure Image Provenance",
+    "cis-k8s-1.9/5.7.2" => "Ensure that the seccomp profile is set to docker/default in your Pod definitions",
+    "cis-k8s-1.9/5.7.3" => "Apply SecurityContext to your Pods and Containers",
+    "cis-k8s-1.9/5.7.4" => "The default namespace should not be used",
+};

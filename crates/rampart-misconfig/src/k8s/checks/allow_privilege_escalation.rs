@@ -1,0 +1,62 @@
+//! RMP-K8S-0015: Privilege escalation allowed.
+
+use rampart_model::Severity;
+
+use crate::check::{CheckMeta, Family, Finding};
+use crate::k8s::manifest::Object;
+use crate::k8s::util::{self, Ctx, Which};
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-K8S-0015",
+    family: Family::Kubernetes,
+    service: "pod-security",
+    severity: Severity::Medium,
+    title: "Privilege escalation allowed",
+    description: "Unless `allowPrivilegeEscalation` is false, a process in the container can gain more privileges than its parent (through setuid binaries or file capabilities).",
+    remediation: "Set `securityContext.allowPrivilegeEscalation: false` on every container.",
+    references: &[
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ],
+    controls: &[
+        "pss-restricted/privilege-escalation",
+        "nsa-cisa-k8s/privileged-containers",
+        "cis-k8s-1.9/5.2.6",
+    ],
+    peers: &["KSV-0001", "CKV_K8S_20"],
+    bad_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+      securityContext:
+        allowPrivilegeEscalation: true
+"#,
+    good_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+      securityContext:
+        allowPrivilegeEscalation: false
+"#,
+};
+
+pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
+    util::containers(&META, obj, out, Which::All, |p, c| match c.sc("allowPrivilegeEscalation") {
+        _ if p.is_windows() => None,
+        Some(n) if n.as_bool() == Some(false) || n.is_unknown() => None,
+        Some(n) => {
+            Some((n.span, "allows privilege escalation (allowPrivilegeEscalation is not false)".to_string()))
+        }
+        None => Some((util::item_span(c), "does not set allowPrivilegeEscalation to false".to_string())),
+    })
+}

@@ -1,0 +1,53 @@
+//! RMP-K8S-0002: Pod shares the host network namespace.
+
+use rampart_model::Severity;
+
+use crate::check::{CheckMeta, Family, Finding};
+use crate::k8s::manifest::Object;
+use crate::k8s::util::{self, Ctx};
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-K8S-0002",
+    family: Family::Kubernetes,
+    service: "pod-security",
+    severity: Severity::High,
+    title: "Pod shares the host network namespace",
+    description: "`hostNetwork: true` puts the pod in the node's network namespace, so its containers can see and interfere with the host's network interfaces and listen on or sniff host traffic, and bypass network policies.",
+    remediation: "Remove `hostNetwork: true` from the pod spec.",
+    references: &["https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"],
+    controls: &["pss-baseline/host-namespaces", "nsa-cisa-k8s/host-isolation", "cis-k8s-1.9/5.2.5"],
+    peers: &["KSV-0009", "CKV_K8S_19"],
+    bad_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  hostNetwork: true
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+"#,
+    good_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  hostNetwork: false
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+"#,
+};
+
+pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
+    util::pod(&META, obj, out, |p| {
+        p.spec
+            .get("hostNetwork")
+            .filter(|n| n.as_bool() == Some(true))
+            .map(|n| (n.span, "shares the host network namespace (hostNetwork: true)".to_string()))
+            .into_iter()
+            .collect()
+    })
+}

@@ -1,0 +1,56 @@
+//! RMP-K8S-0032: Container UID not above 10000.
+
+use rampart_model::Severity;
+
+use crate::check::{CheckMeta, Family, Finding};
+use crate::k8s::manifest::Object;
+use crate::k8s::util::{self, Ctx, Which};
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-K8S-0032",
+    family: Family::Kubernetes,
+    service: "pod-security",
+    severity: Severity::Low,
+    title: "Container UID not above 10000",
+    description: "UIDs up to 10000 are commonly used by host users and services; a container process with such a UID that escapes shares the identity of a host account. Running with a UID above 10000 (set on the pod or container) avoids the overlap.",
+    remediation: "Set `securityContext.runAsUser` to a value above 10000.",
+    references: &["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"],
+    controls: &["nsa-cisa-k8s/non-root-containers"],
+    peers: &["KSV-0020", "CKV_K8S_40"],
+    bad_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+      securityContext:
+        runAsUser: 1000
+"#,
+    good_example: r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: web
+      image: registry.example.com/web:1.0
+      securityContext:
+        runAsUser: 10001
+"#,
+};
+
+pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
+    util::containers(&META, obj, out, Which::Run, |p, c| match p.effective(c, "runAsUser") {
+        Some(n) if n.as_i64().is_some_and(|v| v > 10000) => None,
+        Some(n) if n.is_unknown() => None,
+        Some(n) => Some((
+            n.span,
+            format!("runs with runAsUser {} (not above 10000)", n.to_text().unwrap_or_default()),
+        )),
+        None => Some((util::item_span(c), "does not set runAsUser above 10000".to_string())),
+    })
+}

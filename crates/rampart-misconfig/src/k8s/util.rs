@@ -1,0 +1,274 @@
+//! Shared helpers of the Kubernetes checks: iterating containers and pods, RBAC rule matching,
+//! image references.
+
+use crate::check::{CheckMeta, Finding};
+use crate::value::{Node, Span};
+
+use super::manifest::{Container, Object, Pod};
+
+/// What the checks see besides the object at hand: every object of the scan.
+pub struct Ctx<'a> {
+    pub objects: &'a [Object<'a>],
+    /// Namespaces holding at least one NetworkPolicy, with their policies' pod selectors.
+    pub network_policies: Vec<(&'a str, &'a Node)>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(objects: &'a [Object<'a>]) -> Ctx<'a> {
+        let network_policies = objects
+            .iter()
+            .filter(|o| o.is("NetworkPolicy"))
+            .map(|o| {
+                (
+                    o.namespace.as_deref().unwrap_or("default"),
+                    o.node.at(&["spec", "podSelector"]).unwrap_or(Node::null()),
+                )
+            })
+            .collect();
+        Ctx { objects, network_policies }
+    }
+}
+
+/// A check: its metadata and the function that runs it on one object. The function pushes its
+/// findings and returns whether the check applied to the object at all.
+pub struct Check {
+    pub meta: &'static CheckMeta,
+    pub run: fn(&Ctx<'_>, &Object<'_>, &mut Vec<Finding>) -> bool,
+}
+
+/// Runs `f` on every container chosen by `which`, pushing a finding
+/// "Container 'c' of Kind 'name' {phrase}" for each `Some((span, phrase))`. Applies to workloads.
+pub fn containers<'o>(
+    meta: &'static CheckMeta,
+    obj: &'o Object<'_>,
+    out: &mut Vec<Finding>,
+    which: Which,
+    f: impl Fn(&Pod<'o>, &Container<'o>) -> Option<(Span, String)>,
+) -> bool {
+    let Some(pod) = obj.pod() else { return false };
+    let list: Box<dyn Iterator<Item = Container<'o>>> = match which {
+        Which::All => Box::new(pod.all_containers()),
+        Which::Run => Box::new(pod.run_containers()),
+        Which::Main => Box::new(pod.containers()),
+    };
+    for c in list {
+        if let Some((span, phrase)) = f(&pod, &c) {
+            let label = match c.kind {
+                super::manifest::ContainerKind::Container => "Container",
+                super::manifest::ContainerKind::Init => "Init container",
+                super::manifest::ContainerKind::Ephemeral => "Ephemeral container",
+            };
+            let message = format!("{label} '{}' of {} {phrase}", c.name, obj.describe());
+            out.push(Finding::new(meta, obj.path, span, message).resource(obj.resource()));
+        }
+    }
+    true
+}
+
+/// Which containers a container check looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    /// Containers, init containers and ephemeral containers (security settings).
+    All,
+    /// Containers and init containers (resources, images).
+    Run,
+    /// Containers only (probes).
+    Main,
+}
+
+/// Runs `f` on the pod spec of a workload, pushing "Kind 'name' {phrase}" findings.
+pub fn pod<'o>(
+    meta: &'static CheckMeta,
+    obj: &'o Object<'_>,
+    out: &mut Vec<Finding>,
+    f: impl Fn(&Pod<'o>) -> Vec<(Span, String)>,
+) -> bool {
+    let Some(pod) = obj.pod() else { return false };
+    for (span, phrase) in f(&pod) {
+        out.push(
+            Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe()))
+                .resource(obj.resource()),
+        );
+    }
+    true
+}
+
+/// Pushes one finding "Kind 'name' {phrase}" on `obj`.
+pub fn push(meta: &'static CheckMeta, obj: &Object<'_>, out: &mut Vec<Finding>, span: Span, phrase: &str) {
+    out.push(
+        Finding::new(meta, obj.path, span, format!("{} {phrase}", obj.describe())).resource(obj.resource()),
+    );
+}
+
+/// The span of a container for a container-level absence: the list item.
+pub fn item_span(c: &Container<'_>) -> Span {
+    c.node.span
+}
+
+/// A container's capability list (`add` or `drop`), upper-cased without a `CAP_` prefix.
+pub fn capabilities<'a>(c: &Container<'a>, list: &str) -> Vec<(String, &'a Node)> {
+    c.node
+        .at(&["securityContext", "capabilities", list])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| {
+            let s = n.as_str()?.trim().to_ascii_uppercase();
+            Some((s.strip_prefix("CAP_").map(str::to_string).unwrap_or(s), n))
+        })
+        .collect()
+}
+
+/// The span of `securityContext.capabilities.<list>` or of the container.
+pub fn capabilities_span(c: &Container<'_>, list: &str) -> Span {
+    c.node.at(&["securityContext", "capabilities", list]).map(|n| n.span).unwrap_or(c.node.span)
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC
+
+/// The rules of a Role or ClusterRole (nothing for other kinds).
+pub fn rules<'o>(obj: &'o Object<'_>) -> Option<&'o [Node]> {
+    (obj.is("Role") || obj.is("ClusterRole"))
+        .then(|| obj.node.get("rules").map(Node::items).unwrap_or_default())
+}
+
+fn strings(rule: &Node, key: &str) -> Vec<String> {
+    rule.get(key).map(|n| n.items_or_self()).unwrap_or_default().iter().filter_map(|n| n.to_text()).collect()
+}
+
+/// True when `rule` grants any of `verbs` (or `*`) on any of `resources` in one of `groups` (or
+/// `*`; `None`: any group). A `*` resource does not match here: the wildcard checks report it.
+pub fn grants(rule: &Node, groups: Option<&[&str]>, resources: &[&str], verbs: &[&str]) -> bool {
+    let any = |have: &[String], want: &[&str]| have.iter().any(|h| h == "*" || want.iter().any(|w| h == w));
+    let group_ok = match groups {
+        None => true,
+        Some(g) => any(&strings(rule, "apiGroups"), g),
+    };
+    let resource_ok = strings(rule, "resources").iter().any(|r| resources.contains(&r.as_str()));
+    group_ok && resource_ok && any(&strings(rule, "verbs"), verbs)
+}
+
+/// Pushes one finding per rule of a Role/ClusterRole for which `pred` holds.
+pub fn each_rule(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    phrase: &str,
+    pred: impl Fn(&Node) -> bool,
+) -> bool {
+    let Some(rules) = rules(obj) else { return false };
+    for rule in rules {
+        if pred(rule) {
+            push(meta, obj, out, rule.span, phrase);
+        }
+    }
+    true
+}
+
+/// Verbs of a rule (for messages and wildcard checks).
+pub fn rule_strings(rule: &Node, key: &str) -> Vec<String> {
+    strings(rule, key)
+}
+
+/// The subjects of a RoleBinding or ClusterRoleBinding (nothing for other kinds).
+pub fn subjects<'o>(obj: &'o Object<'_>) -> Option<&'o [Node]> {
+    (obj.is("RoleBinding") || obj.is("ClusterRoleBinding"))
+        .then(|| obj.node.get("subjects").map(Node::items).unwrap_or_default())
+}
+
+/// `ServiceAccount apps/ci`, `Group system:masters`: a binding subject for messages.
+pub fn subject_name(s: &Node) -> String {
+    let kind = s.get("kind").and_then(Node::as_str).unwrap_or("subject");
+    let name = s.get("name").and_then(Node::to_text).unwrap_or_default();
+    match s.get("namespace").and_then(Node::to_text) {
+        Some(ns) => format!("{kind} {ns}/{name}"),
+        None => format!("{kind} {name}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+/// An image reference split into registry (when written), repository path, tag and digest.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    pub registry: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+/// Splits an image reference the way container runtimes do: the first component is a registry
+/// when it holds a `.` or `:` or is `localhost`.
+pub fn parse_image(image: &str) -> ImageRef<'_> {
+    let image = image.trim();
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let (registry, rest) = match name.split_once('/') {
+        Some((first, rest)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            (Some(first), rest)
+        }
+        _ => (None, name),
+    };
+    let last = rest.rsplit('/').next().unwrap_or(rest);
+    let tag = last.split_once(':').map(|(_, t)| t);
+    ImageRef { registry, tag, digest }
+}
+
+/// Names of environment variables that hold secrets.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    const WORDS: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+    ];
+    upper.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| {
+        WORDS.contains(&part)
+            || part == "KEY"
+            || part.ends_with("PASSWORD")
+            || part.ends_with("TOKEN")
+            || part.ends_with("SECRET")
+    }) || WORDS.iter().filter(|w| w.contains('_')).any(|w| upper.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        assert_eq!(parse_image("nginx"), ImageRef { registry: None, tag: None, digest: None });
+        assert_eq!(parse_image("nginx:1.2").tag, Some("1.2"));
+        assert_eq!(parse_image("localhost:5000/a/b").registry, Some("localhost:5000"));
+        assert_eq!(parse_image("localhost:5000/a/b").tag, None);
+        assert_eq!(parse_image("prom/prometheus:v2").registry, None);
+        assert_eq!(parse_image("gcr.io/x/y@sha256:ab").digest, Some("sha256:ab"));
+        assert_eq!(parse_image("localhost/x:latest").registry, Some("localhost"));
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "DB_PASSWORD",
+            "api_key",
+            "GITHUB_TOKEN",
+            "client-secret",
+            "AWS_SECRET_ACCESS_KEY",
+            "PRIVATE_KEY",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in ["PORT", "LOG_LEVEL", "KEYCLOAK_URL", "MONKEY", "PATH"] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+}
