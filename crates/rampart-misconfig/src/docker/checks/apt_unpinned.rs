@@ -1,0 +1,35 @@
+use rampart_model::Severity;
+
+use crate::check::{CheckMeta, Family, Finding};
+use crate::docker::Ctx;
+use super::{apt, cmds};
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-DS-0010",
+    family: Family::Docker,
+    service: "packages",
+    severity: Severity::Low,
+    title: "apt packages installed without a version",
+    description: "apt-get install <package> takes whatever version the mirror has at build time: two builds \
+        of the same Dockerfile can differ, and a regression or compromised update slips in unnoticed.",
+    remediation: "Pin versions (apt-get install curl=7.88.1-10+deb12u8), or pin the base image by digest \
+        and rebuild on purpose.",
+    references: &["https://docs.docker.com/build/building/best-practices/#apt-get"],
+    controls: &[],
+    peers: &["DL3008"],
+    bad_example: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n",
+    good_example: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
+};
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (stage, run, script) in ctx.runs() {
+        let c = cmds(script);
+        let unpinned: Vec<&str> = apt(&c, &["install"])
+            .flat_map(|a| a.operands())
+            .filter(|p| !p.contains('=') && !p.ends_with(".deb") && !p.contains('$') && !p.contains('/'))
+            .collect();
+        if !unpinned.is_empty() {
+            out.push(ctx.at(&META, stage, run, format!("apt packages without a pinned version: {}", unpinned.join(", "))));
+        }
+    }
+}
