@@ -361,6 +361,14 @@ fn source(s: &Source<'_>) -> String {
     }
 }
 
+/// `syntax=...`, `escape=...`, `check=...`: a parser directive, not a comment.
+fn is_directive(comment: &str) -> bool {
+    comment.split_once('=').is_some_and(|(k, _)| {
+        let k = k.trim();
+        ["syntax", "escape", "check"].iter().any(|d| k.eq_ignore_ascii_case(d))
+    })
+}
+
 fn is_blank_or_comment(line: &str) -> bool {
     let t = line.trim();
     t.is_empty() || t.starts_with('#')
@@ -448,10 +456,12 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
             },
         }
     }
+    let first_line = starts.first().copied().unwrap_or(u32::MAX) as usize;
     for (idx, line) in physical.iter().enumerate() {
         let t = line.trim();
         if !covered[idx + 1]
             && let Some(c) = t.strip_prefix('#')
+            && !(idx + 1 < first_line && is_directive(c))
         {
             df.comments.push((idx as u32 + 1, c.trim().to_string()));
         }

@@ -28,13 +28,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, script) in ctx.runs() {
         let c = cmds(script);
         for tool in ["yum", "dnf", "microdnf", "zypper"] {
-            let installs = c.iter().any(|x| {
+            let installs = c.iter().find(|x| {
                 x.program() == tool && matches!(x.subcommand(), Some("install" | "in" | "groupinstall" | "update" | "upgrade"))
             });
             let cleans = c.iter().any(|x| x.program() == tool && matches!(x.subcommand(), Some("clean" | "cc")))
                 || c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/")));
-            if installs && !cleans {
-                out.push(ctx.at(&META, stage, run, format!("'{tool} install' without '{tool} clean' in the same RUN")));
+            if let Some(x) = installs
+                && !cleans
+            {
+                let sub = x.subcommand().unwrap_or("install");
+                out.push(ctx.at(&META, stage, run, format!("'{tool} {sub}' without '{tool} clean' in the same RUN")));
                 break;
             }
         }
