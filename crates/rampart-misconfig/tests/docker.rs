@@ -57,7 +57,8 @@ type Expected = &'static [(&'static str, &'static str, Option<u32>)];
 fn assert_covers(out: &FamilyOutput, expected: Expected) {
     let found = hits(out);
     for (peer, ours, line) in expected {
-        let ok = found.iter().any(|(id, start, end)| id == ours && line.is_none_or(|l| *start <= l && l <= *end));
+        let ok =
+            found.iter().any(|(id, start, end)| id == ours && line.is_none_or(|l| *start <= l && l <= *end));
         assert!(ok, "{peer} (ours {ours}, line {line:?}) not found; we found {found:?}");
     }
 }
@@ -211,7 +212,10 @@ fn snapshot_multistage() {
 
 #[test]
 fn snapshot_heredoc_containerfile() {
-    insta::assert_snapshot!(render(&scan_text("Containerfile", &read("fixtures/docker/heredoc/Containerfile"))));
+    insta::assert_snapshot!(render(&scan_text(
+        "Containerfile",
+        &read("fixtures/docker/heredoc/Containerfile")
+    )));
 }
 
 #[test]
@@ -244,7 +248,9 @@ fn image_config() -> rampart_model::ImageConfig {
     let raw: serde_json::Value = serde_json::from_str(&read("fixtures/docker/image/config.json")).unwrap();
     let c = &raw["config"];
     let strings = |v: &serde_json::Value| -> Vec<String> {
-        v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+        v.as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .unwrap_or_default()
     };
     rampart_model::ImageConfig {
         user: c["User"].as_str().filter(|u| !u.is_empty()).map(String::from),

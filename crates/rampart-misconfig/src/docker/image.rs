@@ -19,15 +19,33 @@ pub struct ImageDockerfile {
 
 static BUILD_METADATA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\|[a-zA-Z0-9_-]+=[^ \t]+").expect("valid regex"));
-static COPY_IN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b((?:file|dir):\S+) in ").expect("valid regex"));
+static COPY_IN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b((?:file|dir):\S+) in ").expect("valid regex"));
 static BUILD_ARGS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\|\d+(?:\s+[A-Za-z_][A-Za-z0-9_]*=\S*)*\s+").expect("valid regex"));
-static EXPOSE_MAP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^EXPOSE\s+map\[(.*)\]\s*$").expect("valid regex"));
-static SHELL_BRACKETS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^SHELL\s+\[([^\]]*)\]\s*$").expect("valid regex"));
+static EXPOSE_MAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^EXPOSE\s+map\[(.*)\]\s*$").expect("valid regex"));
+static SHELL_BRACKETS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^SHELL\s+\[([^\]]*)\]\s*$").expect("valid regex"));
 
 const INSTRUCTIONS: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
-    "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 
 /// One history line as an instruction, or `None` when it is not one (free text, empty).
@@ -47,7 +65,9 @@ fn instruction(created_by: &str, config: &rampart_model::ImageConfig) -> Option<
     } else if let Some(rest) = s.strip_suffix("# buildkit") {
         let rest = rest.trim();
         match rest.find("/bin/sh -c") {
-            Some(pos) if rest.starts_with("RUN") => format!("RUN {}", rest[pos + "/bin/sh -c".len()..].trim()),
+            Some(pos) if rest.starts_with("RUN") => {
+                format!("RUN {}", rest[pos + "/bin/sh -c".len()..].trim())
+            }
             _ => rest.to_string(),
         }
     } else {
@@ -67,7 +87,10 @@ fn instruction(created_by: &str, config: &rampart_model::ImageConfig) -> Option<
             _ => line,
         },
         "EXPOSE" => match EXPOSE_MAP.captures(&line) {
-            Some(c) => format!("EXPOSE {}", c[1].split_whitespace().map(|p| p.trim_end_matches(":{}")).collect::<Vec<_>>().join(" ")),
+            Some(c) => format!(
+                "EXPOSE {}",
+                c[1].split_whitespace().map(|p| p.trim_end_matches(":{}")).collect::<Vec<_>>().join(" ")
+            ),
             None => line,
         },
         "SHELL" => match SHELL_BRACKETS.captures(&line) {
@@ -96,7 +119,9 @@ fn healthcheck(config: &rampart_model::ImageConfig) -> Option<String> {
 fn base_image_end(history: &[String]) -> Option<usize> {
     let is_cmd = |h: &str| {
         let h = h.trim();
-        h.starts_with("/bin/sh -c #(nop)  CMD") || h.starts_with("/bin/sh -c #(nop) CMD") || h.starts_with("CMD ")
+        h.starts_with("/bin/sh -c #(nop)  CMD")
+            || h.starts_with("/bin/sh -c #(nop) CMD")
+            || h.starts_with("CMD ")
     };
     let creates_layer = |h: &str| {
         let h = h.trim();
@@ -130,7 +155,10 @@ pub fn image_dockerfile(config: &rampart_model::ImageConfig) -> ImageDockerfile 
                 match keyword.as_str() {
                     "EXPOSE" => exposed.extend(line.split_whitespace().skip(1).map(|p| p.to_string())),
                     "ENV" => env_names.extend(
-                        super::parse::split_words(&line[3..]).iter().filter_map(|w| w.split_once('=')).map(|(k, _)| k.to_string()),
+                        super::parse::split_words(&line[3..])
+                            .iter()
+                            .filter_map(|w| w.split_once('='))
+                            .map(|(k, _)| k.to_string()),
                     ),
                     "HEALTHCHECK" => has_healthcheck = true,
                     _ => {}
@@ -166,15 +194,14 @@ pub fn image_dockerfile(config: &rampart_model::ImageConfig) -> ImageDockerfile 
     for e in &config.env {
         let Some((k, v)) = e.split_once('=') else { continue };
         if !env_names.iter().any(|n| n == k) && !k.is_empty() {
-            let line = format!("ENV {k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "));
+            let line =
+                format!("ENV {k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "));
             if parse_ok(&line) {
                 push(&mut out, &line, None);
             }
         }
     }
-    if !has_healthcheck
-        && let Some(h) = healthcheck(config).filter(|h| parse_ok(h))
-    {
+    if !has_healthcheck && let Some(h) = healthcheck(config).filter(|h| parse_ok(h)) {
         push(&mut out, &h, None);
     }
     if let Some(user) = config.user.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -199,7 +226,8 @@ fn parse_ok(line: &str) -> bool {
 /// synthesized Dockerfile (see [`image_dockerfile`] for the layer of each line).
 pub fn scan_image(path: &str, config: &rampart_model::ImageConfig) -> (ImageDockerfile, FamilyOutput) {
     let df = image_dockerfile(config);
-    let file = SourceFile { path: path.to_string(), text: df.text.clone(), config_type: ConfigType::ImageConfig };
+    let file =
+        SourceFile { path: path.to_string(), text: df.text.clone(), config_type: ConfigType::ImageConfig };
     let out = super::scan(&[&file]);
     (df, out)
 }

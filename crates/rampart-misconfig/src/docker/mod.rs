@@ -28,25 +28,43 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// A finding on `span` of `stage`.
-    pub fn finding(&self, meta: &'static CheckMeta, stage: &Stage, span: Span, message: impl Into<String>) -> Finding {
+    pub fn finding(
+        &self,
+        meta: &'static CheckMeta,
+        stage: &Stage,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding::new(meta, self.path, span, message).resource(stage.resource())
     }
 
     /// A finding on one instruction of `stage`.
-    pub fn at(&self, meta: &'static CheckMeta, stage: &Stage, instr: &Instr, message: impl Into<String>) -> Finding {
+    pub fn at(
+        &self,
+        meta: &'static CheckMeta,
+        stage: &Stage,
+        instr: &Instr,
+        message: impl Into<String>,
+    ) -> Finding {
         self.finding(meta, stage, instr.span, message)
     }
 
     /// Every `RUN` of every stage (with its stage), `ONBUILD RUN` excluded.
     pub fn runs(&self) -> impl Iterator<Item = (&Stage, &Instr, &str)> {
         self.df.stages.iter().flat_map(|s| {
-            s.instrs.iter().filter(|i| i.cmd == "run").filter_map(move |i| i.script.as_deref().map(|sc| (s, i, sc)))
+            s.instrs
+                .iter()
+                .filter(|i| i.cmd == "run")
+                .filter_map(move |i| i.script.as_deref().map(|sc| (s, i, sc)))
         })
     }
 
     /// Every instruction named `cmd` (lower case) of every stage.
     pub fn all(&self, cmd: &'static str) -> impl Iterator<Item = (&Stage, &Instr)> {
-        self.df.stages.iter().flat_map(move |s| s.instrs.iter().filter(move |i| i.cmd == cmd).map(move |i| (s, i)))
+        self.df
+            .stages
+            .iter()
+            .flat_map(move |s| s.instrs.iter().filter(move |i| i.cmd == cmd).map(move |i| (s, i)))
     }
 }
 
@@ -136,7 +154,11 @@ pub fn scan(files: &[&SourceFile]) -> FamilyOutput {
         let df = match parse::parse(&f.text) {
             Ok(df) => df,
             Err(e) => {
-                out.errors.push(FileError::new(&f.path, e.line, format!("Dockerfile parse error: {}", e.message)));
+                out.errors.push(FileError::new(
+                    &f.path,
+                    e.line,
+                    format!("Dockerfile parse error: {}", e.message),
+                ));
                 continue;
             }
         };

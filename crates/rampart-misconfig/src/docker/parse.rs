@@ -472,7 +472,9 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 impl Dockerfile {
     /// Every instruction in file order (global `ARG`s, then each stage's `FROM` and body).
     pub fn instructions(&self) -> impl Iterator<Item = &Instr> {
-        self.global_args.iter().chain(self.stages.iter().flat_map(|s| std::iter::once(&s.from).chain(&s.instrs)))
+        self.global_args
+            .iter()
+            .chain(self.stages.iter().flat_map(|s| std::iter::once(&s.from).chain(&s.instrs)))
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
@@ -556,7 +558,9 @@ mod tests {
         assert_eq!(trivy["Stages"][1]["Name"], "ubuntu:22.04 AS build");
         assert_eq!(trivy["Stages"][1]["Commands"][1]["StartLine"], 4);
         let conftest = df.conftest_input();
-        assert!(conftest.as_array().unwrap().iter().any(|c| c["Cmd"] == "comment" && c["Value"][0] == "between"));
+        assert!(
+            conftest.as_array().unwrap().iter().any(|c| c["Cmd"] == "comment" && c["Value"][0] == "between")
+        );
     }
 
     #[test]

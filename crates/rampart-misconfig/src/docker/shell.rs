@@ -147,16 +147,14 @@ pub fn commands(script: &str) -> Vec<SimpleCmd> {
                     }
                 }
             }
-            '\\' => {
-                match chars.next() {
-                    Some('\n') => {}
-                    Some(e) => {
-                        in_word = true;
-                        cur.push(e);
-                    }
-                    None => {}
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some(e) => {
+                    in_word = true;
+                    cur.push(e);
                 }
-            }
+                None => {}
+            },
             '#' if !in_word => {
                 // a comment runs to the end of the line
                 for n in chars.by_ref() {
@@ -186,7 +184,8 @@ pub fn commands(script: &str) -> Vec<SimpleCmd> {
                 if c == '&' && chars.peek() == Some(&'&') {
                     chars.next();
                 }
-                if c == '&' && matches!(words.last().map(|w| w.as_str()), Some(w) if w.ends_with('>') || w.ends_with('<'))
+                if c == '&'
+                    && matches!(words.last().map(|w| w.as_str()), Some(w) if w.ends_with('>') || w.ends_with('<'))
                 {
                     // a redirection like `2>&1`
                     cur.push_str(&words.pop().unwrap_or_default());
@@ -221,7 +220,9 @@ mod tests {
 
     #[test]
     fn splits_commands_and_pipes() {
-        let c = commands("apt-get update && sudo -u root apt-get install -y 'a b' ; curl -s x | bash -e # c\nls 2>&1");
+        let c = commands(
+            "apt-get update && sudo -u root apt-get install -y 'a b' ; curl -s x | bash -e # c\nls 2>&1",
+        );
         let words: Vec<_> = c.iter().map(|c| c.effective().join(" ")).collect();
         assert_eq!(words, ["apt-get update", "apt-get install -y a b", "curl -s x", "bash -e", "ls 2>&1"]);
         assert_eq!((c[2].pipeline, c[2].position, c[3].pipeline, c[3].position), (2, 0, 2, 1));

@@ -3,7 +3,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
 
-
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0005",
     family: Family::Docker,
@@ -22,7 +21,8 @@ pub static META: CheckMeta = CheckMeta {
     good_example: "FROM alpine:3.20\nCOPY app /app/\n",
 };
 
-const ARCHIVES: &[&str] = &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz"];
+const ARCHIVES: &[&str] =
+    &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz"];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, add) in ctx.all("add") {

@@ -3,7 +3,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
 
-
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0004",
     family: Family::Docker,

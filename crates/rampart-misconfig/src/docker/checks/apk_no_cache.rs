@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0027",
@@ -22,7 +22,8 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, script) in ctx.runs() {
         let c = cmds(script);
-        let cleaned = c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/apk")));
+        let cleaned =
+            c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/apk")));
         let cache_mount = run.flags.iter().any(|f| f.contains("/var/cache/apk"));
         if cleaned || cache_mount {
             continue;

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::{apt, cmds};
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::{apt, cmds};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0011",
@@ -30,11 +30,17 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if apt(&c, &["install"]).next().is_none() {
             continue;
         }
-        let cleaned =
-            c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/lib/apt/lists")));
+        let cleaned = c
+            .iter()
+            .any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/lib/apt/lists")));
         let cache_mount = run.flags.iter().any(|f| f.contains("/var/lib/apt"));
         if !cleaned && !cache_mount {
-            out.push(ctx.at(&META, stage, run, "apt-get install without removing /var/lib/apt/lists afterwards"));
+            out.push(ctx.at(
+                &META,
+                stage,
+                run,
+                "apt-get install without removing /var/lib/apt/lists afterwards",
+            ));
         }
     }
 }

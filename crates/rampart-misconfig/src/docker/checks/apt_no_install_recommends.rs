@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::{apt, cmds};
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::{apt, cmds};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0009",
@@ -28,7 +28,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let c = cmds(script);
         let missing = apt(&c, &["install"]).any(|a| {
             !a.has("--no-install-recommends")
-                && !a.args().iter().any(|w| w.contains("Install-Recommends=false") || w.contains("Install-Recommends=0"))
+                && !a
+                    .args()
+                    .iter()
+                    .any(|w| w.contains("Install-Recommends=false") || w.contains("Install-Recommends=0"))
         });
         if missing {
             out.push(ctx.at(&META, stage, run, "apt-get install without '--no-install-recommends'"));

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::{apt, cmds};
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::{apt, cmds};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0010",
@@ -28,10 +28,22 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let unpinned: Vec<&str> = apt(&c, &["install"])
             .chain(apk)
             .flat_map(|a| a.operands())
-            .filter(|p| !p.contains('=') && !p.ends_with(".deb") && !p.ends_with(".apk") && !p.starts_with('.') && !p.contains('$') && !p.contains('/'))
+            .filter(|p| {
+                !p.contains('=')
+                    && !p.ends_with(".deb")
+                    && !p.ends_with(".apk")
+                    && !p.starts_with('.')
+                    && !p.contains('$')
+                    && !p.contains('/')
+            })
             .collect();
         if !unpinned.is_empty() {
-            out.push(ctx.at(&META, stage, run, format!("Packages installed without a pinned version: {}", unpinned.join(", "))));
+            out.push(ctx.at(
+                &META,
+                stage,
+                run,
+                format!("Packages installed without a pinned version: {}", unpinned.join(", ")),
+            ));
         }
     }
 }

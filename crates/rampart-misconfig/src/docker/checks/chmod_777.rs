@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0030",
@@ -26,22 +26,38 @@ fn world_writable(mode: &str) -> bool {
         let last = mode.as_bytes()[mode.len() - 1];
         return matches!(last, b'2' | b'3' | b'6' | b'7');
     }
-    mode.split(',').any(|m| (m.starts_with('o') || m.starts_with('a') || m.starts_with('+')) && m.contains('+') && m.split('+').nth(1).is_some_and(|p| p.contains('w')))
+    mode.split(',').any(|m| {
+        (m.starts_with('o') || m.starts_with('a') || m.starts_with('+'))
+            && m.contains('+')
+            && m.split('+').nth(1).is_some_and(|p| p.contains('w'))
+    })
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, script) in ctx.runs() {
         let hit = cmds(script).into_iter().find_map(|x| {
-            (x.program() == "chmod").then(|| x.args().iter().find(|a| !a.starts_with('-') || a.starts_with("-w")).cloned()).flatten()
+            (x.program() == "chmod")
+                .then(|| x.args().iter().find(|a| !a.starts_with('-') || a.starts_with("-w")).cloned())
+                .flatten()
         });
         if let Some(mode) = hit.filter(|m| world_writable(m)) {
-            out.push(ctx.at(&META, stage, run, format!("RUN makes files world-writable with 'chmod {mode}'")));
+            out.push(ctx.at(
+                &META,
+                stage,
+                run,
+                format!("RUN makes files world-writable with 'chmod {mode}'"),
+            ));
         }
     }
     for stage in &ctx.df.stages {
         for c in stage.instrs.iter().filter(|i| i.cmd == "copy" || i.cmd == "add") {
             if let Some(mode) = c.flag("chmod").filter(|m| world_writable(m)) {
-                out.push(ctx.at(&META, stage, c, format!("{} --chmod={mode} makes files world-writable", c.cmd.to_ascii_uppercase())));
+                out.push(ctx.at(
+                    &META,
+                    stage,
+                    c,
+                    format!("{} --chmod={mode} makes files world-writable", c.cmd.to_ascii_uppercase()),
+                ));
             }
         }
     }

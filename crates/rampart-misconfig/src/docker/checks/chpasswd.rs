@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0038",
@@ -26,7 +26,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if run.flags.iter().any(|f| f.contains("type=secret")) {
             continue;
         }
-        let hit = cmds(script).iter().any(|x| x.program() == "chpasswd" || (x.program() == "passwd" && x.has("--stdin")));
+        let hit = cmds(script)
+            .iter()
+            .any(|x| x.program() == "chpasswd" || (x.program() == "passwd" && x.has("--stdin")));
         if hit {
             out.push(ctx.at(&META, stage, run, "RUN sets a password with chpasswd/passwd"));
         }

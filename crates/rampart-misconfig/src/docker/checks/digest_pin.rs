@@ -24,7 +24,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for stage in &ctx.df.stages {
         let Some(image) = base_image(ctx.df, stage) else { continue };
         if split_image(&image).2.is_none() {
-            out.push(ctx.at(&META, stage, &stage.from, format!("Base image '{image}' is not pinned by digest")));
+            out.push(ctx.at(
+                &META,
+                stage,
+                &stage.from,
+                format!("Base image '{image}' is not pinned by digest"),
+            ));
         }
     }
 }

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0013",
@@ -34,7 +34,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 _ => false,
             };
             if hit {
-                out.push(ctx.at(&META, stage, run, format!("RUN upgrades every package with '{} {}'", x.program(), sub.unwrap_or(""))));
+                out.push(ctx.at(
+                    &META,
+                    stage,
+                    run,
+                    format!("RUN upgrades every package with '{} {}'", x.program(), sub.unwrap_or("")),
+                ));
                 break;
             }
         }

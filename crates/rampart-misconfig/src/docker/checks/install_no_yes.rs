@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0014",
@@ -29,14 +29,29 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "apt-get" => {
                     sub == Some("install")
                         && !x.has_opt('y', &["yes", "assume-yes"])
-                        && !x.args().iter().any(|a| a == "-qq" || a == "-q=2" || a.contains("Assume-Yes=true"))
+                        && !x
+                            .args()
+                            .iter()
+                            .any(|a| a == "-qq" || a == "-q=2" || a.contains("Assume-Yes=true"))
                 }
-                "yum" | "dnf" | "microdnf" => matches!(sub, Some("install" | "groupinstall")) && !x.has_opt('y', &["assumeyes"]),
-                "zypper" => matches!(sub, Some("install" | "in")) && !x.words.iter().any(|w| w == "-n" || w == "--non-interactive" || w == "-y" || w == "--no-confirm"),
+                "yum" | "dnf" | "microdnf" => {
+                    matches!(sub, Some("install" | "groupinstall")) && !x.has_opt('y', &["assumeyes"])
+                }
+                "zypper" => {
+                    matches!(sub, Some("install" | "in"))
+                        && !x.words.iter().any(|w| {
+                            w == "-n" || w == "--non-interactive" || w == "-y" || w == "--no-confirm"
+                        })
+                }
                 _ => false,
             };
             if interactive {
-                out.push(ctx.at(&META, stage, run, format!("'{p} install' without a non-interactive flag (-y)")));
+                out.push(ctx.at(
+                    &META,
+                    stage,
+                    run,
+                    format!("'{p} install' without a non-interactive flag (-y)"),
+                ));
                 break;
             }
         }

@@ -34,8 +34,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         match tag {
-            Some("latest") => out.push(ctx.at(&META, stage, &stage.from, format!("Base image '{image}' uses the 'latest' tag"))),
-            None => out.push(ctx.at(&META, stage, &stage.from, format!("Base image '{name}' has no tag (implicitly 'latest')"))),
+            Some("latest") => out.push(ctx.at(
+                &META,
+                stage,
+                &stage.from,
+                format!("Base image '{image}' uses the 'latest' tag"),
+            )),
+            None => out.push(ctx.at(
+                &META,
+                stage,
+                &stage.from,
+                format!("Base image '{name}' has no tag (implicitly 'latest')"),
+            )),
             _ => {}
         }
     }

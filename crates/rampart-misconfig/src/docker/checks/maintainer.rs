@@ -11,7 +11,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Deprecated MAINTAINER",
     description: "MAINTAINER is deprecated; tools read the org.opencontainers.image.authors label instead.",
     remediation: "Replace it by LABEL org.opencontainers.image.authors=\"name <email>\".",
-    references: &["https://docs.docker.com/reference/dockerfile/#maintainer-deprecated", "https://avd.aquasec.com/misconfig/ds022"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#maintainer-deprecated",
+        "https://avd.aquasec.com/misconfig/ds022",
+    ],
     controls: &[],
     peers: &["DS-0022", "CKV_DOCKER_6", "DL4000"],
     bad_example: "FROM debian:12\nMAINTAINER me@example.com\n",

@@ -81,7 +81,8 @@ pub(crate) fn global_arg_defaults(df: &Dockerfile) -> BTreeMap<String, String> {
 }
 
 static VAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+        .expect("valid regex")
 });
 
 /// Replaces `$NAME`/`${NAME}` by known values (unknown ones are left as written).
@@ -124,7 +125,10 @@ mod tests {
     #[test]
     fn image_parts() {
         assert_eq!(split_image("ubuntu"), ("ubuntu", None, None));
-        assert_eq!(split_image("reg:5000/a/b:1.2@sha256:ab"), ("reg:5000/a/b", Some("1.2"), Some("sha256:ab")));
+        assert_eq!(
+            split_image("reg:5000/a/b:1.2@sha256:ab"),
+            ("reg:5000/a/b", Some("1.2"), Some("sha256:ab"))
+        );
         assert_eq!(split_image("reg:5000/a"), ("reg:5000/a", None, None));
         let vars = BTreeMap::from([("V".to_string(), "22.04".to_string())]);
         assert_eq!(substitute("ubuntu:${V}-$V$X", &vars), "ubuntu:22.04-22.04$X");

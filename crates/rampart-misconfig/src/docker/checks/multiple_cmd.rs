@@ -11,7 +11,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Several CMD instructions in a stage",
     description: "Only the last CMD of a stage takes effect; the earlier ones are dead code that misleads readers about how the container starts or is probed.",
     remediation: "Keep a single CMD per stage.",
-    references: &["https://docs.docker.com/reference/dockerfile/#cmd", "https://avd.aquasec.com/misconfig/ds016"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#cmd",
+        "https://avd.aquasec.com/misconfig/ds016",
+    ],
     controls: &[],
     peers: &["DS-0016", "DL4003"],
     bad_example: "FROM debian:12\nCMD [\"/a\"]\nCMD [\"/b\"]\n",
@@ -24,7 +27,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let [.., last] = all[..]
             && all.len() > 1
         {
-            out.push(ctx.at(&META, stage, last, format!("Stage has {} CMD instructions; only the last one takes effect", all.len())));
+            out.push(ctx.at(
+                &META,
+                stage,
+                last,
+                format!("Stage has {} CMD instructions; only the last one takes effect", all.len()),
+            ));
         }
     }
 }

@@ -11,7 +11,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Several ENTRYPOINT instructions in a stage",
     description: "Only the last ENTRYPOINT of a stage takes effect; the earlier ones are dead code that misleads readers about how the container starts or is probed.",
     remediation: "Keep a single ENTRYPOINT per stage.",
-    references: &["https://docs.docker.com/reference/dockerfile/#entrypoint", "https://avd.aquasec.com/misconfig/ds007"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#entrypoint",
+        "https://avd.aquasec.com/misconfig/ds007",
+    ],
     controls: &[],
     peers: &["DS-0007", "DL4004"],
     bad_example: "FROM debian:12\nENTRYPOINT [\"/a\"]\nENTRYPOINT [\"/b\"]\n",
@@ -24,7 +27,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let [.., last] = all[..]
             && all.len() > 1
         {
-            out.push(ctx.at(&META, stage, last, format!("Stage has {} ENTRYPOINT instructions; only the last one takes effect", all.len())));
+            out.push(ctx.at(
+                &META,
+                stage,
+                last,
+                format!("Stage has {} ENTRYPOINT instructions; only the last one takes effect", all.len()),
+            ));
         }
     }
 }

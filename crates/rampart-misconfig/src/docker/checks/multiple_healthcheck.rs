@@ -11,7 +11,10 @@ pub static META: CheckMeta = CheckMeta {
     title: "Several HEALTHCHECK instructions in a stage",
     description: "Only the last HEALTHCHECK of a stage takes effect; the earlier ones are dead code that misleads readers about how the container starts or is probed.",
     remediation: "Keep a single HEALTHCHECK per stage.",
-    references: &["https://docs.docker.com/reference/dockerfile/#healthcheck", "https://avd.aquasec.com/misconfig/ds023"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#healthcheck",
+        "https://avd.aquasec.com/misconfig/ds023",
+    ],
     controls: &[],
     peers: &["DS-0023", "DL3012"],
     bad_example: "FROM debian:12\nHEALTHCHECK CMD /a\nHEALTHCHECK CMD /b\n",
@@ -24,7 +27,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let [.., last] = all[..]
             && all.len() > 1
         {
-            out.push(ctx.at(&META, stage, last, format!("Stage has {} HEALTHCHECK instructions; only the last one takes effect", all.len())));
+            out.push(ctx.at(
+                &META,
+                stage,
+                last,
+                format!("Stage has {} HEALTHCHECK instructions; only the last one takes effect", all.len()),
+            ));
         }
     }
 }

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0028",
@@ -21,7 +21,11 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let env_off = ctx.df.instructions().any(|i| {
-        i.cmd == "env" && i.value.chunks(2).any(|c| c[0] == "PIP_NO_CACHE_DIR" && c.get(1).is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "\"0\"")))
+        i.cmd == "env"
+            && i.value.chunks(2).any(|c| {
+                c[0] == "PIP_NO_CACHE_DIR"
+                    && c.get(1).is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "\"0\""))
+            })
     });
     if env_off {
         return;

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0007",
@@ -21,7 +21,8 @@ pub static META: CheckMeta = CheckMeta {
     good_example: "FROM alpine:3.20\nRUN curl -sSLo /tmp/i.sh https://example.com/install.sh && echo \"4a5b  /tmp/i.sh\" | sha256sum -c - && sh /tmp/i.sh\n",
 };
 
-const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"];
+const SHELLS: &[&str] =
+    &["sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, script) in ctx.runs() {
@@ -30,7 +31,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             if !matches!(fetch.program(), "curl" | "wget") {
                 continue;
             }
-            let next = c.get(i + 1).filter(|n| n.pipeline == fetch.pipeline && n.position == fetch.position + 1);
+            let next =
+                c.get(i + 1).filter(|n| n.pipeline == fetch.pipeline && n.position == fetch.position + 1);
             if let Some(sh) = next.filter(|n| SHELLS.contains(&n.program())) {
                 out.push(ctx.at(
                     &META,

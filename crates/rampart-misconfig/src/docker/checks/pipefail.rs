@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 use crate::docker::shell::{has_pipe, program};
 
 pub static META: CheckMeta = CheckMeta {
@@ -28,7 +28,9 @@ fn shell_has_pipefail(values: &[String]) -> bool {
     if matches!(p, "pwsh" | "powershell" | "cmd" | "cmd.exe" | "powershell.exe") {
         return true;
     }
-    values.windows(2).any(|w| w[0].starts_with('-') && !w[0].starts_with("--") && w[0].contains('o') && w[1] == "pipefail")
+    values
+        .windows(2)
+        .any(|w| w[0].starts_with('-') && !w[0].starts_with("--") && w[0].contains('o') && w[1] == "pipefail")
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -48,8 +50,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             let set = c.iter().any(|x| {
-                x.program() == "set" && (x.args().windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
-                    || x.args().iter().any(|a| a.starts_with('-') && a.contains('o')) && x.has("pipefail"))
+                x.program() == "set"
+                    && (x.args().windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
+                        || x.args().iter().any(|a| a.starts_with('-') && a.contains('o'))
+                            && x.has("pipefail"))
             });
             if !set {
                 out.push(ctx.at(&META, stage, i, "RUN has a pipe but no 'set -o pipefail'"));

@@ -12,7 +12,10 @@ pub static META: CheckMeta = CheckMeta {
     description: "EXPOSE names a port outside 0-65535 (or not a number): the build fails or the \
         documented port is wrong.",
     remediation: "Expose a valid port number between 0 and 65535.",
-    references: &["https://docs.docker.com/reference/dockerfile/#expose", "https://avd.aquasec.com/misconfig/ds008"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#expose",
+        "https://avd.aquasec.com/misconfig/ds008",
+    ],
     controls: &[],
     peers: &["DS-0008", "DL3011"],
     bad_example: "FROM debian:12\nEXPOSE 70000\n",

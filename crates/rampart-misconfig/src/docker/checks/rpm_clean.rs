@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0026",
@@ -29,15 +29,27 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let c = cmds(script);
         for tool in ["yum", "dnf", "microdnf", "zypper"] {
             let installs = c.iter().find(|x| {
-                x.program() == tool && matches!(x.subcommand(), Some("install" | "in" | "groupinstall" | "update" | "upgrade"))
+                x.program() == tool
+                    && matches!(
+                        x.subcommand(),
+                        Some("install" | "in" | "groupinstall" | "update" | "upgrade")
+                    )
             });
-            let cleans = c.iter().any(|x| x.program() == tool && matches!(x.subcommand(), Some("clean" | "cc")))
-                || c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/")));
+            let cleans = c
+                .iter()
+                .any(|x| x.program() == tool && matches!(x.subcommand(), Some("clean" | "cc")))
+                || c.iter()
+                    .any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/")));
             if let Some(x) = installs
                 && !cleans
             {
                 let sub = x.subcommand().unwrap_or("install");
-                out.push(ctx.at(&META, stage, run, format!("'{tool} {sub}' without '{tool} clean' in the same RUN")));
+                out.push(ctx.at(
+                    &META,
+                    stage,
+                    run,
+                    format!("'{tool} {sub}' without '{tool} clean' in the same RUN"),
+                ));
                 break;
             }
         }

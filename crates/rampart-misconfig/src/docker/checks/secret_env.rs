@@ -26,16 +26,40 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 const KNOWN: &[&str] = &[
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AZURE_CLIENT_SECRET", "GITHUB_TOKEN",
-    "GH_TOKEN", "GITLAB_TOKEN", "NPM_TOKEN", "OPENAI_API_KEY", "HF_TOKEN", "VAULT_TOKEN", "SLACK_TOKEN",
-    "DOCKER_PASSWORD", "POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "STRIPE_API_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AZURE_CLIENT_SECRET",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITLAB_TOKEN",
+    "NPM_TOKEN",
+    "OPENAI_API_KEY",
+    "HF_TOKEN",
+    "VAULT_TOKEN",
+    "SLACK_TOKEN",
+    "DOCKER_PASSWORD",
+    "POSTGRES_PASSWORD",
+    "MYSQL_ROOT_PASSWORD",
+    "MYSQL_PASSWORD",
+    "STRIPE_API_KEY",
 ];
 const SUSPICIOUS: &[&str] = &[
-    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CLIENT_KEY",
-    "AUTH_KEY", "CREDENTIAL",
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "CLIENT_KEY",
+    "AUTH_KEY",
+    "CREDENTIAL",
 ];
 /// Names that refer to a secret without holding it.
-const HARMLESS_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_LENGTH", "_ID_FILE", "_NAME", "_TYPE"];
+const HARMLESS_SUFFIXES: &[&str] =
+    &["_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_LENGTH", "_ID_FILE", "_NAME", "_TYPE"];
 
 /// True when a variable of this name is expected to hold a credential.
 pub(crate) fn is_secret_name(name: &str) -> bool {
@@ -47,7 +71,8 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     if HARMLESS_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
         return false;
     }
-    SUSPICIOUS.iter().any(|s| upper.contains(s)) || (upper.ends_with("_KEY") && !upper.ends_with("PUBLIC_KEY"))
+    SUSPICIOUS.iter().any(|s| upper.contains(s))
+        || (upper.ends_with("_KEY") && !upper.ends_with("PUBLIC_KEY"))
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -74,9 +99,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                         format!("Secret '{name}' has a literal value in {what}")
                     }
                     _ if i.cmd == "arg" => {
-                        format!("Secret '{name}' is passed as a build argument, which is kept in the image history")
+                        format!(
+                            "Secret '{name}' is passed as a build argument, which is kept in the image history"
+                        )
                     }
-                    Some(v) if v.starts_with('$') => format!("Secret '{name}' is stored in the image config by ENV"),
+                    Some(v) if v.starts_with('$') => {
+                        format!("Secret '{name}' is stored in the image config by ENV")
+                    }
                     _ => continue,
                 };
                 out.push(ctx.at(&META, stage, i, message));

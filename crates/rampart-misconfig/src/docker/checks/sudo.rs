@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 use crate::docker::shell::program;
 
 pub static META: CheckMeta = CheckMeta {
@@ -15,7 +15,10 @@ pub static META: CheckMeta = CheckMeta {
         its TTY and signal handling is unpredictable in builds.",
     remediation: "Run the privileged steps before switching USER (or switch back with USER root for them); \
         use gosu or su-exec at run time if needed.",
-    references: &["https://docs.docker.com/build/building/best-practices/#user", "https://avd.aquasec.com/misconfig/ds010"],
+    references: &[
+        "https://docs.docker.com/build/building/best-practices/#user",
+        "https://avd.aquasec.com/misconfig/ds010",
+    ],
     controls: &[],
     peers: &["DS-0010", "DL3004", "CKV2_DOCKER_1"],
     bad_example: "FROM debian:12\nRUN sudo apt-get install -y --no-install-recommends curl\n",

@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 use crate::docker::parse::unquote;
 
 pub static META: CheckMeta = CheckMeta {
@@ -17,7 +17,18 @@ pub static META: CheckMeta = CheckMeta {
     remediation: "Keep verification on; install the needed CA certificate instead of disabling checks.",
     references: &["https://www.checkov.io/5.Policy%20Index/dockerfile.html"],
     controls: &["cis-docker-1.6/4.11"],
-    peers: &["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
+    peers: &[
+        "CKV2_DOCKER_2",
+        "CKV2_DOCKER_3",
+        "CKV2_DOCKER_4",
+        "CKV2_DOCKER_5",
+        "CKV2_DOCKER_6",
+        "CKV2_DOCKER_12",
+        "CKV2_DOCKER_13",
+        "CKV2_DOCKER_14",
+        "CKV2_DOCKER_15",
+        "CKV2_DOCKER_16",
+    ],
     bad_example: "FROM debian:12\nRUN curl -k -o /tmp/x https://example.com/x\n",
     good_example: "FROM debian:12\nRUN curl -o /tmp/x https://example.com/x\n",
 };
@@ -29,10 +40,26 @@ fn insecure(c: &crate::docker::shell::SimpleCmd) -> Option<&'static str> {
     match c.program() {
         "curl" if c.has_opt('k', &["insecure"]) => Some("curl --insecure"),
         "wget" if has("--no-check-certificate") => Some("wget --no-check-certificate"),
-        "pip" | "pip3" if args.iter().any(|a| a == "--trusted-host" || a.starts_with("--trusted-host=")) => Some("pip --trusted-host"),
-        "git" if args.iter().any(|a| a.eq_ignore_ascii_case("http.sslVerify=false")) || args.windows(2).any(|w| w[0] == "http.sslVerify" && w[1] == "false") => Some("git http.sslVerify false"),
-        "npm" | "yarn" if args.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") || has("--strict-ssl=false") => Some("npm/yarn strict-ssl false"),
-        "yum-config-manager" | "dnf" | "yum" if args.iter().any(|a| a.contains("sslverify=0") || a.contains("sslverify=false")) => Some("sslverify disabled"),
+        "pip" | "pip3" if args.iter().any(|a| a == "--trusted-host" || a.starts_with("--trusted-host=")) => {
+            Some("pip --trusted-host")
+        }
+        "git"
+            if args.iter().any(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
+                || args.windows(2).any(|w| w[0] == "http.sslVerify" && w[1] == "false") =>
+        {
+            Some("git http.sslVerify false")
+        }
+        "npm" | "yarn"
+            if args.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false")
+                || has("--strict-ssl=false") =>
+        {
+            Some("npm/yarn strict-ssl false")
+        }
+        "yum-config-manager" | "dnf" | "yum"
+            if args.iter().any(|a| a.contains("sslverify=0") || a.contains("sslverify=false")) =>
+        {
+            Some("sslverify disabled")
+        }
         _ => None,
     }
 }
@@ -58,12 +85,24 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for stage in &ctx.df.stages {
         for i in stage.instrs.iter().filter(|i| i.cmd == "env" || i.cmd == "arg") {
             let pairs: Vec<(String, String)> = if i.cmd == "env" {
-                i.value.chunks(2).map(|c| (c[0].clone(), c.get(1).map(|v| unquote(v).to_string()).unwrap_or_default())).collect()
+                i.value
+                    .chunks(2)
+                    .map(|c| (c[0].clone(), c.get(1).map(|v| unquote(v).to_string()).unwrap_or_default()))
+                    .collect()
             } else {
-                i.value.iter().filter_map(|w| w.split_once('=')).map(|(k, v)| (k.to_string(), unquote(v).to_string())).collect()
+                i.value
+                    .iter()
+                    .filter_map(|w| w.split_once('='))
+                    .map(|(k, v)| (k.to_string(), unquote(v).to_string()))
+                    .collect()
             };
             if let Some((name, value)) = pairs.iter().find(|(n, v)| insecure_env(n, v)) {
-                out.push(ctx.at(&META, stage, i, format!("{name}={value} disables certificate verification")));
+                out.push(ctx.at(
+                    &META,
+                    stage,
+                    i,
+                    format!("{name}={value} disables certificate verification"),
+                ));
             }
         }
     }

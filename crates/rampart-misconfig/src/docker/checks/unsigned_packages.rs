@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0035",
@@ -40,7 +40,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             x.args().iter().find(|a| flags.contains(&a.as_str())).map(|f| format!("{tool} {f}"))
         });
         if let Some(what) = hit {
-            out.push(ctx.at(&META, stage, run, format!("RUN installs packages without signature checks ({what})")));
+            out.push(ctx.at(
+                &META,
+                stage,
+                run,
+                format!("RUN installs packages without signature checks ({what})"),
+            ));
         }
     }
 }

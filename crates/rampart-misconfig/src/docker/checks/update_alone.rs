@@ -1,8 +1,8 @@
 use rampart_model::Severity;
 
+use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use super::cmds;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0012",
@@ -33,7 +33,10 @@ fn is_update(program: &str, sub: Option<&str>) -> bool {
 
 fn is_install(program: &str, sub: Option<&str>) -> bool {
     match program {
-        "apt-get" | "apt" => matches!(sub, Some("install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "source" | "build-dep")),
+        "apt-get" | "apt" => matches!(
+            sub,
+            Some("install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "source" | "build-dep")
+        ),
         "apk" => matches!(sub, Some("add" | "upgrade")),
         "yum" | "dnf" | "microdnf" => matches!(sub, Some("install" | "update" | "upgrade" | "groupinstall")),
         "zypper" => matches!(sub, Some("install" | "in" | "update" | "up" | "patch")),
@@ -49,7 +52,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(u) = update
             && !install
         {
-            out.push(ctx.at(&META, stage, run, format!("'{} {}' without an install in the same RUN", u.program(), u.subcommand().unwrap_or(""))));
+            out.push(ctx.at(
+                &META,
+                stage,
+                run,
+                format!(
+                    "'{} {}' without an install in the same RUN",
+                    u.program(),
+                    u.subcommand().unwrap_or("")
+                ),
+            ));
         }
     }
 }

@@ -12,7 +12,10 @@ pub static META: CheckMeta = CheckMeta {
     description: "A relative WORKDIR depends on the previous WORKDIR (possibly set by the base image), so \
         the directory files land in is not evident and changes with the base image.",
     remediation: "Use an absolute path: WORKDIR /app.",
-    references: &["https://docs.docker.com/reference/dockerfile/#workdir", "https://avd.aquasec.com/misconfig/ds009"],
+    references: &[
+        "https://docs.docker.com/reference/dockerfile/#workdir",
+        "https://avd.aquasec.com/misconfig/ds009",
+    ],
     controls: &[],
     peers: &["DS-0009", "CKV_DOCKER_10", "DL3000"],
     bad_example: "FROM debian:12\nWORKDIR app\n",

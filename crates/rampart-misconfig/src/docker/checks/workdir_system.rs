@@ -19,7 +19,20 @@ pub static META: CheckMeta = CheckMeta {
     good_example: "FROM debian:12\nWORKDIR /app\n",
 };
 
-const SYSTEM: &[&str] = &["/proc", "/sys", "/dev", "/boot", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/usr/bin", "/usr/sbin", "/usr/lib"];
+const SYSTEM: &[&str] = &[
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/etc",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, w) in ctx.all("workdir") {
