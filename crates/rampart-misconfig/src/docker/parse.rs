@@ -4,6 +4,7 @@
 use parse_dockerfile::{Command, HealthcheckArguments, Instruction as P, JsonOrStringArray, Source};
 use serde_json::{Value, json};
 
+use super::shell::{self, SimpleCmd};
 use crate::value::Span;
 
 /// One instruction, in the shape of Trivy's `Command` (lower-case `cmd`, flags as written,
@@ -27,6 +28,8 @@ pub struct Instr {
     /// For `RUN` (and shell-form `CMD`/`ENTRYPOINT`/`HEALTHCHECK CMD`): the shell script
     /// (continuations joined, here-documents included) or the exec-form words joined by spaces.
     pub script: Option<String>,
+    /// For `RUN`: the simple commands of `script`.
+    pub commands: Vec<SimpleCmd>,
 }
 
 impl Instr {
@@ -440,6 +443,10 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
             json,
             stage: stage_index.unwrap_or(0),
             span: Span::new(start, end),
+            commands: match (&script, i) {
+                (Some(s), P::Run(_)) => shell::commands(s),
+                _ => Vec::new(),
+            },
             script,
         };
         match i {

@@ -20,8 +20,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
         let cleaned =
             c.iter().any(|x| x.program() == "rm" && x.args().iter().any(|a| a.starts_with("/var/cache/apk")));
         let cache_mount = run.flags.iter().any(|f| f.contains("/var/cache/apk"));

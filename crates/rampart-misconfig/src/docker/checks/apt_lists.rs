@@ -25,9 +25,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // only the final stage ships; builder stages may keep their caches
     let Some(stage) = ctx.df.final_stage() else { return };
     for run in stage.instrs.iter().filter(|i| i.cmd == "run") {
-        let Some(script) = run.script.as_deref() else { continue };
-        let c = cmds(script);
-        if apt(&c, &["install"]).next().is_none() {
+        let c = cmds(run);
+        if apt(c, &["install"]).next().is_none() {
             continue;
         }
         let cleaned = c

@@ -24,9 +24,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
-        let missing = apt(&c, &["install"]).any(|a| {
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
+        let missing = apt(c, &["install"]).any(|a| {
             !a.has("--no-install-recommends")
                 && !a
                     .args()

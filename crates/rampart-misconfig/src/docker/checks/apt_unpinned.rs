@@ -22,10 +22,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
         let apk = c.iter().filter(|x| x.program() == "apk" && x.subcommand() == Some("add"));
-        let unpinned: Vec<&str> = apt(&c, &["install"])
+        let unpinned: Vec<&str> = apt(c, &["install"])
             .chain(apk)
             .flat_map(|a| a.operands())
             .filter(|p| {

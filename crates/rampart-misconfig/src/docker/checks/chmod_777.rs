@@ -34,8 +34,8 @@ fn world_writable(mode: &str) -> bool {
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let hit = cmds(script).into_iter().find_map(|x| {
+    for (stage, run, _) in ctx.runs() {
+        let hit = cmds(run).iter().find_map(|x| {
             (x.program() == "chmod")
                 .then(|| x.args().iter().find(|a| !a.starts_with('-') || a.starts_with("-w")).cloned())
                 .flatten()

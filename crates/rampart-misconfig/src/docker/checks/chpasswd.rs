@@ -22,11 +22,11 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
+    for (stage, run, _) in ctx.runs() {
         if run.flags.iter().any(|f| f.contains("type=secret")) {
             continue;
         }
-        let hit = cmds(script)
+        let hit = cmds(run)
             .iter()
             .any(|x| x.program() == "chpasswd" || (x.program() == "passwd" && x.has("--stdin")));
         if hit {

@@ -25,8 +25,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        for x in cmds(script) {
+    for (stage, run, _) in ctx.runs() {
+        for x in cmds(run) {
             let sub = x.subcommand();
             let hit = match x.program() {
                 "apt-get" | "apt" => matches!(sub, Some("upgrade" | "dist-upgrade" | "full-upgrade")),

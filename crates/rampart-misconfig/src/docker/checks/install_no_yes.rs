@@ -21,8 +21,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        for x in cmds(script) {
+    for (stage, run, _) in ctx.runs() {
+        for x in cmds(run) {
             let p = x.program();
             let sub = x.subcommand();
             let interactive = match p {

@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::parse::{Dockerfile, Stage, unquote};
-use super::shell::{self, SimpleCmd};
+use super::parse::{Dockerfile, Instr, Stage, unquote};
+use super::shell::SimpleCmd;
 
 pub mod add_local;
 pub mod add_url;
@@ -113,9 +113,9 @@ pub(crate) fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
     }
 }
 
-/// Commands of a script, parsed once per call site.
-pub(crate) fn cmds(script: &str) -> Vec<SimpleCmd> {
-    shell::commands(script)
+/// The simple commands of a `RUN` (parsed once, when the Dockerfile is parsed).
+pub(crate) fn cmds(run: &Instr) -> &[SimpleCmd] {
+    &run.commands
 }
 
 #[cfg(test)]

@@ -30,11 +30,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if env_off {
         return;
     }
-    for (stage, run, script) in ctx.runs() {
+    for (stage, run, _) in ctx.runs() {
         if run.flags.iter().any(|f| f.contains("type=cache")) {
             continue;
         }
-        let c = cmds(script);
+        let c = cmds(run);
         let hit = c.iter().find(|x| {
             let e = x.effective();
             let pip_at = e.iter().position(|w| {

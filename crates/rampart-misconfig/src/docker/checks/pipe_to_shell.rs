@@ -25,8 +25,8 @@ const SHELLS: &[&str] =
     &["sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
         for (i, fetch) in c.iter().enumerate() {
             if !matches!(fetch.program(), "curl" | "wget") {
                 continue;

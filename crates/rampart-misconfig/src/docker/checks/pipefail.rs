@@ -44,9 +44,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             if i.cmd != "run" || i.json || pipefail {
                 continue;
             }
-            let Some(script) = i.script.as_deref() else { continue };
-            let c = cmds(script);
-            if !has_pipe(&c) {
+            let c = cmds(i);
+            if !has_pipe(c) {
                 continue;
             }
             let set = c.iter().any(|x| {

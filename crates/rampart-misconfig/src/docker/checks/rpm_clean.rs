@@ -25,8 +25,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
         for tool in ["yum", "dnf", "microdnf", "zypper"] {
             let installs = c.iter().find(|x| {
                 x.program() == tool

@@ -24,8 +24,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        if let Some(cd) = cmds(script)
+    for (stage, run, _) in ctx.runs() {
+        if let Some(cd) = cmds(run)
             .iter()
             .find(|x| x.program() == "cd" && x.args().first().is_some_and(|a| a.starts_with('/')))
         {

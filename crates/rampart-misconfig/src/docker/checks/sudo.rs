@@ -26,8 +26,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let uses = cmds(script).iter().any(|x| {
+    for (stage, run, _) in ctx.runs() {
+        let uses = cmds(run).iter().any(|x| {
             x.words.iter().find(|w| !w.contains('=')).is_some_and(|w| matches!(program(w), "sudo" | "doas"))
         });
         if uses {

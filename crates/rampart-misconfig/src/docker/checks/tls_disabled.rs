@@ -76,7 +76,7 @@ fn insecure_env(name: &str, value: &str) -> bool {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, script) in ctx.runs() {
-        if let Some(why) = cmds(script).iter().find_map(insecure) {
+        if let Some(why) = cmds(run).iter().find_map(insecure) {
             out.push(ctx.at(&META, stage, run, format!("RUN disables certificate verification ({why})")));
         } else if script.contains("sslverify=0") || script.contains("sslverify=false") {
             out.push(ctx.at(&META, stage, run, "RUN disables certificate verification (sslverify)"));

@@ -34,8 +34,8 @@ const FLAGS: &[(&str, &[&str])] = &[
 ];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let hit = cmds(script).iter().find_map(|x| {
+    for (stage, run, _) in ctx.runs() {
+        let hit = cmds(run).iter().find_map(|x| {
             let (tool, flags) = FLAGS.iter().find(|(t, _)| *t == x.program())?;
             x.args().iter().find(|a| flags.contains(&a.as_str())).map(|f| format!("{tool} {f}"))
         });

@@ -45,8 +45,8 @@ fn is_install(program: &str, sub: Option<&str>) -> bool {
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (stage, run, script) in ctx.runs() {
-        let c = cmds(script);
+    for (stage, run, _) in ctx.runs() {
+        let c = cmds(run);
         let update = c.iter().find(|x| is_update(x.program(), x.subcommand()));
         let install = c.iter().any(|x| is_install(x.program(), x.subcommand()));
         if let Some(u) = update
