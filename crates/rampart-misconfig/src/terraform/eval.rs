@@ -51,6 +51,11 @@ pub trait Resolver {
     fn module(&self, name: &str) -> Node;
     /// `path.module`.
     fn path_module(&self) -> String;
+    /// The address prefix of the module instance (`module.net.`), put before references to
+    /// its resources so they name the resource's full address.
+    fn ref_prefix(&self) -> &str {
+        ""
+    }
 }
 
 /// Names bound by `for` expressions, `count`, `for_each` and dynamic block iterators: a linked
@@ -283,8 +288,9 @@ impl<'a> Evaluator<'a> {
                 (_, None) => return unknown(span),
                 _ => {}
             }
-            // A resource or data source reference: keep the reference as written.
-            let mut text = name.to_string();
+            // A resource or data source reference: keep the reference as written (with the
+            // module instance's address before it).
+            let mut text = format!("{}{name}", self.resolver.ref_prefix());
             for op in ops {
                 match op.value() {
                     TraversalOperator::GetAttr(a) => {

@@ -341,6 +341,10 @@ impl Resolver for Instance<'_, '_> {
         value
     }
 
+    fn ref_prefix(&self) -> &str {
+        &self.prefix
+    }
+
     fn path_module(&self) -> String {
         if self.module.dir.is_empty() { ".".into() } else { self.module.dir.clone() }
     }
