@@ -26,7 +26,8 @@ fn read_dir(root: &Path) -> Vec<SourceFile> {
             }
             let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
             let text = std::fs::read_to_string(&p).unwrap();
-            let config_type = if rel.ends_with(".tfvars.json") { Some(ConfigType::Terraform) } else { detect(&rel, &text) };
+            let config_type =
+                if rel.ends_with(".tfvars.json") { Some(ConfigType::Terraform) } else { detect(&rel, &text) };
             if let Some(config_type) = config_type
                 && matches!(config_type, ConfigType::Terraform | ConfigType::TerraformPlan)
             {
@@ -150,7 +151,8 @@ fn shared_fixture() {
 
     let policy = resource(&loaded, "aws_iam_policy.admin").attrs.get("policy").unwrap();
     assert_eq!(policy.span, Span::new(41, 48));
-    let doc: serde_json::Value = serde_json::from_str(policy.as_str().expect("jsonencode is evaluated")).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(policy.as_str().expect("jsonencode is evaluated")).unwrap();
     assert_eq!(doc["Statement"][0]["Action"], "*");
     assert_eq!(doc["Statement"][0]["Effect"], "Allow");
 
@@ -168,7 +170,12 @@ fn shared_fixture() {
     assert_eq!(input["provider"]["aws"][0]["region"], "us-east-1");
     let raw = loaded.inputs[0].conftest_input.as_ref().unwrap();
     assert_eq!(raw["resource"]["aws_cloudtrail"]["trail"][0]["s3_bucket_name"], "${aws_s3_bucket.data.id}");
-    assert!(raw["resource"]["aws_iam_policy"]["admin"][0]["policy"].as_str().unwrap().starts_with("${jsonencode("));
+    assert!(
+        raw["resource"]["aws_iam_policy"]["admin"][0]["policy"]
+            .as_str()
+            .unwrap()
+            .starts_with("${jsonencode(")
+    );
     insta::assert_snapshot!("shared", render(&loaded));
 }
 
@@ -220,16 +227,28 @@ fn count_for_each_and_dynamic_blocks() {
     assert!(!names.iter().any(|n| n.starts_with("aws_instance.disabled")), "count = 0 gives no instance");
     let web1 = resource(&loaded, "aws_instance.web[1]");
     assert_eq!(web1.attrs.at(&["tags", "Name"]).unwrap().as_str(), Some("web-1"));
-    assert_eq!(web1.attrs.get("metadata_options").unwrap().items()[0].get("http_tokens").unwrap().as_str(), Some("optional"));
+    assert_eq!(
+        web1.attrs.get("metadata_options").unwrap().items()[0].get("http_tokens").unwrap().as_str(),
+        Some("optional")
+    );
     let web0 = resource(&loaded, "aws_instance.web[0]");
-    assert_eq!(web0.attrs.get("metadata_options").unwrap().items()[0].get("http_tokens").unwrap().as_str(), Some("required"));
+    assert_eq!(
+        web0.attrs.get("metadata_options").unwrap().items()[0].get("http_tokens").unwrap().as_str(),
+        Some("required")
+    );
 
     let logs = resource(&loaded, "aws_s3_bucket.by_name[\"logs\"]");
     assert_eq!(logs.attrs.get("acl").unwrap().as_str(), Some("log-delivery-write"));
     assert_eq!(logs.attrs.get("bucket").unwrap().as_str(), Some("acme-logs"));
     let data = resource(&loaded, "aws_s3_bucket.by_name[\"data\"]");
-    assert_eq!(data.attrs.get("versioning").unwrap().items()[0].get("enabled").unwrap().as_bool(), Some(true));
-    assert_eq!(resource(&loaded, "aws_iam_user.people[\"alice\"]").attrs.get("name").unwrap().as_str(), Some("alice"));
+    assert_eq!(
+        data.attrs.get("versioning").unwrap().items()[0].get("enabled").unwrap().as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        resource(&loaded, "aws_iam_user.people[\"alice\"]").attrs.get("name").unwrap().as_str(),
+        Some("alice")
+    );
     assert_eq!(loaded.resources.iter().filter(|r| r.name.starts_with("aws_iam_user.people")).count(), 2);
 
     // Unknown count: one instance, count.index unknown.
@@ -260,11 +279,17 @@ fn local_module_with_variables() {
     assert_eq!(cidrs.items()[0].as_str(), Some("0.0.0.0/0"), "the call's argument overrides the default");
     assert_eq!(cidrs.span, Span::line(10), "spans point into the module's file");
     let rule = resource(&loaded, "module.web_sg.aws_security_group_rule.http[0]");
-    assert_eq!(rule.attrs.get("security_group_id").unwrap().as_ref_target(), Some("module.web_sg.aws_security_group.this.id"));
+    assert_eq!(
+        rule.attrs.get("security_group_id").unwrap().as_ref_target(),
+        Some("module.web_sg.aws_security_group.this.id")
+    );
 
     let web = resource(&loaded, "aws_instance.web");
     assert_eq!(web.attrs.at(&["tags", "SecurityGroupName"]).unwrap().as_str(), Some("web-sg"));
-    assert_eq!(web.attrs.get("vpc_security_group_ids").unwrap().items()[0].as_ref_target(), Some("module.web_sg.aws_security_group.this.id"));
+    assert_eq!(
+        web.attrs.get("vpc_security_group_ids").unwrap().items()[0].as_ref_target(),
+        Some("module.web_sg.aws_security_group.this.id")
+    );
     // The module directory is not a root module of its own.
     assert!(!loaded.resources.iter().any(|r| r.name == "aws_security_group.this"));
     // Inputs: one per .tf file, module files included.
@@ -286,7 +311,10 @@ fn iam_policy_document_data_source() {
     let principals = statements[1].get("principals").unwrap().items();
     assert_eq!(principals[0].get("identifiers").unwrap().items()[0].as_str(), Some("*"));
     let policy = resource(&loaded, "aws_iam_policy.admin");
-    assert_eq!(policy.attrs.get("policy").unwrap().as_ref_target(), Some("data.aws_iam_policy_document.admin.json"));
+    assert_eq!(
+        policy.attrs.get("policy").unwrap().as_ref_target(),
+        Some("data.aws_iam_policy_document.admin.json")
+    );
     let inline = resource(&loaded, "aws_iam_role_policy.inline");
     let text = inline.attrs.get("policy").unwrap().as_str().unwrap();
     let json: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -342,9 +370,21 @@ fn terraform_json_syntax() {
 #[test]
 fn plan_and_hcl_errors_do_not_stop_the_rest() {
     let files = [
-        SourceFile { path: "plan.json".into(), text: "{\"terraform_version\": ".into(), config_type: ConfigType::TerraformPlan },
-        SourceFile { path: "a/main.tf".into(), text: "resource \"x\" \"y\" {\n  a = 1\n}\n".into(), config_type: ConfigType::Terraform },
-        SourceFile { path: "b/main.tf".into(), text: "resource \"x\" {{\n".into(), config_type: ConfigType::Terraform },
+        SourceFile {
+            path: "plan.json".into(),
+            text: "{\"terraform_version\": ".into(),
+            config_type: ConfigType::TerraformPlan,
+        },
+        SourceFile {
+            path: "a/main.tf".into(),
+            text: "resource \"x\" \"y\" {\n  a = 1\n}\n".into(),
+            config_type: ConfigType::Terraform,
+        },
+        SourceFile {
+            path: "b/main.tf".into(),
+            text: "resource \"x\" {{\n".into(),
+            config_type: ConfigType::Terraform,
+        },
     ];
     let refs: Vec<&SourceFile> = files.iter().collect();
     let loaded = load(&refs);

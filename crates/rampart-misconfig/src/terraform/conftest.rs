@@ -3,11 +3,11 @@
 //! literals stay values, and any other expression is its source text wrapped in `${...}`.
 //! Also Terraform's JSON syntax (`.tf.json`) read into an HCL body.
 
+use hcl_edit::Ident;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, StringTemplate, Template};
-use hcl_edit::Ident;
 use serde_json::{Map, Value as Json};
 
 /// A body as Conftest shows it; `attr` converts an argument's expression.
@@ -61,7 +61,9 @@ pub fn raw_expr(e: &Expression, src: &str) -> Json {
             let n = n.value();
             match n.as_i64() {
                 Some(i) => Json::from(i),
-                None => serde_json::Number::from_f64(n.as_f64().unwrap_or(0.0)).map(Json::Number).unwrap_or(Json::Null),
+                None => serde_json::Number::from_f64(n.as_f64().unwrap_or(0.0))
+                    .map(Json::Number)
+                    .unwrap_or(Json::Null),
             }
         }
         Expression::String(s) => Json::String(s.value().clone()),
@@ -262,10 +264,12 @@ fn json_expr(v: &Json) -> Expression {
             Some(i) => Expression::from(i),
             None => Expression::from(n.as_f64().unwrap_or(0.0)),
         },
-        Json::String(s) if s.contains("${") || s.contains("%{") => match hcl_edit::parser::parse_template(s) {
-            Ok(t) => Expression::from(StringTemplate::from(t)),
-            Err(_) => Expression::from(s.as_str()),
-        },
+        Json::String(s) if s.contains("${") || s.contains("%{") => {
+            match hcl_edit::parser::parse_template(s) {
+                Ok(t) => Expression::from(StringTemplate::from(t)),
+                Err(_) => Expression::from(s.as_str()),
+            }
+        }
         Json::String(s) => Expression::from(s.as_str()),
         Json::Array(items) => Expression::from(items.iter().map(json_expr).collect::<Array>()),
         Json::Object(m) => {

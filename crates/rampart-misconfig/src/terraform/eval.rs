@@ -6,9 +6,7 @@
 use std::ops::Range;
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::{
-    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
-};
+use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
 
 use super::funcs;
@@ -167,11 +165,7 @@ impl<'a> Evaluator<'a> {
             Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
                 let Some(t) = expr.as_template() else { return unknown(span) };
                 let mut out = String::new();
-                if self.template(t, scope, &mut out) {
-                    Value::Str(out)
-                } else {
-                    Value::Unknown
-                }
+                if self.template(t, scope, &mut out) { Value::Str(out) } else { Value::Unknown }
             }
             Expression::Parenthesis(p) => return self.eval(p.inner(), scope),
             Expression::Variable(v) => match scope.and_then(|s| s.lookup(v.as_str())) {
@@ -204,7 +198,9 @@ impl<'a> Evaluator<'a> {
                     "can" => {
                         let v = f.args.iter().next().map(|a| self.eval(a, scope));
                         return match v {
-                            Some(n) if !matches!(n.value, Value::Unknown) => Node::new(Value::Bool(true), span),
+                            Some(n) if !matches!(n.value, Value::Unknown) => {
+                                Node::new(Value::Bool(true), span)
+                            }
                             _ => unknown(span),
                         };
                     }
@@ -357,7 +353,9 @@ impl<'a> Evaluator<'a> {
                     let sub = &ops[i + 1..end];
                     value = match value.value {
                         Value::Seq(items) => Node::new(
-                            Value::Seq(items.into_iter().map(|it| self.apply(it, sub, scope, span)).collect()),
+                            Value::Seq(
+                                items.into_iter().map(|it| self.apply(it, sub, scope, span)).collect(),
+                            ),
                             span,
                         ),
                         Value::Null => Node::new(Value::Seq(Vec::new()), span),
@@ -395,13 +393,12 @@ impl<'a> Evaluator<'a> {
         let mut map: Vec<(String, Node)> = Vec::new();
         for (k, v) in &items {
             let s1;
-            let s2;
             let mut sc = scope;
             if let Some(kv) = key_var {
                 s1 = Scope { name: kv, value: k, parent: sc };
                 sc = Some(&s1);
             }
-            s2 = Scope { name: value_var, value: v, parent: sc };
+            let s2 = Scope { name: value_var, value: v, parent: sc };
             let sc = Some(&s2);
             if let Some(cond) = &f.cond {
                 match self.eval(&cond.expr, sc).as_bool() {
@@ -497,12 +494,21 @@ pub fn insert(entries: &mut Vec<(String, Node)>, key: String, value: Node) {
 pub fn iter_items(coll: &Node) -> Option<Vec<(Node, Node)>> {
     match &coll.value {
         Value::Seq(items) => Some(
-            items.iter().enumerate().map(|(i, v)| (Node::new(Value::Int(i as i64), v.span), v.clone())).collect(),
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Node::new(Value::Int(i as i64), v.span), v.clone()))
+                .collect(),
         ),
         Value::Map(entries) => {
             let mut sorted: Vec<&(String, Node)> = entries.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            Some(sorted.into_iter().map(|(k, v)| (Node::new(Value::Str(k.clone()), v.span), v.clone())).collect())
+            Some(
+                sorted
+                    .into_iter()
+                    .map(|(k, v)| (Node::new(Value::Str(k.clone()), v.span), v.clone()))
+                    .collect(),
+            )
         }
         _ => None,
     }
@@ -568,7 +574,10 @@ pub fn num(n: &Node) -> Option<Num> {
         Value::Float(f) => Some(Num::F(*f)),
         Value::Str(s) => {
             let s = s.trim();
-            s.parse::<i64>().map(Num::I).ok().or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::F))
+            s.parse::<i64>()
+                .map(Num::I)
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::F))
         }
         _ => None,
     }

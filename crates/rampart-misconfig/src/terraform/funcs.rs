@@ -36,7 +36,21 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
             _ => u,
         };
     }
-    let need_known = !matches!(name, "coalesce" | "merge" | "concat" | "length" | "keys" | "lookup" | "tolist" | "toset" | "tomap" | "element" | "flatten" | "values");
+    let need_known = !matches!(
+        name,
+        "coalesce"
+            | "merge"
+            | "concat"
+            | "length"
+            | "keys"
+            | "lookup"
+            | "tolist"
+            | "toset"
+            | "tomap"
+            | "element"
+            | "flatten"
+            | "values"
+    );
     if need_known && args.iter().any(has_unknown) {
         return u;
     }
@@ -284,9 +298,8 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
             let nums: Option<Vec<Num>> = args.iter().map(num).collect();
             match nums {
                 Some(ns) if !ns.is_empty() => {
-                    let pick = ns.into_iter().reduce(|a, b| {
-                        if (name == "min") == (b.f() < a.f()) { b } else { a }
-                    });
+                    let pick =
+                        ns.into_iter().reduce(|a, b| if (name == "min") == (b.f() < a.f()) { b } else { a });
                     match pick {
                         Some(n) => n.value(),
                         None => return u,
@@ -399,7 +412,8 @@ fn format(f: &str, args: &[Node]) -> Option<String> {
 fn cidrsubnet(prefix: &str, newbits: i64, netnum: i64) -> Option<String> {
     let (addr, len) = prefix.split_once('/')?;
     let len: i64 = len.parse().ok()?;
-    let octets: Vec<u32> = addr.split('.').map(|o| o.parse::<u8>().ok().map(u32::from)).collect::<Option<_>>()?;
+    let octets: Vec<u32> =
+        addr.split('.').map(|o| o.parse::<u8>().ok().map(u32::from)).collect::<Option<_>>()?;
     if octets.len() != 4 || !(0..=32).contains(&len) || newbits < 0 || len + newbits > 32 || netnum < 0 {
         return None;
     }
@@ -428,15 +442,33 @@ mod tests {
     fn functions() {
         let sp = Span::UNKNOWN;
         assert_eq!(call("lower", vec![st("AbC")], sp).as_str(), Some("abc"));
-        assert_eq!(call("format", vec![st("%s-%d"), st("a"), Node::new(Value::Int(3), sp)], sp).as_str(), Some("a-3"));
-        assert_eq!(call("cidrsubnet", vec![st("10.0.0.0/16"), Node::new(Value::Int(8), sp), Node::new(Value::Int(2), sp)], sp).as_str(), Some("10.0.2.0/24"));
+        assert_eq!(
+            call("format", vec![st("%s-%d"), st("a"), Node::new(Value::Int(3), sp)], sp).as_str(),
+            Some("a-3")
+        );
+        assert_eq!(
+            call(
+                "cidrsubnet",
+                vec![st("10.0.0.0/16"), Node::new(Value::Int(8), sp), Node::new(Value::Int(2), sp)],
+                sp
+            )
+            .as_str(),
+            Some("10.0.2.0/24")
+        );
         assert_eq!(call("replace", vec![st("a-b-c"), st("-"), st("_")], sp).as_str(), Some("a_b_c"));
         assert_eq!(call("replace", vec![st("a1b22"), st("/[0-9]+/"), st("#")], sp).as_str(), Some("a#b#"));
-        assert_eq!(call("substr", vec![st("hello"), Node::new(Value::Int(1), sp), Node::new(Value::Int(3), sp)], sp).as_str(), Some("ell"));
+        assert_eq!(
+            call("substr", vec![st("hello"), Node::new(Value::Int(1), sp), Node::new(Value::Int(3), sp)], sp)
+                .as_str(),
+            Some("ell")
+        );
         assert!(call("upper", vec![Node::new(Value::Ref("a.b".into()), sp)], sp).is_unknown());
         assert!(call("nosuchfunction", vec![], sp).is_unknown());
         let j = call("jsondecode", vec![st(r#"{"a":[1,2]}"#)], sp);
         assert_eq!(j.at(&["a"]).unwrap().items().len(), 2);
-        assert_eq!(call("max", vec![Node::new(Value::Int(3), sp), Node::new(Value::Float(4.5), sp)], sp).value, Value::Float(4.5));
+        assert_eq!(
+            call("max", vec![Node::new(Value::Int(3), sp), Node::new(Value::Float(4.5), sp)], sp).value,
+            Value::Float(4.5)
+        );
     }
 }

@@ -43,7 +43,8 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
     for f in files.iter().filter(|f| f.config_type == ConfigType::TerraformPlan) {
         plan::load(f, &mut out);
     }
-    let hcl: Vec<&SourceFile> = files.iter().copied().filter(|f| f.config_type == ConfigType::Terraform).collect();
+    let hcl: Vec<&SourceFile> =
+        files.iter().copied().filter(|f| f.config_type == ConfigType::Terraform).collect();
     let parsed: Vec<Result<ParsedFile, FileError>> = hcl.par_iter().map(|f| parse_file(f)).collect();
     let mut ok = Vec::new();
     for p in parsed {
@@ -282,7 +283,9 @@ impl<'a> Ctx<'a> {
         let mut out = HashSet::new();
         for (dir, m) in &self.modules {
             for (_, block, _) in &m.calls {
-                let Some(src) = block.body.get_attribute("source").and_then(|a| a.value.as_str()) else { continue };
+                let Some(src) = block.body.get_attribute("source").and_then(|a| a.value.as_str()) else {
+                    continue;
+                };
                 if is_local_source(src)
                     && let Some(target) = join_dir(dir, src)
                     && target != *dir
@@ -460,7 +463,10 @@ impl<'a, 'c> Instance<'a, 'c> {
                             Value::Map(vec![("index".into(), Node::new(Value::Int(i), span))]),
                             span,
                         );
-                        out.push(make(format!("{base}[{i}]"), Some(&Scope { name: "count", value: &c, parent: None })));
+                        out.push(make(
+                            format!("{base}[{i}]"),
+                            Some(&Scope { name: "count", value: &c, parent: None }),
+                        ));
                     }
                 }
                 None => {
@@ -486,12 +492,17 @@ impl<'a, 'c> Instance<'a, 'c> {
                     for (k, v) in items.into_iter().take(MAX_INSTANCES) {
                         let key = k.to_text().unwrap_or_default();
                         let each = Node::new(Value::Map(vec![("key".into(), k), ("value".into(), v)]), span);
-                        out.push(make(format!("{base}[{key:?}]"), Some(&Scope { name: "each", value: &each, parent: None })));
+                        out.push(make(
+                            format!("{base}[{key:?}]"),
+                            Some(&Scope { name: "each", value: &each, parent: None }),
+                        ));
                     }
                 }
                 None => {
-                    let each =
-                        Node::new(Value::Map(vec![("key".into(), unknown(span)), ("value".into(), unknown(span))]), span);
+                    let each = Node::new(
+                        Value::Map(vec![("key".into(), unknown(span)), ("value".into(), unknown(span))]),
+                        span,
+                    );
                     out.push(make(base, Some(&Scope { name: "each", value: &each, parent: None })));
                 }
             }
@@ -539,9 +550,13 @@ impl<'a, 'c> Instance<'a, 'c> {
                             })
                             .unwrap_or(label);
                         let coll = b.body.get_attribute("for_each").map(|a| ev.eval(&a.value, scope));
-                        let items = coll.as_ref().and_then(iter_items).unwrap_or_else(|| vec![(unknown(span), unknown(span))]);
+                        let items = coll
+                            .as_ref()
+                            .and_then(iter_items)
+                            .unwrap_or_else(|| vec![(unknown(span), unknown(span))]);
                         for (k, v) in items.into_iter().take(MAX_INSTANCES) {
-                            let it = Node::new(Value::Map(vec![("key".into(), k), ("value".into(), v)]), span);
+                            let it =
+                                Node::new(Value::Map(vec![("key".into(), k), ("value".into(), v)]), span);
                             let sc = Scope { name: iterator, value: &it, parent: scope };
                             let inner = self.body(&content.body, ev, Some(&sc), false);
                             push_block(label, Node::new(Value::Map(inner), span));

@@ -1,7 +1,11 @@
 use super::*;
 
 fn src(path: &str, text: &str) -> SourceFile {
-    SourceFile { path: path.into(), text: text.into(), config_type: crate::detect(path, text).unwrap_or(ConfigType::Terraform) }
+    SourceFile {
+        path: path.into(),
+        text: text.into(),
+        config_type: crate::detect(path, text).unwrap_or(ConfigType::Terraform),
+    }
 }
 
 fn load_all(files: &[SourceFile]) -> Loaded {
@@ -16,13 +20,19 @@ fn expressions() {
     assert_eq!(eval_text("\"a-${1 + 1}\"").as_str(), Some("a-2"));
     assert_eq!(eval_text("true && !false ? \"y\" : \"n\"").as_str(), Some("y"));
     assert_eq!(eval_text("[for x in [1, 2, 3] : x * 2 if x > 1]").to_json(), serde_json::json!([4, 6]));
-    assert_eq!(eval_text("{for k, v in {a = 1, b = 2} : v => k}").to_json(), serde_json::json!({"1": "a", "2": "b"}));
+    assert_eq!(
+        eval_text("{for k, v in {a = 1, b = 2} : v => k}").to_json(),
+        serde_json::json!({"1": "a", "2": "b"})
+    );
     assert_eq!(eval_text("[{a = 1}, {a = 2}][*].a").to_json(), serde_json::json!([1, 2]));
     assert_eq!(eval_text("\"%{if true}yes%{else}no%{endif}\"").as_str(), Some("yes"));
     assert_eq!(eval_text("\"%{for x in [\"a\", \"b\"]}${x},%{endfor}\"").as_str(), Some("a,b,"));
     assert_eq!(eval_text("aws_s3_bucket.data.id").value, Value::Ref("aws_s3_bucket.data.id".into()));
     assert_eq!(eval_text("aws_instance.web[0].id").value, Value::Ref("aws_instance.web[0].id".into()));
-    assert_eq!(eval_text("data.aws_caller_identity.me.account_id").value, Value::Ref("data.aws_caller_identity.me.account_id".into()));
+    assert_eq!(
+        eval_text("data.aws_caller_identity.me.account_id").value,
+        Value::Ref("data.aws_caller_identity.me.account_id".into())
+    );
     assert!(matches!(eval_text("var.missing").value, Value::Unknown));
     assert!(matches!(eval_text("upper(aws_s3_bucket.x.id)").value, Value::Unknown));
     assert_eq!(eval_text("merge({a = 1}, {b = 2})").to_json(), serde_json::json!({"a": 1, "b": 2}));
@@ -53,7 +63,10 @@ fn spans_and_blocks() {
 
 #[test]
 fn syntax_error_names_the_line() {
-    let out = load_all(&[src("bad.tf", "resource \"a\" \"b\" {\n  x = \n}\n"), src("ok.tf", "resource \"a\" \"c\" {}\n")]);
+    let out = load_all(&[
+        src("bad.tf", "resource \"a\" \"b\" {\n  x = \n}\n"),
+        src("ok.tf", "resource \"a\" \"c\" {}\n"),
+    ]);
     assert_eq!(out.errors.len(), 1);
     assert_eq!(out.errors[0].path, "bad.tf");
     assert!(out.errors[0].line >= 2, "{:?}", out.errors[0]);
