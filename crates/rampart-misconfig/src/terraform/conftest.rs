@@ -5,7 +5,7 @@
 
 use hcl_edit::Ident;
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue};
+use hcl_edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue, UnaryOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, StringTemplate, Template};
 use serde_json::{Map, Value as Json};
@@ -92,9 +92,33 @@ pub fn raw_expr(e: &Expression, src: &str) -> Json {
             }
             Json::String(template(t, src))
         }
-        _ => Json::String(wrap(e, src)),
+        // `-1`, `!true`: the literal's value.
+        Expression::UnaryOp(u) if matches!(u.expr, Expression::Number(_) | Expression::Bool(_)) => {
+            match (raw_expr(&u.expr, src), u.operator.value()) {
+                (Json::Number(n), UnaryOperator::Neg) => match n.as_i64() {
+                    Some(i) => Json::from(-i),
+                    None => serde_json::Number::from_f64(-n.as_f64().unwrap_or(0.0))
+                        .map(Json::Number)
+                        .unwrap_or(Json::Null),
+                },
+                (Json::Bool(b), UnaryOperator::Not) => Json::Bool(!b),
+                _ => Json::String(wrap(e, src)),
+            }
+        }
+        _ => {
+            // Type constraints (`string`, `list(string)`) are written as they are.
+            let text = source(e, src);
+            if TYPE_PREFIXES.iter().any(|t| text.starts_with(t)) {
+                Json::String(text.to_string())
+            } else {
+                Json::String(wrap(e, src))
+            }
+        }
     }
 }
+
+/// Expressions Conftest writes without `${...}` when their text starts with one of these.
+const TYPE_PREFIXES: &[&str] = &["string", "number", "bool", "list", "set", "map", "object", "tuple"];
 
 fn string_part(e: &Expression, src: &str) -> String {
     match e {

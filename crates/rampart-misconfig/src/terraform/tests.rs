@@ -85,12 +85,15 @@ fn local_cycles_are_unknown() {
 
 #[test]
 fn conftest_raw_shape() {
-    let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${var.name}-x\"\n  n = 4 - 2\n  r = aws_kms_key.k.arn\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${var.name}-x\"\n  n = 4 - 2\n  r = aws_kms_key.k.arn\n  neg = -1\n  c = \"a${var.x ? \"b\" : \"\"}\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\nvariable \"v\" {\n  type = list(string)\n}\n";
     let out = load_all(&[src("main.tf", text)]);
     let raw = out.inputs[0].conftest_input.as_ref().expect("differs from evaluated");
     assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["bucket"], "${var.name}-x");
     assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["n"], "${4 - 2}");
     assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["r"], "${aws_kms_key.k.arn}");
     assert_eq!(raw["provider"]["aws"][0]["region"], "us-east-1");
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["neg"], -1);
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["c"], "a%{if var.x}b%{endif}");
+    assert_eq!(raw["variable"]["v"][0]["type"], "list(string)");
     assert_eq!(out.inputs[0].input["resource"]["aws_s3_bucket"]["b"][0]["n"], 2);
 }
