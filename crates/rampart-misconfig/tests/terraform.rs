@@ -290,6 +290,22 @@ fn local_module_with_variables() {
         web.attrs.get("vpc_security_group_ids").unwrap().items()[0].as_ref_target(),
         Some("module.web_sg.aws_security_group.this.id")
     );
+    assert_eq!(web.attrs.at(&["tags", "EnvB"]).unwrap().as_str(), Some("env-b-sg"));
+    let per_env = resource(&loaded, "module.per_env[\"a\"].aws_security_group.this");
+    assert_eq!(per_env.attrs.get("name").unwrap().as_str(), Some("env-a-sg"));
+    assert_eq!(
+        per_env.attrs.get("ingress").unwrap().items()[0].get("cidr_blocks").unwrap().items()[0].as_str(),
+        Some("10.0.0.0/8"),
+        "the variable's default"
+    );
+    assert!(!loaded.resources.iter().any(|r| r.name.starts_with("module.disabled")));
+    assert!(
+        !loaded
+            .resources
+            .iter()
+            .any(|r| r.name.contains("aws_security_group_rule") && r.name.starts_with("module.per_env")),
+        "enable_http defaults to false: count = 0"
+    );
     // The module directory is not a root module of its own.
     assert!(!loaded.resources.iter().any(|r| r.name == "aws_security_group.this"));
     // Inputs: one per .tf file, module files included.

@@ -405,8 +405,11 @@ impl<'a, 'c> Instance<'a, 'c> {
 
     fn call_module(&self, name: &str, block: &'c Block, pf: &'c ParsedFile<'a>) -> Node {
         let ev = self.evaluator(pf);
-        let attr = |k: &str| block.body.get_attribute(k).map(|a| ev.eval(&a.value, None));
-        let Some(source) = attr("source").and_then(|s| s.as_str().map(str::to_string)) else {
+        let Some(source) = block
+            .body
+            .get_attribute("source")
+            .and_then(|a| ev.eval(&a.value, None).as_str().map(str::to_string))
+        else {
             return unknown(Span::UNKNOWN);
         };
         if !is_local_source(&source) {
@@ -417,24 +420,33 @@ impl<'a, 'c> Instance<'a, 'c> {
         if self.stack.contains(&dir) || self.stack.len() > MAX_MODULE_DEPTH || module.files.is_empty() {
             return unknown(Span::UNKNOWN);
         }
-        if attr("count").and_then(|c| c.as_i64()) == Some(0)
-            || attr("for_each").is_some_and(|f| iter_items(&f).is_some_and(|i| i.is_empty()))
-        {
-            return unknown(Span::UNKNOWN);
-        }
-        let mut vars = module.default_vars();
-        for a in block.body.attributes() {
-            let key = a.key.as_str();
-            if !MODULE_META.contains(&key) {
-                vars.insert(key.to_string(), ev.eval(&a.value, None));
+        let span = pf.lines.span(block.span());
+        let (instances, shape) = instances(&block.body, &ev, span);
+        let mut outputs = Vec::new();
+        for inst in instances {
+            let scope = inst.binding.as_ref().map(|(n, v)| Scope { name: n, value: v, parent: None });
+            let mut vars = module.default_vars();
+            for a in block.body.attributes() {
+                let key = a.key.as_str();
+                if !MODULE_META.contains(&key) {
+                    vars.insert(key.to_string(), ev.eval(&a.value, scope.as_ref()));
+                }
             }
+            let mut stack = self.stack.clone();
+            stack.push(dir.clone());
+            let prefix = format!("{}module.{name}{}.", self.prefix, inst.suffix);
+            let child = Instance::new(self.ctx, module, prefix, vars, stack);
+            let out = child.run();
+            self.resources.borrow_mut().extend(child.resources.into_inner());
+            outputs.push((inst.key, out));
         }
-        let mut stack = self.stack.clone();
-        stack.push(dir);
-        let child = Instance::new(self.ctx, module, format!("{}module.{name}.", self.prefix), vars, stack);
-        let outputs = child.run();
-        self.resources.borrow_mut().extend(child.resources.into_inner());
-        outputs
+        match shape {
+            Shape::Single => outputs.pop().map(|(_, o)| o).unwrap_or_else(|| unknown(Span::UNKNOWN)),
+            Shape::List => {
+                Node::new(Value::Seq(outputs.into_iter().map(|(_, o)| o).collect()), Span::UNKNOWN)
+            }
+            Shape::Map => Node::new(Value::Map(outputs), Span::UNKNOWN),
+        }
     }
 
     /// The instances of one resource or data block.
@@ -444,72 +456,22 @@ impl<'a, 'c> Instance<'a, 'c> {
         let base = format!("{}{}{rtype}.{rname}", self.prefix, if data { "data." } else { "" });
         let ev = self.evaluator(pf);
         let span = pf.lines.span(block.span());
-        let make = |name: String, scope: Option<&Scope>| RawResource {
-            source: ConfigType::Terraform,
-            resource_type: rtype.to_string(),
-            name,
-            data,
-            path: pf.file.path.clone(),
-            span,
-            attrs: Node::new(Value::Map(self.body(&block.body, &ev, scope, true)), span),
-        };
-        let mut out = Vec::new();
-        if let Some(count) = block.body.get_attribute("count") {
-            let n = ev.eval(&count.value, None);
-            match n.as_i64() {
-                Some(n) => {
-                    for i in 0..n.clamp(0, MAX_INSTANCES as i64) {
-                        let c = Node::new(
-                            Value::Map(vec![("index".into(), Node::new(Value::Int(i), span))]),
-                            span,
-                        );
-                        out.push(make(
-                            format!("{base}[{i}]"),
-                            Some(&Scope { name: "count", value: &c, parent: None }),
-                        ));
-                    }
+        let (instances, _) = instances(&block.body, &ev, span);
+        instances
+            .into_iter()
+            .map(|inst| {
+                let scope = inst.binding.as_ref().map(|(n, v)| Scope { name: n, value: v, parent: None });
+                RawResource {
+                    source: ConfigType::Terraform,
+                    resource_type: rtype.to_string(),
+                    name: format!("{base}{}", inst.suffix),
+                    data,
+                    path: pf.file.path.clone(),
+                    span,
+                    attrs: Node::new(Value::Map(self.body(&block.body, &ev, scope.as_ref(), true)), span),
                 }
-                None => {
-                    let c = Node::new(Value::Map(vec![("index".into(), unknown(span))]), span);
-                    out.push(make(base, Some(&Scope { name: "count", value: &c, parent: None })));
-                }
-            }
-        } else if let Some(for_each) = block.body.get_attribute("for_each") {
-            let coll = ev.eval(&for_each.value, None);
-            let items: Option<Vec<(Node, Node)>> = match &coll.value {
-                Value::Map(_) => iter_items(&coll),
-                // A set of strings: each.key = each.value = the element.
-                Value::Seq(items) if items.iter().all(|i| i.to_text().is_some()) => {
-                    let mut keys: Vec<Node> = items.clone();
-                    keys.sort_by_key(|k| k.to_text());
-                    keys.dedup_by(|a, b| a.to_text() == b.to_text());
-                    Some(keys.into_iter().map(|k| (k.clone(), k)).collect())
-                }
-                _ => None,
-            };
-            match items {
-                Some(items) => {
-                    for (k, v) in items.into_iter().take(MAX_INSTANCES) {
-                        let key = k.to_text().unwrap_or_default();
-                        let each = Node::new(Value::Map(vec![("key".into(), k), ("value".into(), v)]), span);
-                        out.push(make(
-                            format!("{base}[{key:?}]"),
-                            Some(&Scope { name: "each", value: &each, parent: None }),
-                        ));
-                    }
-                }
-                None => {
-                    let each = Node::new(
-                        Value::Map(vec![("key".into(), unknown(span)), ("value".into(), unknown(span))]),
-                        span,
-                    );
-                    out.push(make(base, Some(&Scope { name: "each", value: &each, parent: None })));
-                }
-            }
-        } else {
-            out.push(make(base, None));
-        }
-        out
+            })
+            .collect()
     }
 
     /// A block body as map entries: arguments as values, nested blocks as sequences of maps,
@@ -603,6 +565,97 @@ impl<'a, 'c> Instance<'a, 'c> {
             });
         }
         self.ctx.inputs.borrow_mut().extend(inputs);
+    }
+}
+
+/// One instance of a resource or module call under `count` / `for_each`.
+struct InstanceKey {
+    /// `[0]`, `["key"]`, or empty.
+    suffix: String,
+    /// The index or key, for a module's outputs.
+    key: String,
+    /// `count` / `each` and its value.
+    binding: Option<(&'static str, Node)>,
+}
+
+/// How a module call's outputs are addressed: `module.x.out`, `module.x[0].out`, `module.x["k"].out`.
+enum Shape {
+    Single,
+    List,
+    Map,
+}
+
+/// The instances `count` / `for_each` of a block body give (one with unknown `count.index` /
+/// `each.*` when the collection is not known statically).
+fn instances(body: &Body, ev: &Evaluator, span: Span) -> (Vec<InstanceKey>, Shape) {
+    let map = |pairs: Vec<(&str, Node)>| {
+        Node::new(Value::Map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()), span)
+    };
+    if let Some(count) = body.get_attribute("count") {
+        let n = ev.eval(&count.value, None);
+        return match n.as_i64() {
+            Some(n) => (
+                (0..n.clamp(0, MAX_INSTANCES as i64))
+                    .map(|i| InstanceKey {
+                        suffix: format!("[{i}]"),
+                        key: i.to_string(),
+                        binding: Some(("count", map(vec![("index", Node::new(Value::Int(i), span))]))),
+                    })
+                    .collect(),
+                Shape::List,
+            ),
+            None => (
+                vec![InstanceKey {
+                    suffix: String::new(),
+                    key: String::new(),
+                    binding: Some(("count", map(vec![("index", unknown(span))]))),
+                }],
+                Shape::Single,
+            ),
+        };
+    }
+    let Some(for_each) = body.get_attribute("for_each") else {
+        return (
+            vec![InstanceKey { suffix: String::new(), key: String::new(), binding: None }],
+            Shape::Single,
+        );
+    };
+    let coll = ev.eval(&for_each.value, None);
+    let items: Option<Vec<(Node, Node)>> = match &coll.value {
+        Value::Map(_) => iter_items(&coll),
+        // A set of strings: each.key = each.value = the element.
+        Value::Seq(items) if items.iter().all(|i| i.to_text().is_some()) => {
+            let mut keys: Vec<Node> = items.clone();
+            keys.sort_by_key(|k| k.to_text());
+            keys.dedup_by(|a, b| a.to_text() == b.to_text());
+            Some(keys.into_iter().map(|k| (k.clone(), k)).collect())
+        }
+        _ => None,
+    };
+    match items {
+        Some(items) => (
+            items
+                .into_iter()
+                .take(MAX_INSTANCES)
+                .map(|(k, v)| {
+                    let key = k.to_text().unwrap_or_default();
+                    InstanceKey {
+                        suffix: format!("[{key:?}]"),
+                        key,
+                        binding: Some(("each", map(vec![("key", k), ("value", v)]))),
+                    }
+                })
+                .collect(),
+            Shape::Map,
+        ),
+        None => (
+            vec![InstanceKey {
+                suffix: String::new(),
+                key: String::new(),
+                binding: Some(("each", map(vec![("key", unknown(span)), ("value", unknown(span))]))),
+            }],
+            Shape::Single,
+        ),
     }
 }
 
