@@ -323,7 +323,10 @@ fn iam_policy_document_data_source() {
     assert_eq!(statements.len(), 2);
     assert_eq!(statements[0].get("actions").unwrap().items()[0].as_str(), Some("*"));
     assert_eq!(statements[0].get("effect").unwrap().span, Span::line(4));
-    assert!(matches!(statements[1].get("resources").unwrap().items()[0].value, Value::Unknown));
+    assert_eq!(
+        statements[1].get("resources").unwrap().items()[0].as_str(),
+        Some("${aws_s3_bucket.data.arn}/*")
+    );
     let principals = statements[1].get("principals").unwrap().items();
     assert_eq!(principals[0].get("identifiers").unwrap().items()[0].as_str(), Some("*"));
     let policy = resource(&loaded, "aws_iam_policy.admin");
@@ -381,6 +384,8 @@ fn terraform_json_syntax() {
     assert_eq!(b.attrs.get("acl").unwrap().as_str(), Some("public-read-write"));
     assert_eq!(b.attrs.at(&["tags", "Team"]).unwrap().as_str(), Some("platform"));
     assert_eq!(b.attrs.get("versioning").unwrap().items()[0].get("enabled").unwrap().as_bool(), Some(false));
+    assert_eq!(loaded.inputs.len(), 1);
+    assert_eq!(loaded.inputs[0].input["resource"]["aws_s3_bucket"]["json_bucket"]["acl"], "${var.acl}");
 }
 
 #[test]

@@ -77,15 +77,19 @@ impl Scope<'_> {
     }
 }
 
-/// Maximum nesting of evaluation (deeply nested input must not overflow the stack).
-const MAX_DEPTH: usize = 64;
+/// Maximum nesting of evaluation on one thread, across locals, variables and modules evaluated
+/// inside one another (deeply nested input must not overflow the stack).
+const MAX_DEPTH: usize = 128;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// Evaluates expressions of one file.
 pub struct Evaluator<'a> {
     pub resolver: &'a dyn Resolver,
     pub lines: &'a Lines,
     pub src: &'a str,
-    depth: std::cell::Cell<usize>,
 }
 
 pub fn unknown(span: Span) -> Node {
@@ -108,7 +112,7 @@ pub fn respan(mut node: Node, span: Span) -> Node {
 
 impl<'a> Evaluator<'a> {
     pub fn new(resolver: &'a dyn Resolver, lines: &'a Lines, src: &'a str) -> Evaluator<'a> {
-        Evaluator { resolver, lines, src, depth: std::cell::Cell::new(0) }
+        Evaluator { resolver, lines, src }
     }
 
     pub fn span_of(&self, range: Option<Range<usize>>) -> Span {
@@ -123,13 +127,13 @@ impl<'a> Evaluator<'a> {
     /// Evaluates an expression; the result carries the expression's lines.
     pub fn eval(&self, expr: &Expression, scope: Option<&Scope>) -> Node {
         let span = self.span_of(expr.span());
-        let depth = self.depth.get();
+        let depth = DEPTH.with(|d| d.get());
         if depth >= MAX_DEPTH {
             return unknown(span);
         }
-        self.depth.set(depth + 1);
+        DEPTH.with(|d| d.set(depth + 1));
         let mut node = self.eval_inner(expr, scope, span);
-        self.depth.set(depth);
+        DEPTH.with(|d| d.set(depth));
         node.span = span;
         node
     }
@@ -436,6 +440,13 @@ impl<'a> Evaluator<'a> {
                     match (&v.value, v.to_text()) {
                         (Value::Null, _) => {}
                         (_, Some(s)) => out.push_str(&s),
+                        // A reference inside a string stays readable (`${aws_s3_bucket.b.arn}/*`),
+                        // so the rest of the string (an IAM policy heredoc) can still be checked.
+                        (Value::Ref(r), _) => {
+                            out.push_str("${");
+                            out.push_str(r);
+                            out.push('}');
+                        }
                         _ => return false,
                     }
                 }

@@ -313,7 +313,12 @@ struct Instance<'a, 'c> {
     resources: RefCell<Vec<RawResource>>,
     /// Directories on the module call stack (recursion guard).
     stack: Vec<String>,
+    /// Locals being evaluated inside one another (a long chain reads Unknown, not a stack overflow).
+    local_depth: std::cell::Cell<usize>,
 }
+
+/// Longest chain of locals evaluated inside one another.
+const MAX_LOCAL_DEPTH: usize = 48;
 
 impl Resolver for Instance<'_, '_> {
     fn var(&self, name: &str) -> Node {
@@ -325,8 +330,15 @@ impl Resolver for Instance<'_, '_> {
             return cached.clone().unwrap_or_else(|| unknown(Span::UNKNOWN));
         }
         let Some((expr, pf)) = self.module.locals.get(name) else { return unknown(Span::UNKNOWN) };
+        let depth = self.local_depth.get();
+        if depth >= MAX_LOCAL_DEPTH {
+            // Not cached: evaluated again from a shallower point it can still be known.
+            return unknown(Span::UNKNOWN);
+        }
         self.local_cache.borrow_mut().insert(name.to_string(), None);
+        self.local_depth.set(depth + 1);
         let value = Evaluator::new(self, &pf.lines, &pf.file.text).eval(expr, None);
+        self.local_depth.set(depth);
         self.local_cache.borrow_mut().insert(name.to_string(), Some(value.clone()));
         value
     }
@@ -377,6 +389,7 @@ impl<'a, 'c> Instance<'a, 'c> {
             module_cache: RefCell::new(HashMap::new()),
             resources: RefCell::new(Vec::new()),
             stack,
+            local_depth: std::cell::Cell::new(0),
         }
     }
 
@@ -545,6 +558,21 @@ impl<'a, 'c> Instance<'a, 'c> {
         }
         let mut inputs = Vec::new();
         for pf in &self.module.files {
+            let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
+            if pf.file.path.to_ascii_lowercase().ends_with(".json") {
+                // Conftest reads `.tf.json` as the JSON it is.
+                if let Ok(json) = serde_json::from_str(&pf.file.text) {
+                    inputs.push(PolicyInput {
+                        path: pf.file.path.clone(),
+                        config_type: ConfigType::Terraform,
+                        span: Span::new(1, last),
+                        resource: None,
+                        input: json,
+                        conftest_input: None,
+                    });
+                }
+                continue;
+            }
             let ev = self.evaluator(pf);
             let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
             let evaluated = conftest::body_json(&pf.body, &|e| {
@@ -554,7 +582,6 @@ impl<'a, 'c> Instance<'a, 'c> {
                     _ => n.to_json(),
                 }
             });
-            let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
             inputs.push(PolicyInput {
                 path: pf.file.path.clone(),
                 config_type: ConfigType::Terraform,

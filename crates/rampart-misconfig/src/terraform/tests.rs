@@ -97,3 +97,42 @@ fn conftest_raw_shape() {
     assert_eq!(raw["variable"]["v"][0]["type"], "list(string)");
     assert_eq!(out.inputs[0].input["resource"]["aws_s3_bucket"]["b"][0]["n"], 2);
 }
+
+#[test]
+fn deep_nesting_is_not_a_crash() {
+    for open in ["[", "{", "(", "!", "-", "[for x in ", "a {\n"] {
+        let text = format!("x = {}", open.repeat(20_000));
+        let out = load_all(&[src("deep.tf", &text)]);
+        assert_eq!(out.errors.len(), 1, "{open}");
+    }
+    // A chain of 5,000 locals: the far end is too deep to follow, and nothing overflows.
+    let mut text = String::from("locals {\n");
+    for i in 0..5000 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    text.push_str("  l5000 = 1\n}\nresource \"x\" \"y\" {\n  v = local.l0\n  w = local.l4990\n}\n");
+    let out = load_all(&[src("chain.tf", &text)]);
+    assert_eq!(out.resources.len(), 1);
+    assert!(matches!(out.resources[0].attrs.get("v").unwrap().value, Value::Unknown));
+    assert_eq!(out.resources[0].attrs.get("w").unwrap().as_i64(), Some(1));
+}
+
+#[test]
+fn deep_expressions_in_long_local_chains() {
+    let mut text = String::from("locals {\n");
+    for i in 0..200 {
+        let open = "[".repeat(60);
+        let close = "]".repeat(60);
+        text.push_str(&format!("  l{i} = {open}local.l{}{close}\n", i + 1));
+    }
+    text.push_str("  l200 = 1\n}\nresource \"x\" \"y\" {\n  v = local.l0\n}\n");
+    // With room to spare: a quarter of a spawned thread's default stack.
+    let out = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || load_all(&[src("chain.tf", &text)]))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(out.resources.len(), 1);
+}
