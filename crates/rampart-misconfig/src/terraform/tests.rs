@@ -1,0 +1,138 @@
+use super::*;
+
+fn src(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        text: text.into(),
+        config_type: crate::detect(path, text).unwrap_or(ConfigType::Terraform),
+    }
+}
+
+fn load_all(files: &[SourceFile]) -> Loaded {
+    let refs: Vec<&SourceFile> = files.iter().collect();
+    load(&refs)
+}
+
+#[test]
+fn expressions() {
+    assert_eq!(eval_text("1 + 2 * 3").value, Value::Int(7));
+    assert_eq!(eval_text("5 / 2").value, Value::Float(2.5));
+    assert_eq!(eval_text("\"a-${1 + 1}\"").as_str(), Some("a-2"));
+    assert_eq!(eval_text("true && !false ? \"y\" : \"n\"").as_str(), Some("y"));
+    assert_eq!(eval_text("[for x in [1, 2, 3] : x * 2 if x > 1]").to_json(), serde_json::json!([4, 6]));
+    assert_eq!(
+        eval_text("{for k, v in {a = 1, b = 2} : v => k}").to_json(),
+        serde_json::json!({"1": "a", "2": "b"})
+    );
+    assert_eq!(eval_text("[{a = 1}, {a = 2}][*].a").to_json(), serde_json::json!([1, 2]));
+    assert_eq!(eval_text("\"%{if true}yes%{else}no%{endif}\"").as_str(), Some("yes"));
+    assert_eq!(eval_text("\"%{for x in [\"a\", \"b\"]}${x},%{endfor}\"").as_str(), Some("a,b,"));
+    assert_eq!(eval_text("aws_s3_bucket.data.id").value, Value::Ref("aws_s3_bucket.data.id".into()));
+    assert_eq!(eval_text("aws_instance.web[0].id").value, Value::Ref("aws_instance.web[0].id".into()));
+    assert_eq!(
+        eval_text("data.aws_caller_identity.me.account_id").value,
+        Value::Ref("data.aws_caller_identity.me.account_id".into())
+    );
+    assert!(matches!(eval_text("var.missing").value, Value::Unknown));
+    assert!(matches!(eval_text("upper(aws_s3_bucket.x.id)").value, Value::Unknown));
+    assert_eq!(eval_text("merge({a = 1}, {b = 2})").to_json(), serde_json::json!({"a": 1, "b": 2}));
+    assert_eq!(eval_text("try(var.nope.x, \"fallback\")").as_str(), Some("fallback"));
+    assert_eq!(eval_text("jsonencode({b = 1, a = [\"x\"]})").as_str(), Some(r#"{"a":["x"],"b":1}"#));
+    assert_eq!(eval_text("length(split(\",\", \"a,b,c\"))").value, Value::Int(3));
+    assert_eq!(eval_text("<<-EOT\n    hello\n      world\n    EOT").as_str(), Some("hello\n  world\n"));
+}
+
+#[test]
+fn spans_and_blocks() {
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n  acl    = \"public-read\"\n  versioning {\n    enabled = true\n  }\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    assert_eq!(out.resources.len(), 1);
+    let r = &out.resources[0];
+    assert_eq!(r.name, "aws_s3_bucket.b");
+    assert_eq!(r.span, Span::new(1, 7));
+    let acl = r.attrs.get("acl").unwrap();
+    assert_eq!(acl.span, Span::line(3));
+    let v = r.attrs.get("versioning").unwrap();
+    assert_eq!(v.items().len(), 1);
+    assert_eq!(v.span, Span::new(4, 6));
+    assert_eq!(v.items()[0].get("enabled").unwrap().as_bool(), Some(true));
+    let input = &out.inputs[0];
+    assert_eq!(input.input["resource"]["aws_s3_bucket"]["b"][0]["acl"], "public-read");
+    assert_eq!(input.input["resource"]["aws_s3_bucket"]["b"][0]["versioning"][0]["enabled"], true);
+}
+
+#[test]
+fn syntax_error_names_the_line() {
+    let out = load_all(&[
+        src("bad.tf", "resource \"a\" \"b\" {\n  x = \n}\n"),
+        src("ok.tf", "resource \"a\" \"c\" {}\n"),
+    ]);
+    assert_eq!(out.errors.len(), 1);
+    assert_eq!(out.errors[0].path, "bad.tf");
+    assert!(out.errors[0].line >= 2, "{:?}", out.errors[0]);
+    assert_eq!(out.resources.len(), 1);
+}
+
+#[test]
+fn local_cycles_are_unknown() {
+    let text = "locals {\n  a = local.b\n  b = local.a\n  c = \"ok-${local.d}\"\n  d = 1\n}\nresource \"x\" \"y\" {\n  a = local.a\n  c = local.c\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let r = &out.resources[0];
+    assert!(matches!(r.attrs.get("a").unwrap().value, Value::Unknown));
+    assert_eq!(r.attrs.get("c").unwrap().as_str(), Some("ok-1"));
+    assert_eq!(r.attrs.get("c").unwrap().span, Span::line(9));
+}
+
+#[test]
+fn conftest_raw_shape() {
+    let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${var.name}-x\"\n  n = 4 - 2\n  r = aws_kms_key.k.arn\n  neg = -1\n  c = \"a${var.x ? \"b\" : \"\"}\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\nvariable \"v\" {\n  type = list(string)\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let raw = out.inputs[0].conftest_input.as_ref().expect("differs from evaluated");
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["bucket"], "${var.name}-x");
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["n"], "${4 - 2}");
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["r"], "${aws_kms_key.k.arn}");
+    assert_eq!(raw["provider"]["aws"][0]["region"], "us-east-1");
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["neg"], -1);
+    assert_eq!(raw["resource"]["aws_s3_bucket"]["b"][0]["c"], "a%{if var.x}b%{endif}");
+    assert_eq!(raw["variable"]["v"][0]["type"], "list(string)");
+    assert_eq!(out.inputs[0].input["resource"]["aws_s3_bucket"]["b"][0]["n"], 2);
+}
+
+#[test]
+fn deep_nesting_is_not_a_crash() {
+    for open in ["[", "{", "(", "!", "-", "[for x in ", "a {\n"] {
+        let text = format!("x = {}", open.repeat(20_000));
+        let out = load_all(&[src("deep.tf", &text)]);
+        assert_eq!(out.errors.len(), 1, "{open}");
+    }
+    // A chain of 5,000 locals: the far end is too deep to follow, and nothing overflows.
+    let mut text = String::from("locals {\n");
+    for i in 0..5000 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    text.push_str("  l5000 = 1\n}\nresource \"x\" \"y\" {\n  v = local.l0\n  w = local.l4990\n}\n");
+    let out = load_all(&[src("chain.tf", &text)]);
+    assert_eq!(out.resources.len(), 1);
+    assert!(matches!(out.resources[0].attrs.get("v").unwrap().value, Value::Unknown));
+    assert_eq!(out.resources[0].attrs.get("w").unwrap().as_i64(), Some(1));
+}
+
+#[test]
+fn deep_expressions_in_long_local_chains() {
+    let mut text = String::from("locals {\n");
+    for i in 0..200 {
+        let open = "[".repeat(60);
+        let close = "]".repeat(60);
+        text.push_str(&format!("  l{i} = {open}local.l{}{close}\n", i + 1));
+    }
+    text.push_str("  l200 = 1\n}\nresource \"x\" \"y\" {\n  v = local.l0\n}\n");
+    // With room to spare: a quarter of a spawned thread's default stack.
+    let out = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || load_all(&[src("chain.tf", &text)]))
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert_eq!(out.resources.len(), 1);
+}
