@@ -265,7 +265,7 @@ impl<'a> Template<'a> {
                 let index = self.resolve(index, depth).and_then(|i| i.as_i64());
                 let list = self.resolve(list, depth);
                 let picked = index.zip(list).and_then(|(i, l)| usize::try_from(i).ok().and_then(|i| l.items().get(i).cloned()));
-                Some(picked.unwrap_or_else(|| unknown(span)))
+                Some(picked.map_or_else(|| unknown(span), |n| at(n, span)))
             }
             "Fn::Split" => {
                 let [delim, source] = arg.items() else { return Some(unknown(span)) };
@@ -282,7 +282,7 @@ impl<'a> Template<'a> {
                     .filter(|k| k.len() == 3)
                     .and_then(|k| self.mappings?.get(&k[0])?.get(&k[1])?.get(&k[2]))
                     .and_then(|n| self.resolve(n, depth));
-                Some(found.unwrap_or_else(|| unknown(span)))
+                Some(found.map_or_else(|| unknown(span), |n| at(n, span)))
             }
             "Fn::If" => {
                 let [cond, then, otherwise] = arg.items() else { return Some(unknown(span)) };
@@ -352,6 +352,13 @@ impl<'a> Template<'a> {
         out.push_str(rest);
         Some(out)
     }
+}
+
+/// `node` placed at the lines of the expression that gave it (a value from a mapping or a list
+/// elsewhere in the template is reported where it is used).
+fn at(mut node: Node, span: Span) -> Node {
+    node.span = span;
+    node
 }
 
 fn scalar_text(node: &Node) -> Option<String> {
