@@ -1,0 +1,36 @@
+//! RMP-AWS-0087: ECR repository does not scan images on push.
+
+use rampart_model::Severity;
+
+use super::*;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-AWS-0087",
+    family: Family::Aws,
+    service: "ecr",
+    severity: Severity::Medium,
+    title: r##"ECR repository does not scan images on push"##,
+    description: r##"Scanning on push finds known vulnerabilities in every image as it is pushed."##,
+    remediation: r##"Add image_scanning_configuration { scan_on_push = true }."##,
+    references: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html"],
+    controls: &[],
+    peers: &["AWS-0030", "CKV_AWS_163"],
+    bad_example: r##"resource "aws_ecr_repository" "app" {
+  name = "app"
+}"##,
+    good_example: r##"resource "aws_ecr_repository" "app" {
+  name = "app"
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+}"##,
+};
+
+pub fn check(m: &Model, out: &mut Vec<Finding>) {
+    for x in &m.repositories {
+        let a = &x.scan_on_push;
+        if a.off_or_absent() {
+            out.push(report(&META, &x.meta, a.span, "Repository does not scan images on push."));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! RMP-AWS-0041: IAM role trusts another account without an external ID.
+
+use rampart_model::Severity;
+
+use super::*;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-AWS-0041",
+    family: Family::Aws,
+    service: "iam",
+    severity: Severity::Medium,
+    title: r##"IAM role trusts another account without an external ID"##,
+    description: r##"A role trusted by another AWS account should require sts:ExternalId (or an organisation condition) to prevent the confused-deputy problem."##,
+    remediation: r##"Add a Condition StringEquals sts:ExternalId (or aws:PrincipalOrgID) to the trust statement."##,
+    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"],
+    controls: &[],
+    peers: &[],
+    bad_example: r##"resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::210987654321:root" }
+    }]
+  })
+}"##,
+    good_example: r##"resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::210987654321:root" }
+      Condition = { StringEquals = { "sts:ExternalId" = "secret-id" } }
+    }]
+  })
+}"##,
+};
+
+pub fn check(m: &Model, out: &mut Vec<Finding>) {
+    for r in &m.roles {
+        let Some(trust) = &r.trust else { continue };
+        for s in trust.statements.iter().filter(|s| s.allow && !s.principal.everyone) {
+            let Some(account) = s.principal.aws.iter().find(|p| p.contains("arn:aws:iam::") || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))) else {
+                continue;
+            };
+            let guarded = ["sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn", "aws:MultiFactorAuthPresent"].iter().any(|k| s.condition_key(k));
+            if !guarded {
+                out.push(report_doc(&META, &r.meta, trust, s.span, format!("Role trusts {account} without an sts:ExternalId condition.")));
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! RMP-AWS-0098: Redshift cluster is not encrypted.
+
+use rampart_model::Severity;
+
+use super::*;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-AWS-0098",
+    family: Family::Aws,
+    service: "redshift",
+    severity: Severity::High,
+    title: r##"Redshift cluster is not encrypted"##,
+    description: r##"The cluster's data blocks, metadata and snapshots are not encrypted at rest."##,
+    remediation: r##"Set encrypted = true, preferably with kms_key_id."##,
+    references: &["https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html"],
+    controls: &[],
+    peers: &["AWS-0084", "CKV_AWS_64"],
+    bad_example: r##"resource "aws_redshift_cluster" "this" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+}"##,
+    good_example: r##"resource "aws_redshift_cluster" "this" {
+  cluster_identifier = "dw"
+  node_type          = "ra3.xlplus"
+  encrypted          = true
+}"##,
+};
+
+pub fn check(m: &Model, out: &mut Vec<Finding>) {
+    for x in &m.redshift_clusters {
+        let a = &x.encrypted;
+        if a.off_or_absent() {
+            out.push(report(&META, &x.meta, a.span, "Cluster is not encrypted."));
+        }
+    }
+}

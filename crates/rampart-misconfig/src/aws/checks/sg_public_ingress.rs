@@ -1,0 +1,49 @@
+//! RMP-AWS-0023: Security group allows ingress from the internet.
+
+use rampart_model::Severity;
+
+use super::*;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "RMP-AWS-0023",
+    family: Family::Aws,
+    service: "ec2",
+    severity: Severity::Medium,
+    title: r##"Security group allows ingress from the internet"##,
+    description: r##"An ingress rule accepts traffic from 0.0.0.0/0 or ::/0 on ports other than HTTP/HTTPS. Public exposure should be deliberate and limited to web ports behind a load balancer."##,
+    remediation: r##"Restrict the source CIDR, or expose the service through a load balancer on ports 80/443."##,
+    references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
+    controls: &[],
+    peers: &["AWS-0107"],
+    bad_example: r##"resource "aws_security_group" "web" {
+  description = "web"
+  ingress {
+    description = "in"
+    from_port   = 8080
+    to_port     = 8080
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}"##,
+    good_example: r##"resource "aws_security_group" "web" {
+  description = "web"
+  ingress {
+    description = "in"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}"##,
+};
+
+pub fn check(m: &Model, out: &mut Vec<Finding>) {
+    for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress) {
+        let Some((cidr, span)) = r.public_cidr() else { continue };
+        let web_only = matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if (*f == 80 || *f == 443) && f == t);
+        let icmp = r.protocol.is("icmp") || r.protocol.is("icmpv6");
+        if !web_only && !icmp && r.protocol.state == State::Known {
+            out.push(report(&META, &r.meta, *span, format!("Security group rule allows ingress from {cidr}.")));
+        }
+    }
+}
