@@ -248,7 +248,10 @@ mod tests {
     fn compact() {
         assert_eq!(compact_breakdown([0, 0, 3, 2, 0]), "5 (HIGH: 2, MEDIUM: 3)");
         assert_eq!(compact_breakdown([0; 5]), "0");
-        assert_eq!(count_severities([Severity::High, Severity::Low, Severity::High].into_iter()), [0, 1, 0, 2, 0]);
+        assert_eq!(
+            count_severities([Severity::High, Severity::Low, Severity::High].into_iter()),
+            [0, 1, 0, 2, 0]
+        );
     }
 
     #[test]

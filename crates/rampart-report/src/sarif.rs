@@ -374,11 +374,8 @@ fn misconfiguration_findings(report: &Report, builder: &mut RunBuilder) {
             {
                 message.push_str(&format!(" (resource: {resource})"));
             }
-            let fingerprint = format!(
-                "{rule_id}|{uri}|{}|{}",
-                m.resource.as_deref().unwrap_or_default(),
-                m.message.trim()
-            );
+            let fingerprint =
+                format!("{rule_id}|{uri}|{}|{}", m.resource.as_deref().unwrap_or_default(), m.message.trim());
             let level = if m.warning && level(m.severity) == "error" { "warning" } else { level(m.severity) };
             builder.pending.push(Pending {
                 severity: m.severity,

@@ -180,7 +180,11 @@ fn write_config_result(result: &ScanResult, style: Style, out: &mut dyn Write) -
 
 /// `Failures: N (...)`, then every visible misconfiguration worst first, then the suppressed
 /// ones.
-fn write_misconfigurations(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+fn write_misconfigurations(
+    result: &ScanResult,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
     let mut shown: Vec<&Misconfiguration> = visible_misconfigurations(&result.misconfigurations).collect();
     shown.sort_by(|a, b| misconfiguration_order(a, b));
     let failures = count_severities(shown.iter().filter(|m| !m.warning).map(|m| m.severity));
@@ -619,7 +623,8 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-/// `Misconfigurations: N (CRITICAL: a, ...) in K of M config files, W warnings, S suppressed`.
+/// `Misconfigurations: N (CRITICAL: a, ...), W warnings, S suppressed`, then
+/// `Config files: M scanned, K with failures`.
 fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
     let config_files: BTreeSet<&str> =
         report.results.iter().filter(|r| r.kind == ResultKind::Config).map(|r| r.target.as_str()).collect();
@@ -634,13 +639,9 @@ fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn W
         .map(|r| r.target.as_str())
         .collect();
     let scanned = config_files.union(&failing).count();
-    let files = if scanned == 1 { "1 config file".to_string() } else { format!("{scanned} config files") };
-    let failures = count_severities(all().filter(|m| m.suppressed.is_none() && !m.warning).map(|m| m.severity));
-    let mut line = if failing.is_empty() {
-        format!("Misconfigurations: none in {files}")
-    } else {
-        format!("Misconfigurations: {} in {} of {files}", severity_breakdown(failures), failing.len())
-    };
+    let failures =
+        count_severities(all().filter(|m| m.suppressed.is_none() && !m.warning).map(|m| m.severity));
+    let mut line = format!("Misconfigurations: {}", severity_breakdown(failures));
     let warnings = all().filter(|m| m.suppressed.is_none() && m.warning).count();
     if warnings > 0 {
         line.push_str(&format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }));
@@ -649,6 +650,8 @@ fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn W
     if suppressed > 0 {
         line.push_str(&format!(", {suppressed} suppressed"));
     }
+    writeln!(out, "{}", style.paint(&line, "1"))?;
+    let line = format!("Config files: {scanned} scanned, {} with failures", failing.len());
     writeln!(out, "{}", style.paint(&line, "1"))?;
     Ok(())
 }
