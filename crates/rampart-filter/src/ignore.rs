@@ -8,7 +8,14 @@
 //!     paths: ["services/api/**"]         # optional globs on the result target
 //!     reason: "not reachable: we never call template()"
 //!     expires: 2027-01-31                # optional; applies up to and including this day
+//!
+//! misconfigurations:
+//!   - id: RMP-K8S-0001                   # the check id
+//!     paths: ["deploy/dev/**"]           # optional globs on the config file
+//!     reason: "dev cluster only"
 //! ```
+//!
+//! Plain `.trivyignore` ids apply to both vulnerabilities and misconfigurations, as in Trivy.
 //!
 //! The full format, with the Trivy keys accepted for migration, is documented in
 //! `crates/rampart-filter/IGNOREFILE.md`.
@@ -58,11 +65,26 @@ impl fmt::Display for Expiry {
     }
 }
 
+/// Which findings an ignore entry is about: its section of `.rampartignore.yaml`, or both for a
+/// plain `.trivyignore` id (as in Trivy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// The `vulnerabilities` section: matched on the id and aliases, package and paths.
+    Vulnerability,
+    /// The `misconfigurations` section: matched on the check id and the config file.
+    Misconfiguration,
+    /// A `.trivyignore` line: matched on the id of either kind of finding.
+    Any,
+}
+
 /// One rule of an ignore file.
 #[derive(Debug, Clone)]
 pub struct IgnoreEntry {
-    /// A vulnerability id; matches the finding's id or any of its aliases (ASCII case-insensitive).
+    /// A vulnerability id (matches the finding's id or any of its aliases) or a check id (matches
+    /// the misconfiguration's id); ASCII case-insensitive.
     pub id: String,
+    /// The findings the entry is about.
+    pub kind: EntryKind,
     /// When not empty, only findings of one of these packages match.
     pub purls: Vec<PurlPattern>,
     /// When not empty, only findings whose result target (or package location) matches one of
@@ -85,12 +107,22 @@ impl IgnoreEntry {
     /// its package (an entry restricted to packages never matches a finding without one);
     /// `paths` the result target and the package's locations. Expiry is not considered here.
     pub(crate) fn matches(&self, ids: &[&str], purl: Option<&PurlPattern>, paths: &[&str]) -> bool {
-        ids.iter().any(|id| id.eq_ignore_ascii_case(&self.id))
+        self.kind != EntryKind::Misconfiguration
+            && ids.iter().any(|id| id.eq_ignore_ascii_case(&self.id))
             && (self.purls.is_empty() || purl.is_some_and(|p| self.purls.iter().any(|pat| pat.matches(p))))
             && self
                 .globs
                 .as_ref()
                 .is_none_or(|g| paths.iter().any(|p| g.is_match(p.strip_prefix("./").unwrap_or(p))))
+    }
+
+    /// True when the entry names this misconfiguration: its check `id` (ASCII case-insensitive)
+    /// in the config file `target` (when the entry has `paths`). Expiry is not considered here.
+    pub(crate) fn matches_misconfiguration(&self, id: &str, target: &str) -> bool {
+        self.kind != EntryKind::Vulnerability
+            && self.purls.is_empty()
+            && id.eq_ignore_ascii_case(&self.id)
+            && self.globs.as_ref().is_none_or(|g| g.is_match(target.strip_prefix("./").unwrap_or(target)))
     }
 }
 
@@ -149,7 +181,7 @@ impl IgnoreFile {
         })?;
         for (key, key_line, value) in top {
             match key {
-                Some("vulnerabilities") => {
+                Some(section @ ("vulnerabilities" | "misconfigurations")) => {
                     if yaml::is_null(value) {
                         continue;
                     }
@@ -157,11 +189,16 @@ impl IgnoreFile {
                         LoadError::invalid(
                             path,
                             Some(yaml::line(value)),
-                            "`vulnerabilities` must be a list of entries",
+                            format!("`{section}` must be a list of entries"),
                         )
                     })?;
+                    let kind = if section == "vulnerabilities" {
+                        EntryKind::Vulnerability
+                    } else {
+                        EntryKind::Misconfiguration
+                    };
                     for item in items {
-                        file.entries.push(parse_entry(path, item)?);
+                        file.entries.push(parse_entry(path, item, kind)?);
                     }
                 }
                 Some("schema") => {
@@ -173,16 +210,18 @@ impl IgnoreFile {
                         ));
                     }
                 }
-                Some(section @ ("misconfigurations" | "secrets" | "licenses")) => file.notices.push(Notice {
+                Some(section @ ("secrets" | "licenses")) => file.notices.push(Notice {
                     path: path.to_string(),
                     line: Some(key_line),
-                    message: format!("`{section}` entries are not applied yet: only `vulnerabilities` are"),
+                    message: format!(
+                        "`{section}` entries are not applied yet: only `vulnerabilities` and `misconfigurations` are"
+                    ),
                 }),
                 Some(other) => {
                     return Err(LoadError::invalid(
                         path,
                         Some(key_line),
-                        format!("unknown key `{other}` (expected `vulnerabilities`)"),
+                        format!("unknown key `{other}` (expected `vulnerabilities` or `misconfigurations`)"),
                     ));
                 }
                 None => return Err(LoadError::invalid(path, Some(key_line), "keys must be plain text")),
@@ -229,6 +268,7 @@ impl IgnoreFile {
                 trimmed.split_once('#').map(|(_, r)| r.trim()).filter(|r| !r.is_empty()).map(str::to_string);
             file.entries.push(IgnoreEntry {
                 id,
+                kind: EntryKind::Any,
                 purls: Vec::new(),
                 paths: Vec::new(),
                 globs: None,
@@ -242,15 +282,20 @@ impl IgnoreFile {
 }
 
 const ENTRY_KEYS: &str = "id, purl, paths, reason, expires";
+const MISCONFIG_ENTRY_KEYS: &str = "id, paths, reason, expires";
 
-fn parse_entry(path: &str, item: &Node<'_>) -> Result<IgnoreEntry, LoadError> {
+fn parse_entry(path: &str, item: &Node<'_>, kind: EntryKind) -> Result<IgnoreEntry, LoadError> {
     let line = yaml::line(item);
     let err = |line: u32, message: String| LoadError::invalid(path, Some(line), message);
-    let fields = yaml::mapping(item).ok_or_else(|| {
-        err(line, format!("an ignore entry must be a mapping with an `id` (keys: {ENTRY_KEYS})"))
-    })?;
+    let (keys, what) = match kind {
+        EntryKind::Misconfiguration => (MISCONFIG_ENTRY_KEYS, "a check id"),
+        _ => (ENTRY_KEYS, "a vulnerability id"),
+    };
+    let fields = yaml::mapping(item)
+        .ok_or_else(|| err(line, format!("an ignore entry must be a mapping with an `id` (keys: {keys})")))?;
     let mut entry = IgnoreEntry {
         id: String::new(),
+        kind,
         purls: Vec::new(),
         paths: Vec::new(),
         globs: None,
@@ -261,9 +306,12 @@ fn parse_entry(path: &str, item: &Node<'_>) -> Result<IgnoreEntry, LoadError> {
     for (key, key_line, value) in fields {
         let key = key.ok_or_else(|| err(key_line, "keys must be plain text".into()))?;
         match key {
-            "id" => {
-                entry.id =
-                    text(value).ok_or_else(|| err(key_line, "`id` must be a vulnerability id".into()))?
+            "id" => entry.id = text(value).ok_or_else(|| err(key_line, format!("`id` must be {what}")))?,
+            "purl" | "purls" if kind == EntryKind::Misconfiguration => {
+                return Err(err(
+                    key_line,
+                    format!("`{key}` does not apply to misconfigurations (expected {MISCONFIG_ENTRY_KEYS})"),
+                ));
             }
             "purl" | "purls" => {
                 for (purl, purl_line) in texts(value).ok_or_else(|| {
@@ -302,7 +350,7 @@ fn parse_entry(path: &str, item: &Node<'_>) -> Result<IgnoreEntry, LoadError> {
             other => {
                 return Err(err(
                     key_line,
-                    format!("unknown key `{other}` in ignore entry (expected {ENTRY_KEYS})"),
+                    format!("unknown key `{other}` in ignore entry (expected {keys})"),
                 ));
             }
         }

@@ -2,6 +2,12 @@
 //! fix, and suppress findings named by an ignore file (`.rampartignore.yaml` or Trivy's
 //! `.trivyignore`) or by VEX documents (OpenVEX, CycloneDX VEX).
 //!
+//! Vulnerabilities go through every filter. Misconfigurations go through the severity filter and
+//! the ignore file (`misconfigurations` entries, and plain `.trivyignore` ids); "ignore unfixed"
+//! and VEX do not apply to them. Misconfigurations the scanner already marked (inline
+//! suppression comments in the scanned file, kind `inline`) are dropped like other suppressed
+//! findings unless the user asks to see them, and counted in [`FilterOutcome::inline`].
+//!
 //! [`apply`] edits a [`Report`] in place and returns a [`FilterOutcome`]: how many findings each
 //! filter removed and [`Notice`]s the CLI prints (expired ignore entries, entries that matched
 //! nothing). Severity and ignore-unfixed filtering just remove findings; ignore-file and VEX
@@ -25,7 +31,7 @@ mod purl;
 mod vex;
 mod yaml;
 
-pub use ignore::{Expiry, IgnoreEntry, IgnoreFile, IgnoreFormat};
+pub use ignore::{EntryKind, Expiry, IgnoreEntry, IgnoreFile, IgnoreFormat};
 pub use purl::PurlPattern;
 pub use vex::{VexDocument, VexFormat, VexStatement};
 
@@ -85,9 +91,10 @@ impl fmt::Display for Notice {
 /// What to filter.
 #[derive(Debug, Clone)]
 pub struct FilterOptions {
-    /// Keep only findings of these severities (`None`: all).
+    /// Keep only findings (vulnerabilities and misconfigurations) of these severities (`None`:
+    /// all).
     pub severities: Option<Vec<Severity>>,
-    /// Drop findings that no version fixes yet.
+    /// Drop vulnerabilities that no version fixes yet.
     pub ignore_unfixed: bool,
     pub ignore_file: Option<IgnoreFile>,
     pub vex: Vec<VexDocument>,
@@ -116,25 +123,30 @@ impl FilterOptions {
 pub struct FilterOutcome {
     /// Removed because their severity was not requested.
     pub by_severity: usize,
-    /// Removed because no fixed version is known.
+    /// Removed because no fixed version is known (vulnerabilities only).
     pub unfixed: usize,
-    /// Suppressed by an ignore-file entry.
+    /// Suppressed by an ignore-file entry (vulnerabilities and misconfigurations).
     pub ignored: usize,
     /// Suppressed by a VEX statement.
     pub vex: usize,
+    /// Misconfigurations the scanner marked suppressed by an inline comment in the scanned file
+    /// (kind `inline`); kept, marked, only with `show_suppressed`.
+    pub inline: usize,
     /// To print, in order: notices of the inputs, then expired and unused ignore entries.
     pub notices: Vec<Notice>,
 }
 
 impl FilterOutcome {
-    /// Findings suppressed (ignore file and VEX).
+    /// Findings suppressed (ignore file, VEX and inline comments).
     pub fn suppressed(&self) -> usize {
-        self.ignored + self.vex
+        self.ignored + self.vex + self.inline
     }
 }
 
-/// Filters the vulnerabilities of every result of `report`. Findings already marked suppressed
-/// (a report filtered before) are kept only with `show_suppressed`, and not counted again.
+/// Filters the vulnerabilities and misconfigurations of every result of `report`. Findings
+/// already marked suppressed (a report filtered before, or an inline suppression of the
+/// misconfiguration scanner) are kept only with `show_suppressed`, and not counted again (but
+/// inline suppressions, which no filter counted yet, are counted in [`FilterOutcome::inline`]).
 pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
     let mut outcome = FilterOutcome::default();
     let entries = options.ignore_file.as_ref().map_or(&[][..], |f| &f.entries[..]);
@@ -219,6 +231,52 @@ pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
             }
         }
         result.vulnerabilities = kept;
+
+        let findings = std::mem::take(&mut result.misconfigurations);
+        let mut kept = Vec::with_capacity(findings.len());
+        for mut m in findings {
+            if let Some(s) = &m.suppressed {
+                if s.kind == "inline" {
+                    outcome.inline += 1;
+                }
+                if options.show_suppressed {
+                    kept.push(m);
+                }
+                continue;
+            }
+            let mut ignored_by = None;
+            for (i, entry) in entries.iter().enumerate() {
+                if entry.matches_misconfiguration(&m.id, &result.target) {
+                    if entry.applies_on(options.today) {
+                        active_hits[i] += 1;
+                        ignored_by.get_or_insert(entry);
+                    } else {
+                        expired_hits[i] += 1;
+                    }
+                }
+            }
+            if options.severities.as_ref().is_some_and(|s| !s.contains(&m.severity)) {
+                outcome.by_severity += 1;
+                continue;
+            }
+            match ignored_by {
+                Some(entry) => {
+                    outcome.ignored += 1;
+                    if options.show_suppressed {
+                        let file = options.ignore_file.as_ref().map_or("", |f| f.path.as_str());
+                        m.suppressed = Some(Suppression {
+                            kind: "ignore-file".into(),
+                            source: format!("{file}:{}", entry.line),
+                            reason: entry.reason.clone(),
+                            justification: None,
+                        });
+                        kept.push(m);
+                    }
+                }
+                None => kept.push(m),
+            }
+        }
+        result.misconfigurations = kept;
     }
 
     if let Some(file) = &options.ignore_file {

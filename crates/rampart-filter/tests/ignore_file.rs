@@ -313,7 +313,9 @@ fn empty_and_partial_files() {
     assert_eq!(f.entries.len(), 1);
     assert_eq!(
         notices(&f.notices),
-        [".rampartignore.yaml:3: `secrets` entries are not applied yet: only `vulnerabilities` are"]
+        [
+            ".rampartignore.yaml:3: `secrets` entries are not applied yet: only `vulnerabilities` and `misconfigurations` are"
+        ]
     );
     // Trivy's YAML keys are read too.
     let f = yaml(

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rampart_model::{Cvss, Package, Relationship, ScanResult, Severity, Vulnerability};
+use rampart_model::{Cvss, Misconfiguration, Package, Relationship, ScanResult, Severity, Vulnerability};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -68,6 +68,15 @@ pub(crate) fn is_top_level(pkg: &Package) -> bool {
     matches!(pkg.relationship, Relationship::Root | Relationship::Direct | Relationship::Unknown)
 }
 
+/// True for the results an SBOM lists: those of packages, and any other holding packages or
+/// vulnerabilities. Config files checked for misconfigurations (and files searched for secrets)
+/// are not part of the inventory.
+pub(crate) fn in_inventory(result: &ScanResult) -> bool {
+    result.kind == rampart_model::ResultKind::Packages
+        || !result.packages.is_empty()
+        || !result.vulnerabilities.is_empty()
+}
+
 /// The analyzer and ecosystem of a result, for headings and properties.
 pub(crate) fn result_label(result: &ScanResult) -> Option<String> {
     match (&result.analyzer, result.ecosystem) {
@@ -117,6 +126,59 @@ pub(crate) fn severity_counts<'a>(vulns: impl Iterator<Item = &'a Vulnerability>
         }
     }
     counts
+}
+
+/// Counts per severity, indexed like [`Severity::ALL`] (UNKNOWN first).
+pub(crate) fn count_severities(severities: impl Iterator<Item = Severity>) -> [usize; 5] {
+    let mut counts = [0usize; 5];
+    for s in severities {
+        if let Some(i) = Severity::ALL.iter().position(|x| *x == s) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// `N (HIGH: b, MEDIUM: c)`: the severities that occur, most severe first; `0` when none.
+pub(crate) fn compact_breakdown(counts: [usize; 5]) -> String {
+    let total: usize = counts.iter().sum();
+    if total == 0 {
+        return "0".to_string();
+    }
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .zip(counts)
+        .rev()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{}: {n}", s.as_str()))
+        .collect();
+    format!("{total} ({})", parts.join(", "))
+}
+
+/// Misconfigurations shown as findings: those no filter (or inline comment) suppressed.
+pub(crate) fn visible_misconfigurations(
+    misconfigurations: &[Misconfiguration],
+) -> impl Iterator<Item = &Misconfiguration> {
+    misconfigurations.iter().filter(|m| m.suppressed.is_none())
+}
+
+/// Worst first, then by line, id and resource: the order misconfigurations are listed in.
+pub(crate) fn misconfiguration_order(a: &Misconfiguration, b: &Misconfiguration) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.warning.cmp(&b.warning))
+        .then_with(|| a.start_line.unwrap_or(u32::MAX).cmp(&b.start_line.unwrap_or(u32::MAX)))
+        .then_with(|| a.id.cmp(&b.id))
+        .then_with(|| a.resource.cmp(&b.resource))
+}
+
+/// `16`, `16-20`, or nothing when the lines are unknown.
+pub(crate) fn line_range(m: &Misconfiguration) -> Option<String> {
+    let start = m.start_line.filter(|l| *l > 0)?;
+    Some(match m.end_line.filter(|e| *e > start) {
+        Some(end) => format!("{start}-{end}"),
+        None => start.to_string(),
+    })
 }
 
 /// `N (CRITICAL: a, HIGH: b, MEDIUM: c, LOW: d, UNKNOWN: e)`, most severe first.
@@ -180,6 +242,16 @@ mod tests {
         assert_eq!(web_url("https://a b"), None);
         assert_eq!(web_url("https://"), None);
         assert_eq!(web_url("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn compact() {
+        assert_eq!(compact_breakdown([0, 0, 3, 2, 0]), "5 (HIGH: 2, MEDIUM: 3)");
+        assert_eq!(compact_breakdown([0; 5]), "0");
+        assert_eq!(
+            count_severities([Severity::High, Severity::Low, Severity::High].into_iter()),
+            [0, 1, 0, 2, 0]
+        );
     }
 
     #[test]

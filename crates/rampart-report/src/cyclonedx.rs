@@ -4,7 +4,9 @@
 //! - `metadata.component` is the scanned target: an `application`, or a `container` for a
 //!   container image.
 //! - every result becomes an `application` component (like Trivy) named after its target, with
-//!   the properties `rampart:result_kind`, `rampart:analyzer` and `rampart:ecosystem`;
+//!   the properties `rampart:result_kind`, `rampart:analyzer` and `rampart:ecosystem`; config
+//!   files checked for misconfigurations (no packages) are not part of the inventory and are
+//!   left out, as are their findings;
 //! - every package becomes a `library` component. Its `bom-ref` is its purl when that purl is
 //!   unique in the BOM, else the purl with a `?file=<result>` qualifier (and `&id=<package id>`
 //!   if still needed), then a numeric suffix: deterministic, never random. Maven names
@@ -303,7 +305,7 @@ pub(crate) fn build(report: &Report, serial_number: String) -> Bom {
     let mut vulnerabilities: Vec<VulnerabilityEntry> = Vec::new();
     let mut vuln_index: HashMap<String, usize> = HashMap::new();
 
-    for result in &report.results {
+    for result in report.results.iter().filter(|r| crate::common::in_inventory(r)) {
         let file_ref = ids.allocate([format!("result:{}", result.target)]);
         root_deps.push(file_ref.clone());
         let mut file = Component::new("application", non_empty(&result.target, "unknown result"));

@@ -26,16 +26,32 @@
 //! rule; one location per result. When results are dropped, `run.properties` says so
 //! (`rampart:truncated`, `rampart:totalResults`, `rampart:omittedResults`).
 //!
-//! Misconfigurations and secrets will be one more `*_findings` function each, adding rules and
-//! results to the same [`Run`] builder.
+//! Misconfigurations (failed configuration checks) share the run:
+//! - one rule per check id (`name` the id, `shortDescription` the check's title,
+//!   `fullDescription` its description, `help` the description, the resolution and the
+//!   references, `helpUri` the first web reference, `properties.tags` `misconfiguration`,
+//!   `security`, the config type, the service when there is one, and the severity,
+//!   `security-severity` the representative score of the severity);
+//! - one result per failed check: `level` from the severity (at most `warning` for advisory
+//!   checks and Rego `warn` rules), the finding's message (with the resource), one location: the
+//!   config file with the finding's lines and, when the report has every line of the region, its
+//!   text as `region.snippet`; `partialFingerprints` from the check, file, resource and message
+//!   (not the line).
+//!
+//! Suppressed misconfigurations (ignore file, inline comments) are left out and counted like
+//! suppressed vulnerabilities. The cap applies to all results together, most severe first (at
+//! equal severity, vulnerabilities before misconfigurations).
+//!
+//! Secrets will be one more `*_findings` function, adding rules and results to the same
+//! [`Run`] builder.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use rampart_model::{Report, ScanResult, Severity, Vulnerability};
+use rampart_model::{Misconfiguration, Report, ScanResult, Severity, Vulnerability};
 use serde::Serialize;
 
-use crate::common::{deciding_cvss, finding_order, web_url};
+use crate::common::{deciding_cvss, finding_order, misconfiguration_order, web_url};
 use crate::{RenderError, RenderOptions};
 
 const SCHEMA: &str =
@@ -152,6 +168,8 @@ struct ArtifactLocation {
 struct Region {
     start_line: u32,
     end_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
 }
 
 pub(crate) fn render(
@@ -182,7 +200,8 @@ struct RunBuilder {
 fn build(report: &Report) -> Log {
     let mut builder = RunBuilder::default();
     vulnerability_findings(report, &mut builder);
-    // Later: misconfiguration_findings(report, &mut builder); secret_findings(...).
+    misconfiguration_findings(report, &mut builder);
+    // Later: secret_findings(...).
 
     let total = builder.pending.len();
     // Worst first (the sort is stable: report order within a severity), then cut.
@@ -277,7 +296,7 @@ fn vulnerability_findings(report: &Report, builder: &mut RunBuilder) {
                     locations: vec![SarifLocation {
                         physical_location: PhysicalLocation {
                             artifact_location: ArtifactLocation { uri, uri_base_id: Some(SRCROOT) },
-                            region: Region { start_line: start, end_line: end },
+                            region: Region { start_line: start, end_line: end, snippet: None },
                         },
                     }],
                     partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
@@ -331,6 +350,143 @@ fn vulnerability_rule(rule_id: &str, v: &Vulnerability) -> Rule {
     }
 }
 
+fn misconfiguration_findings(report: &Report, builder: &mut RunBuilder) {
+    for result in &report.results {
+        let mut found: Vec<&Misconfiguration> = result.misconfigurations.iter().collect();
+        found.sort_by(|a, b| misconfiguration_order(a, b));
+        let uri = relative_uri(&result.target);
+        for m in found {
+            if m.suppressed.is_some() {
+                builder.suppressed += 1;
+                continue;
+            }
+            let rule_id =
+                if m.id.trim().is_empty() { "unknown-misconfiguration".to_string() } else { m.id.clone() };
+            let start = m.start_line.unwrap_or(1).max(1);
+            let end = m.end_line.unwrap_or(start).max(start);
+            let title = first_line(&m.title);
+            let mut message = m.message.trim().to_string();
+            if message.is_empty() {
+                message = if title.is_empty() { format!("Check {rule_id} failed") } else { title.clone() };
+            }
+            if let Some(resource) = m.resource.as_deref().map(str::trim).filter(|r| !r.is_empty())
+                && !message.contains(resource)
+            {
+                message.push_str(&format!(" (resource: {resource})"));
+            }
+            let fingerprint =
+                format!("{rule_id}|{uri}|{}|{}", m.resource.as_deref().unwrap_or_default(), m.message.trim());
+            let level = if m.warning && level(m.severity) == "error" { "warning" } else { level(m.severity) };
+            builder.pending.push(Pending {
+                severity: m.severity,
+                rule: misconfiguration_rule(&rule_id, m),
+                result: SarifResult {
+                    rule_id,
+                    rule_index: 0,
+                    level,
+                    message: Text { text: message },
+                    locations: vec![SarifLocation {
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation {
+                                uri: uri.clone(),
+                                uri_base_id: Some(SRCROOT),
+                            },
+                            region: Region {
+                                start_line: start,
+                                end_line: end,
+                                snippet: snippet(m, start, end).map(|text| Text { text }),
+                            },
+                        },
+                    }],
+                    partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
+                },
+            });
+        }
+    }
+}
+
+/// The text of lines `start..=end` when the finding has every one of them.
+fn snippet(m: &Misconfiguration, start: u32, end: u32) -> Option<String> {
+    if m.start_line.is_none() || m.code.len() != (end - start) as usize + 1 {
+        return None;
+    }
+    let mut text = String::new();
+    for (line, expected) in m.code.iter().zip(start..=end) {
+        if line.number != expected {
+            return None;
+        }
+        text.push_str(&line.content);
+        text.push('\n');
+    }
+    Some(text)
+}
+
+fn misconfiguration_rule(rule_id: &str, m: &Misconfiguration) -> Rule {
+    let title = first_line(&m.title);
+    let short = if title.is_empty() { format!("Configuration check {rule_id}") } else { title };
+    let description = m.description.trim();
+    let full = if description.is_empty() { short.clone() } else { description.to_string() };
+    let resolution = m.resolution.trim();
+    let links: Vec<&str> = m.references.iter().filter_map(|r| web_url(r)).collect();
+    let mut text = format!("{full}\n\nSeverity: {}", m.severity);
+    let mut markdown = format!(
+        "**{}**: {}\n\n{}\n\n| Severity | {} |\n| --- | --- |\n| Type | {} |\n",
+        md(rule_id),
+        md(&short),
+        md(&full),
+        m.severity,
+        md(&m.config_type)
+    );
+    if let Some(service) = m.service.as_deref().filter(|s| !s.trim().is_empty()) {
+        markdown.push_str(&format!("| Service | {} |\n", md(service)));
+    }
+    if !resolution.is_empty() {
+        text.push_str(&format!("\n\nResolution: {resolution}"));
+        markdown.push_str(&format!("\n**Resolution**: {}\n", md(resolution)));
+    }
+    if !links.is_empty() {
+        text.push_str("\n\nReferences:");
+        markdown.push_str("\nReferences:\n");
+        for l in &links {
+            text.push_str(&format!("\n- {l}"));
+            markdown.push_str(&format!("- <{l}>\n"));
+        }
+    }
+    let mut tags = vec!["misconfiguration".to_string(), "security".to_string()];
+    for tag in std::iter::once(m.config_type.as_str()).chain(m.service.as_deref()) {
+        let tag = tag.trim();
+        if !tag.is_empty() && !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags.push(m.severity.as_str().to_string());
+    Rule {
+        id: rule_id.to_string(),
+        name: rule_id.to_string(),
+        short_description: Text { text: short },
+        full_description: Text { text: full },
+        help_uri: links.first().map(|l| l.to_string()),
+        help: Help { text, markdown },
+        default_configuration: Configuration { level: level(m.severity) },
+        properties: RuleProperties {
+            security_severity: format!("{:.1}", severity_score(m.severity)),
+            precision: "very-high",
+            tags,
+        },
+    }
+}
+
+/// A representative score of a severity, for findings without a CVSS score.
+fn severity_score(severity: Severity) -> f64 {
+    match severity {
+        Severity::Critical => 9.5,
+        Severity::High => 8.0,
+        Severity::Medium => 5.5,
+        Severity::Low => 2.0,
+        Severity::Unknown => 0.0,
+    }
+}
+
 /// The score GitHub ranks alerts by (see the module documentation).
 fn security_severity(v: &Vulnerability) -> String {
     let from_cvss = deciding_cvss(v)
@@ -340,13 +496,7 @@ fn security_severity(v: &Vulnerability) -> String {
                 && Severity::from_cvss_score(c.score) == v.severity
         })
         .map(|c| c.score);
-    let score = from_cvss.unwrap_or(match v.severity {
-        Severity::Critical => 9.5,
-        Severity::High => 8.0,
-        Severity::Medium => 5.5,
-        Severity::Low => 2.0,
-        Severity::Unknown => 0.0,
-    });
+    let score = from_cvss.unwrap_or(severity_score(v.severity));
     format!("{score:.1}")
 }
 

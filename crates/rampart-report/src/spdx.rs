@@ -4,7 +4,8 @@
 //! - the scanned target is a package (`primaryPackagePurpose` `APPLICATION`, or `CONTAINER`
 //!   for an image) that the document `DESCRIBES`;
 //! - every result is a package too (`APPLICATION`, named after its file or aggregate), which the
-//!   target `CONTAINS`. Results are not SPDX `files` entries: those need a SHA-1 checksum that
+//!   target `CONTAINS` (config files checked for misconfigurations, which hold no package, are
+//!   left out). Results are not SPDX `files` entries: those need a SHA-1 checksum that
 //!   the report does not carry;
 //! - every package of a result is a `LIBRARY` package that the result `CONTAINS`; the result
 //!   `DEPENDS_ON` its root, direct and unknown-relationship packages, except development ones,
@@ -171,7 +172,7 @@ pub(crate) fn build(report: &Report, document_namespace: String) -> Document {
     packages.push(root);
     relationships.push(rel("SPDXRef-DOCUMENT", "DESCRIBES", &root_id));
 
-    for result in &report.results {
+    for result in report.results.iter().filter(|r| crate::common::in_inventory(r)) {
         let result_id = ids.allocate([format!("SPDXRef-Result-{}", sanitize_idstring(&result.target))]);
         let mut pkg = SpdxPackage::new(&result.target, result_id.clone(), "APPLICATION");
         let mut comment = Vec::new();

@@ -3,19 +3,28 @@
 //!
 //! Each result section is a heading followed by one table per kind of finding: packages, then
 //! vulnerabilities (with a per-severity count above them and the suppressed findings listed
-//! after them, with their reason). Misconfigurations and secrets get one more `*_table`
-//! function each, called from [`write_result`].
+//! after them, with their reason).
+//!
+//! Config files (misconfiguration results) are not tables but a list, like Trivy's `config`
+//! output: the file and its type, `Failures: N (HIGH: a, MEDIUM: b)`, then per failed check,
+//! worst first, `SEVERITY ID: title`, the message, `file:start-end` with the resource, and the
+//! snippet with its line numbers; the suppressed ones after, with their reason. Config files
+//! without failures are not listed; the summary counts them (`in 3 of 40 config files`).
+//! Everything is written straight into a buffered writer, so 10,000 findings stay fast.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
-use rampart_model::{DiagnosticSeverity, Package, Report, ResultKind, ScanResult, Severity, Vulnerability};
+use rampart_model::{
+    DiagnosticSeverity, Misconfiguration, Package, Report, ResultKind, ScanResult, Severity, Vulnerability,
+};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::common::{
-    deciding_cvss, finding_order, relationship_str, result_label, severity_breakdown, severity_counts,
-    visible,
+    compact_breakdown, count_severities, deciding_cvss, finding_order, line_range, misconfiguration_order,
+    relationship_str, result_label, severity_breakdown, severity_counts, visible, visible_misconfigurations,
 };
 use crate::{RenderError, RenderOptions};
 
@@ -42,9 +51,23 @@ pub(crate) fn render(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<(), RenderError> {
+    let mut buffered = BufWriter::with_capacity(64 * 1024, out);
+    write_report(report, options, &mut buffered)?;
+    buffered.flush()?;
+    Ok(())
+}
+
+fn write_report(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> Result<(), RenderError> {
     let style = Style { color: options.color };
     for result in &report.results {
-        if options.hide_packages && result.vulnerabilities.is_empty() {
+        if is_config_only(result) {
+            // Config files without failures are only counted in the summary.
+            if !result.misconfigurations.is_empty() {
+                write_config_result(result, style, out)?;
+            }
+            continue;
+        }
+        if options.hide_packages && result.vulnerabilities.is_empty() && result.misconfigurations.is_empty() {
             continue;
         }
         write_result(result, style, options.hide_packages, out)?;
@@ -125,8 +148,231 @@ fn write_result(
         writeln!(out, "{table}")?;
     }
     write_suppressed(result, style, out)?;
+    if !result.misconfigurations.is_empty() {
+        writeln!(out)?;
+        write_misconfigurations(result, style, out)?;
+    }
     writeln!(out)?;
     Ok(())
+}
+
+/// A result that holds misconfigurations only (a config file).
+fn is_config_only(result: &ScanResult) -> bool {
+    result.kind == ResultKind::Config && result.packages.is_empty() && result.vulnerabilities.is_empty()
+}
+
+/// A config file: its heading (file and type), then its failed checks.
+fn write_config_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let mut heading = clean(&result.target);
+    let label = result
+        .analyzer
+        .clone()
+        .or_else(|| result.misconfigurations.first().map(|m| m.config_type.clone()))
+        .filter(|l| !l.trim().is_empty());
+    if let Some(label) = label {
+        heading.push_str(&format!(" ({})", clean(&label)));
+    }
+    writeln!(out, "{}", style.paint(&fit(&heading, usize::from(DEFAULT_WIDTH)), "1"))?;
+    write_misconfigurations(result, style, out)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `Failures: N (...)`, then every visible misconfiguration worst first, then the suppressed
+/// ones.
+fn write_misconfigurations(
+    result: &ScanResult,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let mut shown: Vec<&Misconfiguration> = visible_misconfigurations(&result.misconfigurations).collect();
+    shown.sort_by(|a, b| misconfiguration_order(a, b));
+    let failures = count_severities(shown.iter().filter(|m| !m.warning).map(|m| m.severity));
+    let warnings = shown.iter().filter(|m| m.warning).count();
+    let mut line = format!("Failures: {}", compact_breakdown(failures));
+    if warnings > 0 {
+        line.push_str(&format!(", warnings: {warnings}"));
+    }
+    writeln!(out, "{line}")?;
+    for m in shown {
+        writeln!(out)?;
+        write_misconfiguration(result, m, style, out)?;
+    }
+
+    let mut hidden: Vec<&Misconfiguration> =
+        result.misconfigurations.iter().filter(|m| m.suppressed.is_some()).collect();
+    if hidden.is_empty() {
+        return Ok(());
+    }
+    hidden.sort_by(|a, b| misconfiguration_order(a, b));
+    writeln!(out)?;
+    writeln!(out, "{}", style.paint(&format!("Suppressed: {}", hidden.len()), "2"))?;
+    for m in hidden {
+        let Some(s) = &m.suppressed else { continue };
+        let mut why = format!("{} {}", clean(&s.kind), clean(&s.source));
+        for extra in [&s.justification, &s.reason].into_iter().flatten() {
+            why.push_str(&format!(", {}", clean(extra)));
+        }
+        let place = line_range(m).map(|l| format!(" line {l}")).unwrap_or_default();
+        let line = format!("  {} ({}){place}: {why}", clean(non_empty(&m.id)), m.severity);
+        writeln!(out, "{}", fit(&line, usize::from(DEFAULT_WIDTH)))?;
+    }
+    Ok(())
+}
+
+/// One failed check: `SEVERITY ID: title`, the message, where, and the snippet.
+fn write_misconfiguration(
+    result: &ScanResult,
+    m: &Misconfiguration,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let width = usize::from(DEFAULT_WIDTH);
+    let severity = m.severity.as_str();
+    let id = clean(non_empty(&m.id));
+    let warning = if m.warning { " [warning]" } else { "" };
+    let title = clean(m.title.trim());
+    // The first line: severity and id are never wrapped; the title wraps under them.
+    let lead = severity.len() + 1 + id.width() + warning.len() + 2;
+    let mut title_lines = wrap(&title, width.saturating_sub(lead).max(20)).into_iter();
+    let first = title_lines.next().unwrap_or_default();
+    if style.color {
+        write!(out, "[{}m{severity}[0m [1m{id}[0m{warning}: {first}", severity_color(m.severity))?;
+    } else {
+        write!(out, "{severity} {id}{warning}: {first}")?;
+    }
+    writeln!(out)?;
+    for rest in title_lines {
+        writeln!(out, "  {rest}")?;
+    }
+    let message = clean(m.message.trim());
+    if !message.is_empty() && message != title {
+        for line in wrap(&message, width - 2) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+
+    let mut place = clean(if result.target.is_empty() { "(unknown file)" } else { &result.target });
+    if let Some(lines) = line_range(m) {
+        place.push(':');
+        place.push_str(&lines);
+    }
+    if let Some(resource) = m.resource.as_deref().filter(|r| !r.trim().is_empty()) {
+        place.push_str(" · ");
+        place.push_str(&clean(resource));
+    }
+    if let Some(layer) = &m.layer {
+        place.push_str(&format!(" · layer {}", layer.index));
+        if let Some(by) = &layer.created_by {
+            place.push_str(&format!(": {}", clean(by.trim())));
+        }
+    }
+    writeln!(out, "  {}", style.paint(&fit(&place, width - 2), "36"))?;
+
+    let number_width = m.code.iter().map(|c| c.number).max().unwrap_or(0).to_string().len();
+    // ` 16 │ ` before the code.
+    let code_width = width.saturating_sub(number_width + 4);
+    for line in &m.code {
+        let content = clean_code(&line.content);
+        let content = fit(content.trim_end(), code_width);
+        if style.color {
+            writeln!(out, " [2m{:>number_width$} │[0m {content}", line.number)?;
+        } else {
+            writeln!(out, " {:>number_width$} │ {content}", line.number)?;
+        }
+    }
+    Ok(())
+}
+
+fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "34",
+        Severity::Unknown => "90",
+    }
+}
+
+/// Words of `text` in lines of at most `width` columns (a word wider than that is split).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0usize;
+    for word in text.split_whitespace() {
+        let w = word.width();
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if w <= width {
+            line.push_str(word);
+            used = w;
+            continue;
+        }
+        // Too wide for a line of its own: cut it.
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if used > 0 || !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `s` cut to at most `max` columns with an ellipsis; linear in the length of `s`.
+fn fit(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.width() <= max {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut used = 0usize;
+    let mut end = 0usize;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    // Character widths do not always add up (emoji sequences): shrink until the prefix fits.
+    let mut prefix = &s[..end];
+    while prefix.width() > max.saturating_sub(1) {
+        let mut chars = prefix.chars();
+        chars.next_back();
+        prefix = chars.as_str();
+    }
+    std::borrow::Cow::Owned(format!("{prefix}…"))
+}
+
+/// A line of scanned code for the terminal: tabs as spaces, other control characters as `?`.
+fn clean_code(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if c.is_control() => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The vulnerabilities of a result (suppressed ones left out), worst first; `None` when there
@@ -350,14 +596,19 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
             files.extend(pkg.locations.iter().map(|l| l.path.as_str()));
         }
     }
-    let packages = if total == 1 { "1 package".to_string() } else { format!("{total} packages") };
-    let file_count = if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) };
-    let mut line = format!("Total: {packages} in {file_count}");
-    if !by_ecosystem.is_empty() {
-        let parts: Vec<String> = by_ecosystem.iter().map(|(e, n)| format!("{e}: {n}")).collect();
-        line.push_str(&format!(" ({})", parts.join(", ")));
+    // A misconfiguration scan alone says nothing about packages.
+    let config_only = !report.results.is_empty() && report.results.iter().all(is_config_only);
+    if !config_only {
+        let packages = if total == 1 { "1 package".to_string() } else { format!("{total} packages") };
+        let file_count =
+            if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) };
+        let mut line = format!("Total: {packages} in {file_count}");
+        if !by_ecosystem.is_empty() {
+            let parts: Vec<String> = by_ecosystem.iter().map(|(e, n)| format!("{e}: {n}")).collect();
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        writeln!(out, "{}", style.paint(&line, "1"))?;
     }
-    writeln!(out, "{}", style.paint(&line, "1"))?;
     let all = || report.results.iter().flat_map(|r| r.vulnerabilities.iter());
     if all().next().is_some() {
         let counts = severity_counts(all().filter(|v| v.suppressed.is_none()));
@@ -368,6 +619,40 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
         }
         writeln!(out, "{}", style.paint(&line, "1"))?;
     }
+    write_misconfiguration_summary(report, style, out)?;
+    Ok(())
+}
+
+/// `Misconfigurations: N (CRITICAL: a, ...), W warnings, S suppressed`, then
+/// `Config files: M scanned, K with failures`.
+fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let config_files: BTreeSet<&str> =
+        report.results.iter().filter(|r| r.kind == ResultKind::Config).map(|r| r.target.as_str()).collect();
+    let all = || report.results.iter().flat_map(|r| r.misconfigurations.iter());
+    if config_files.is_empty() && all().next().is_none() {
+        return Ok(());
+    }
+    let failing: BTreeSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.misconfigurations.iter().any(|m| m.suppressed.is_none()))
+        .map(|r| r.target.as_str())
+        .collect();
+    let scanned = config_files.union(&failing).count();
+    let failures =
+        count_severities(all().filter(|m| m.suppressed.is_none() && !m.warning).map(|m| m.severity));
+    let mut line = format!("Misconfigurations: {}", severity_breakdown(failures));
+    let warnings = all().filter(|m| m.suppressed.is_none() && m.warning).count();
+    if warnings > 0 {
+        line.push_str(&format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }));
+    }
+    let suppressed = all().filter(|m| m.suppressed.is_some()).count();
+    if suppressed > 0 {
+        line.push_str(&format!(", {suppressed} suppressed"));
+    }
+    writeln!(out, "{}", style.paint(&line, "1"))?;
+    let line = format!("Config files: {scanned} scanned, {} with failures", failing.len());
+    writeln!(out, "{}", style.paint(&line, "1"))?;
     Ok(())
 }
 
@@ -419,6 +704,29 @@ mod tests {
         assert_eq!(truncate_columns("abc", 3), "abc");
         assert_eq!(truncate_columns("漢字漢字", 5), "漢字…");
         assert_eq!(truncate_columns("abcd", 3), "ab…");
+    }
+
+    #[test]
+    fn wraps_on_words_and_cuts_long_ones() {
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("  ", 3), Vec::<String>::new());
+        assert_eq!(wrap("漢字漢字", 5), ["漢字", "漢字"]);
+    }
+
+    #[test]
+    fn fits_on_columns() {
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("abcd", 3), "ab…");
+        assert_eq!(fit("漢字漢字", 5), "漢字…");
+        let long = "x".repeat(100_000);
+        assert_eq!(fit(&long, 10).width(), 10);
+    }
+
+    #[test]
+    fn code_keeps_indentation() {
+        assert_eq!(clean_code("\tkey: value"), "    key: value");
+        assert_eq!(clean_code("a\x1b[31m"), "a?[31m");
     }
 
     #[test]

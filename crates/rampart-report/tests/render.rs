@@ -210,11 +210,12 @@ fn sarif_maps_findings() {
     assert_eq!(driver["name"], "rampart");
     let rules = driver["rules"].as_array().expect("rules");
     let results = sarif_results(&log);
-    // 8 visible findings, 7 advisories (one advisory on two packages); the suppressed one is
-    // counted, not listed.
-    assert_eq!(results.len(), 8);
-    assert_eq!(rules.len(), 7);
-    assert_eq!(log["runs"][0]["properties"]["rampart:suppressedResults"], 1);
+    // 8 visible findings, 7 advisories (one advisory on two packages), and 6 failed checks of 6
+    // ids; the suppressed vulnerability and misconfiguration are counted, not listed.
+    assert_eq!(results.len(), 8 + 6);
+    assert_eq!(rules.len(), 7 + 6);
+    assert_eq!(log["runs"][0]["properties"]["rampart:suppressedResults"], 2);
+    assert!(!render_to_string(&fixture::sample_report(), Format::Sarif, false).contains("RMP-K8S-0002"));
     assert!(!render_to_string(&fixture::sample_report(), Format::Sarif, false).contains("CVE-2020-8203"));
     let ids: HashSet<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
     assert_eq!(ids.len(), rules.len(), "one rule per advisory");
@@ -271,7 +272,9 @@ fn sarif_maps_findings() {
 fn sarif_of_a_hostile_report_has_usable_locations() {
     let log = render_json(&fixture::hostile_report(), Format::Sarif);
     let results = sarif_results(&log);
-    assert_eq!(results.len(), 2);
+    // Two vulnerabilities and two misconfigurations (a third is suppressed).
+    assert_eq!(results.len(), 4);
+    assert_eq!(log["runs"][0]["properties"]["rampart:suppressedResults"], 2);
     for r in &results {
         let uri =
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap_or_default();
@@ -280,6 +283,21 @@ fn sarif_of_a_hostile_report_has_usable_locations() {
     }
     assert!(results.iter().any(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         == "abs/path%20with%20space/%23x%3F.xml"));
+    let misconfigs: Vec<&Value> = results
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "abs/dir%20with%20space/%23x%3F.yaml"
+        })
+        .collect();
+    assert_eq!(misconfigs.len(), 2);
+    for r in misconfigs {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["endLine"].as_u64() >= region["startLine"].as_u64(), "{region}");
+        // The snippet lines do not match the region: no snippet.
+        assert!(region.get("snippet").is_none(), "{region}");
+    }
+    assert!(results.iter().any(|r| r["ruleId"] == "unknown-misconfiguration"));
 }
 
 #[test]
@@ -414,7 +432,232 @@ fn hide_packages_keeps_only_results_with_findings() {
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("┆ Relationship ┆"), "package tables hidden:\n{text}");
     assert!(text.contains("Vulnerabilities:"), "{text}");
-    for r in report.results.iter().filter(|r| r.vulnerabilities.is_empty()) {
+    // Config files with failures are findings too.
+    assert!(text.contains("k8s/web.yaml (kubernetes)\nFailures: 3"), "{text}");
+    for r in report.results.iter().filter(|r| r.vulnerabilities.is_empty() && r.misconfigurations.is_empty())
+    {
         assert!(!text.contains(&format!("{} (", r.target)), "{} has no findings:\n{text}", r.target);
     }
+}
+
+fn config_result<'a>(report: &'a Report, target: &str) -> &'a rampart_model::ScanResult {
+    report.results.iter().find(|r| r.target == target).expect("the fixture has this result")
+}
+
+#[test]
+fn table_lists_misconfigurations_per_config_file() {
+    let report = fixture::sample_report();
+    let out = render_to_string(&report, Format::Table, false);
+    let k8s = out.find("k8s/web.yaml (kubernetes)\nFailures: 3 (CRITICAL: 1, HIGH: 1, MEDIUM: 1)\n");
+    let k8s = k8s.expect("heading and counts of the manifest");
+    // Worst first, each with its message, place and numbered snippet.
+    let section = &out[k8s..];
+    let critical = section.find("CRITICAL RMP-K8S-0001: Privileged container\n").expect("critical");
+    let high = section.find("HIGH RMP-K8S-0005: Access to the host network\n").expect("high");
+    let medium = section.find("MEDIUM RMP-K8S-0013: Image tag ':latest' used\n").expect("medium");
+    assert!(critical < high && high < medium);
+    assert!(section.contains(
+        "  Container 'app' of Deployment 'web' runs privileged.\n  k8s/web.yaml:13-15 · Deployment/shop/web\n \
+         13 │           securityContext:\n 14 │             privileged: true\n"
+    ));
+    assert!(section.contains("  k8s/web.yaml:9 · Deployment/shop/web\n 9 │       hostNetwork: true\n"));
+    // The inline suppression only in the short list, with its reason.
+    assert_eq!(out.matches("RMP-K8S-0002").count(), 1);
+    assert!(section.contains(
+        "Suppressed: 1\n  RMP-K8S-0002 (MEDIUM) line 15: inline k8s/web.yaml:14, needed by the entrypoint\n"
+    ));
+    // Warnings apart from failures; the image config's layer.
+    assert!(out.contains("Dockerfile (dockerfile)\nFailures: 1 (LOW: 1), warnings: 1\n"));
+    assert!(out.contains("MEDIUM AVD-DS-0001 [warning]: ':latest' tag used\n"));
+    assert!(out.contains("  nginx:1.25 · layer 3: /bin/sh -c #(nop)  CMD"));
+    // The clean Terraform file is counted, not listed.
+    assert!(!out.contains("infra/main.tf"));
+    assert!(out.contains(
+        "Misconfigurations: 5 (CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 1, UNKNOWN: 0), 1 warning, 1 suppressed\n\
+         Config files: 4 scanned, 3 with failures\n"
+    ));
+    // The vulnerability summary is still there.
+    assert!(out.contains("Total: 21 packages in 8 files"));
+    assert_eq!(config_result(&report, "infra/main.tf").misconfigurations.len(), 0);
+}
+
+#[test]
+fn a_config_only_table_says_nothing_about_packages() {
+    let out = render_to_string(&fixture::many_misconfigurations_report(5), Format::Table, false);
+    assert!(!out.contains("packages"), "{out}");
+    assert!(out.contains("Failures: 5 (CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 1, UNKNOWN: 1)"), "{out}");
+    assert!(out.contains("Config files: 1 scanned, 1 with failures"), "{out}");
+    let mut clean = fixture::empty_report();
+    clean.results.push(fixture::config_result("k8s/ok.yaml", "kubernetes", Vec::new()));
+    let out = render_to_string(&clean, Format::Table, false);
+    assert_eq!(
+        out,
+        "Misconfigurations: 0 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0)\n\
+         Config files: 1 scanned, 0 with failures\n"
+    );
+}
+
+#[test]
+fn misconfigurations_are_coloured_only_on_request() {
+    let report = fixture::sample_report();
+    let plain = render_to_string(&report, Format::Table, false);
+    assert!(!plain.contains('\x1b'));
+    let coloured = render_to_string(&report, Format::Table, true);
+    assert!(coloured.contains("\x1b[1;31mCRITICAL\x1b[0m \x1b[1mRMP-K8S-0001\x1b[0m: Privileged container"));
+    assert!(coloured.contains("\x1b[2m13 │\x1b[0m           securityContext:"));
+}
+
+#[test]
+fn hostile_misconfigurations_stay_in_100_columns_without_control_characters() {
+    for color in [false, true] {
+        let out = render_to_string(&fixture::hostile_report(), Format::Table, color);
+        for line in out.lines() {
+            let plain = if color { strip_ansi(line) } else { line.to_string() };
+            assert!(unicode_width::UnicodeWidthStr::width(plain.as_str()) <= 100, "line too wide: {plain}");
+            if !color {
+                assert!(!line.contains('\x1b'));
+            }
+        }
+        assert!(out.contains("(no id)"));
+    }
+    let out = render_to_string(&fixture::hostile_report(), Format::Table, false);
+    assert!(out.contains("     key:?[31m value"), "tabs expanded, escapes neutralised:\n{out}");
+}
+
+/// Removes the SGR sequences the renderer writes (`ESC [ ... m`).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn ten_thousand_misconfigurations_render_quickly() {
+    let report = fixture::many_misconfigurations_report(10_000);
+    let started = std::time::Instant::now();
+    let out = render_to_string(&report, Format::Table, false);
+    let elapsed = started.elapsed();
+    // Heading, counts, then per finding a blank line, the title, message, place and 3 lines.
+    assert_eq!(out.matches(" │   key").count(), 30_000);
+    assert_eq!(out.matches("\nRMP-").count() + out.matches("\nCRITICAL RMP-").count(), 2_000);
+    // Generous for an unoptimised build on a busy machine; a release build takes milliseconds.
+    assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[test]
+fn sarif_maps_misconfigurations() {
+    let log = render_json(&fixture::sample_report(), Format::Sarif);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
+    let results = sarif_results(&log);
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).cloned().unwrap_or(Value::Null);
+    let find = |id: &str| results.iter().find(|r| r["ruleId"] == id).cloned().unwrap_or(Value::Null);
+
+    let r = rule("RMP-K8S-0001");
+    assert_eq!(r["name"], "RMP-K8S-0001");
+    assert_eq!(r["shortDescription"]["text"], "Privileged container");
+    assert_eq!(
+        r["fullDescription"]["text"],
+        "A privileged container has every capability of the host and can escape to it."
+    );
+    assert_eq!(r["helpUri"], "https://kubernetes.io/docs/concepts/security/pod-security-standards/");
+    let help = r["help"]["text"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("Remove securityContext.privileged")
+            && help.contains("avd.aquasec.com/misconfig/ksv017")
+    );
+    assert!(r["help"]["markdown"].as_str().unwrap_or_default().contains("**Resolution**"));
+    assert_eq!(
+        r["properties"]["tags"],
+        serde_json::json!(["misconfiguration", "security", "kubernetes", "pod-security", "CRITICAL"])
+    );
+    assert_eq!(r["properties"]["security-severity"], "9.5");
+    assert_eq!(rule("RMP-DOCKER-0004")["properties"]["security-severity"], "2.0");
+    assert_eq!(
+        rule("RMP-DOCKER-0004")["properties"]["tags"],
+        serde_json::json!(["misconfiguration", "security", "dockerfile", "LOW"])
+    );
+
+    let privileged = find("RMP-K8S-0001");
+    assert_eq!(privileged["level"], "error");
+    assert_eq!(
+        privileged["message"]["text"],
+        "Container 'app' of Deployment 'web' runs privileged. (resource: Deployment/shop/web)"
+    );
+    let loc = &privileged["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "k8s/web.yaml");
+    assert_eq!(loc["region"]["startLine"], 13);
+    assert_eq!(loc["region"]["endLine"], 15);
+    assert_eq!(
+        loc["region"]["snippet"]["text"],
+        "          securityContext:\n            privileged: true\n            allowPrivilegeEscalation: true\n"
+    );
+    // A Rego warning is at most a warning; a finding without lines is on line 1, without snippet.
+    assert_eq!(find("AVD-DS-0001")["level"], "warning");
+    assert_eq!(find("RMP-K8S-0013")["level"], "warning");
+    assert_eq!(find("RMP-DOCKER-0004")["level"], "note");
+    let user = &find("RMP-DOCKER-0002")["locations"][0]["physicalLocation"];
+    assert_eq!(user["region"]["startLine"], 1);
+    assert!(user["region"].get("snippet").is_none());
+    // Fingerprints name the check, file and resource, not the line.
+    let fp = privileged["partialFingerprints"]["rampart/v1"].as_str().unwrap_or_default().to_string();
+    assert!(fp.starts_with("RMP-K8S-0001|k8s/web.yaml|Deployment/shop/web|") && !fp.contains("13"), "{fp}");
+    let fps: HashSet<&str> =
+        results.iter().filter_map(|r| r["partialFingerprints"]["rampart/v1"].as_str()).collect();
+    assert_eq!(fps.len(), results.len());
+}
+
+#[test]
+fn the_sarif_cap_keeps_the_most_severe_findings_of_both_kinds() {
+    let mut report = fixture::many_findings_report(3_000);
+    report.results.extend(fixture::many_misconfigurations_report(3_000).results);
+    let log = render_json(&report, Format::Sarif);
+    let results = sarif_results(&log);
+    assert_eq!(results.len(), 5_000);
+    assert_eq!(log["runs"][0]["properties"]["rampart:omittedResults"], 1_000);
+    // 600 findings of each severity of each kind: the 1,000 dropped are UNKNOWN ones, the
+    // misconfigurations' first (at equal severity, vulnerabilities come first).
+    let misconfigs =
+        results.iter().filter(|r| r["ruleId"].as_str().is_some_and(|i| i.starts_with("RMP-"))).count();
+    assert_eq!(misconfigs, 2_400);
+    let levels: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
+    let rank = |l: &str| match l {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    assert!(levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "worst first");
+}
+
+#[test]
+fn sboms_leave_config_files_out() {
+    let report = fixture::sample_report();
+    let bom = render_json(&report, Format::CycloneDx);
+    let names: Vec<&str> =
+        bom["components"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    for config in ["k8s/web.yaml", "Dockerfile", "infra/main.tf", "nginx:1.25"] {
+        assert!(!names.contains(&config), "{config} in {names:?}");
+    }
+    let spdx = render_json(&report, Format::SpdxJson);
+    let names: Vec<&str> =
+        spdx["packages"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    assert!(!names.contains(&"k8s/web.yaml"), "{names:?}");
+    // A misconfiguration scan alone gives documents with the target only.
+    let config_only = fixture::many_misconfigurations_report(20);
+    let bom = render_json(&config_only, Format::CycloneDx);
+    assert_eq!(bom["components"].as_array().map(Vec::len), Some(0));
+    assert!(bom.get("vulnerabilities").is_none());
+    check_cyclonedx_graph(&bom);
+    let spdx = render_json(&config_only, Format::SpdxJson);
+    assert_eq!(spdx["packages"].as_array().map(Vec::len), Some(1));
 }

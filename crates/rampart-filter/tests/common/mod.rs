@@ -85,3 +85,56 @@ pub fn ids(r: &Report) -> Vec<String> {
 pub fn options(today: Date) -> FilterOptions {
     FilterOptions::new(today)
 }
+
+/// A failed check `id` of `severity` at `line`, as the misconfiguration scanner reports it.
+pub fn misconfig(id: &str, severity: Severity, line: u32) -> rampart_model::Misconfiguration {
+    rampart_model::Misconfiguration {
+        id: id.into(),
+        severity,
+        title: format!("title of {id}"),
+        message: format!("message of {id}"),
+        description: String::new(),
+        resolution: String::new(),
+        references: Vec::new(),
+        config_type: "kubernetes".into(),
+        service: None,
+        resource: Some("Deployment/default/web".into()),
+        start_line: Some(line),
+        end_line: Some(line),
+        code: Vec::new(),
+        controls: Vec::new(),
+        source: "builtin".into(),
+        warning: false,
+        layer: None,
+        suppressed: None,
+    }
+}
+
+/// Appends config results (`target`, findings) to `r`.
+pub fn with_configs(mut r: Report, results: Vec<(&str, Vec<rampart_model::Misconfiguration>)>) -> Report {
+    for (target, misconfigurations) in results {
+        r.results.push(ScanResult {
+            target: target.into(),
+            kind: rampart_model::ResultKind::Config,
+            analyzer: Some("kubernetes".into()),
+            ecosystem: None,
+            packages: Vec::new(),
+            vulnerabilities: Vec::new(),
+            misconfigurations,
+            secrets: Vec::new(),
+        });
+    }
+    r
+}
+
+/// `(target, id)` of every misconfiguration left, with the suppression kind when marked.
+pub fn left_misconfigs(r: &Report) -> Vec<(String, String, Option<String>)> {
+    r.results
+        .iter()
+        .flat_map(|res| {
+            res.misconfigurations
+                .iter()
+                .map(|m| (res.target.clone(), m.id.clone(), m.suppressed.as_ref().map(|s| s.kind.clone())))
+        })
+        .collect()
+}
