@@ -184,6 +184,19 @@ fn covers_the_peers_on_the_heredoc_containerfile() {
     assert!(hits(&out).contains(&("RMP-DS-0026", 3, 7)));
 }
 
+#[test]
+fn global_args_are_checked() {
+    let out =
+        scan_text("Dockerfile", "ARG NPM_TOKEN=abc\nARG GIT_SSL_NO_VERIFY=1\nFROM node:22\nUSER 1000\n");
+    let found: Vec<_> = out
+        .findings
+        .iter()
+        .map(|f| (f.check.id, f.span.start, f.resource.as_deref().unwrap_or("")))
+        .collect();
+    assert!(found.contains(&("RMP-DS-0006", 1, "global ARG")), "{found:?}");
+    assert!(found.contains(&("RMP-DS-0034", 2, "global ARG")), "{found:?}");
+}
+
 fn render(out: &FamilyOutput) -> String {
     let mut s = String::new();
     for f in &out.findings {
