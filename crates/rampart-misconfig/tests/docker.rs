@@ -185,6 +185,22 @@ fn covers_the_peers_on_the_heredoc_containerfile() {
 }
 
 #[test]
+fn user_is_inherited_from_the_parent_stage() {
+    let ok = scan_text("Dockerfile", "FROM debian:12 AS base\nUSER 10001\nFROM base\nCMD [\"/a\"]\n");
+    assert!(!ids(&ok).contains("RMP-DS-0001"), "{:?}", ok.findings);
+    let root = scan_text("Dockerfile", "FROM debian:12 AS base\nUSER root\nFROM base\nCMD [\"/a\"]\n");
+    assert!(hits(&root).contains(&("RMP-DS-0001", 2, 2)), "{:?}", root.findings);
+}
+
+#[test]
+fn empty_dockerfile_is_quietly_skipped() {
+    let out = scan_text("Dockerfile", "# nothing here\n\n");
+    assert!(out.findings.is_empty() && out.errors.is_empty());
+    let out = scan_text("Dockerfile", "RUN echo no FROM\n");
+    assert_eq!(out.errors.len(), 1);
+}
+
+#[test]
 fn global_args_are_checked() {
     let out =
         scan_text("Dockerfile", "ARG NPM_TOKEN=abc\nARG GIT_SSL_NO_VERIFY=1\nFROM node:22\nUSER 1000\n");

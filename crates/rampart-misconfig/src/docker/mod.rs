@@ -175,6 +175,10 @@ pub fn scan(files: &[&SourceFile]) -> FamilyOutput {
     let mut out = FamilyOutput::default();
     for f in files {
         let image = f.config_type == ConfigType::ImageConfig;
+        if f.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            // an empty Dockerfile (or only comments): nothing to check, nothing to complain about
+            continue;
+        }
         let df = match parse::parse(&f.text) {
             Ok(df) => df,
             Err(e) => {

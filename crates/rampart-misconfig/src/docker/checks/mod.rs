@@ -67,6 +67,23 @@ pub(crate) fn base_image(df: &Dockerfile, stage: &Stage) -> Option<String> {
     Some(image)
 }
 
+/// The last `USER` in effect in `stage`: its own, or (when it builds on an earlier stage) the
+/// earlier stage's, followed back through `FROM <alias>`.
+pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a Stage, &'a Instr)> {
+    let mut current = stage;
+    for _ in 0..df.stages.len() {
+        if let Some(u) = current.instrs.iter().rev().find(|i| i.cmd == "user") {
+            return Some((current, u));
+        }
+        let parent = df.stages[..current.index.min(df.stages.len())]
+            .iter()
+            .rev()
+            .find(|s| s.alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&current.image)))?;
+        current = parent;
+    }
+    None
+}
+
 /// `NAME -> default` of the `ARG`s before the first `FROM`.
 pub(crate) fn global_arg_defaults(df: &Dockerfile) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
