@@ -201,6 +201,25 @@ fn empty_dockerfile_is_quietly_skipped() {
 }
 
 #[test]
+fn whole_scan_gives_snippets_and_honours_inline_suppressions() {
+    let text = "FROM debian:12\n# rampart:ignore:RMP-DS-0016 bastion image, reviewed\nEXPOSE 22\nRUN apt-get update && \\\n    apt-get install -y curl\nUSER 10001\n";
+    let out = rampart_misconfig::scan(vec![SourceFile {
+        path: "img/Containerfile".into(),
+        text: text.into(),
+        config_type: ConfigType::Dockerfile,
+    }]);
+    let file = &out.files["img/Containerfile"];
+    assert_eq!(file.config_type, ConfigType::Dockerfile);
+    let port = file.misconfigurations.iter().find(|m| m.id == "RMP-DS-0016").unwrap();
+    assert!(port.suppressed.as_ref().is_some_and(|s| s.reason.as_deref() == Some("bastion image, reviewed")));
+    let apt = file.misconfigurations.iter().find(|m| m.id == "RMP-DS-0009").unwrap();
+    assert_eq!((apt.start_line, apt.end_line), (Some(4), Some(5)));
+    assert_eq!(apt.code.iter().map(|l| l.number).collect::<Vec<_>>(), [4, 5]);
+    assert!(file.passed > 0);
+    assert_eq!(out.inputs.len(), 1);
+}
+
+#[test]
 fn global_args_are_checked() {
     let out =
         scan_text("Dockerfile", "ARG NPM_TOKEN=abc\nARG GIT_SSL_NO_VERIFY=1\nFROM node:22\nUSER 1000\n");
