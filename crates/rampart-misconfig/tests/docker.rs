@@ -364,3 +364,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn large_dockerfile_is_fast() {
+    let mut text = String::from("FROM debian:12 AS build\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "RUN apt-get update && \\\n    apt-get install -y --no-install-recommends pkg{i}=1.0 && \\\n    curl -sSL https://x/{i} | tar xz && rm -rf /var/lib/apt/lists/*\nENV VAR_{i}=value{i}\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let out = scan_text("Dockerfile", &text);
+    let took = start.elapsed();
+    assert!(out.errors.is_empty());
+    assert_eq!(out.findings.iter().filter(|f| f.check.id == "RMP-DS-0029").count(), 4000);
+    eprintln!("16001-line Dockerfile: {took:?}");
+    assert!(took.as_secs() < 20, "{took:?}");
+}
