@@ -148,6 +148,8 @@ registry! {
     user_numeric: true,
     workdir_system: true,
     chpasswd: true,
+    run_credentials: true,
+    apt_not_apt_get: true,
 }
 
 /// Every Dockerfile check, in id order.
