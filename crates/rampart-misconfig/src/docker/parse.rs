@@ -304,8 +304,8 @@ impl Builder<'_> {
         match i {
             P::From(x) => {
                 let mut v = vec![x.image.value.to_string()];
-                if let Some((_, name)) = &x.as_ {
-                    v.push("AS".into());
+                if let Some((kw, name)) = &x.as_ {
+                    v.push(self.text.get(kw.span.clone()).unwrap_or("AS").to_string());
                     v.push(name.value.to_string());
                 }
                 (v, false, None, self.flags(&x.options), String::new())
