@@ -184,6 +184,54 @@ fn covers_the_peers_on_the_heredoc_containerfile() {
     assert!(hits(&out).contains(&("RMP-DS-0026", 3, 7)));
 }
 
+#[test]
+fn user_is_inherited_from_the_parent_stage() {
+    let ok = scan_text("Dockerfile", "FROM debian:12 AS base\nUSER 10001\nFROM base\nCMD [\"/a\"]\n");
+    assert!(!ids(&ok).contains("RMP-DS-0001"), "{:?}", ok.findings);
+    let root = scan_text("Dockerfile", "FROM debian:12 AS base\nUSER root\nFROM base\nCMD [\"/a\"]\n");
+    assert!(hits(&root).contains(&("RMP-DS-0001", 2, 2)), "{:?}", root.findings);
+}
+
+#[test]
+fn empty_dockerfile_is_quietly_skipped() {
+    let out = scan_text("Dockerfile", "# nothing here\n\n");
+    assert!(out.findings.is_empty() && out.errors.is_empty());
+    let out = scan_text("Dockerfile", "RUN echo no FROM\n");
+    assert_eq!(out.errors.len(), 1);
+}
+
+#[test]
+fn whole_scan_gives_snippets_and_honours_inline_suppressions() {
+    let text = "FROM debian:12\n# rampart:ignore:RMP-DS-0016 bastion image, reviewed\nEXPOSE 22\nRUN apt-get update && \\\n    apt-get install -y curl\nUSER 10001\n";
+    let out = rampart_misconfig::scan(vec![SourceFile {
+        path: "img/Containerfile".into(),
+        text: text.into(),
+        config_type: ConfigType::Dockerfile,
+    }]);
+    let file = &out.files["img/Containerfile"];
+    assert_eq!(file.config_type, ConfigType::Dockerfile);
+    let port = file.misconfigurations.iter().find(|m| m.id == "RMP-DS-0016").unwrap();
+    assert!(port.suppressed.as_ref().is_some_and(|s| s.reason.as_deref() == Some("bastion image, reviewed")));
+    let apt = file.misconfigurations.iter().find(|m| m.id == "RMP-DS-0009").unwrap();
+    assert_eq!((apt.start_line, apt.end_line), (Some(4), Some(5)));
+    assert_eq!(apt.code.iter().map(|l| l.number).collect::<Vec<_>>(), [4, 5]);
+    assert!(file.passed > 0);
+    assert_eq!(out.inputs.len(), 1);
+}
+
+#[test]
+fn global_args_are_checked() {
+    let out =
+        scan_text("Dockerfile", "ARG NPM_TOKEN=abc\nARG GIT_SSL_NO_VERIFY=1\nFROM node:22\nUSER 1000\n");
+    let found: Vec<_> = out
+        .findings
+        .iter()
+        .map(|f| (f.check.id, f.span.start, f.resource.as_deref().unwrap_or("")))
+        .collect();
+    assert!(found.contains(&("RMP-DS-0006", 1, "global ARG")), "{found:?}");
+    assert!(found.contains(&("RMP-DS-0034", 2, "global ARG")), "{found:?}");
+}
+
 fn render(out: &FamilyOutput) -> String {
     let mut s = String::new();
     for f in &out.findings {
@@ -315,4 +363,21 @@ proptest::proptest! {
             proptest::prop_assert!(f.span.start >= 1 && f.span.end <= n.max(1), "{:?} in {text:?}", f.span);
         }
     }
+}
+
+#[test]
+fn large_dockerfile_is_fast() {
+    let mut text = String::from("FROM debian:12 AS build\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "RUN apt-get update && \\\n    apt-get install -y --no-install-recommends pkg{i}=1.0 && \\\n    curl -sSL https://x/{i} | tar xz && rm -rf /var/lib/apt/lists/*\nENV VAR_{i}=value{i}\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let out = scan_text("Dockerfile", &text);
+    let took = start.elapsed();
+    assert!(out.errors.is_empty());
+    assert_eq!(out.findings.iter().filter(|f| f.check.id == "RMP-DS-0029").count(), 4000);
+    eprintln!("16001-line Dockerfile: {took:?}");
+    assert!(took.as_secs() < 20, "{took:?}");
 }

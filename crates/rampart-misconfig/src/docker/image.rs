@@ -269,4 +269,24 @@ mod tests {
         assert_eq!(df.history_of_line[5], Some(4));
         assert_eq!(*df.history_of_line.last().unwrap(), None);
     }
+
+    #[test]
+    fn umoci_history_keeps_instructions_and_comments_free_text() {
+        let config = rampart_model::ImageConfig {
+            history: vec![
+                "umoci insert --rootless debian12-minbase".into(),
+                "LABEL org.opencontainers.image.title=debian12-layered".into(),
+                "WORKDIR /app".into(),
+                String::new(),
+            ],
+            healthcheck: Some(vec!["CMD-SHELL".into(), "curl -f http://localhost/ || exit 1".into()]),
+            ..Default::default()
+        };
+        let df = image_dockerfile(&config);
+        assert_eq!(
+            df.text,
+            "FROM scratch\n# umoci insert --rootless debian12-minbase\nLABEL org.opencontainers.image.title=debian12-layered\nWORKDIR /app\n#\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+        );
+        assert_eq!(df.history_of_line, [None, Some(0), Some(1), Some(2), Some(3), None]);
+    }
 }

@@ -35,7 +35,31 @@ impl Ctx<'_> {
         span: Span,
         message: impl Into<String>,
     ) -> Finding {
-        Finding::new(meta, self.path, span, message).resource(stage.resource())
+        let resource = if self.image { "image".to_string() } else { stage.resource() };
+        Finding::new(meta, self.path, span, message).resource(resource)
+    }
+
+    /// A finding on an instruction of `stage`, or on a global `ARG` (before the first `FROM`).
+    pub fn at_opt(
+        &self,
+        meta: &'static CheckMeta,
+        stage: Option<&Stage>,
+        instr: &Instr,
+        message: impl Into<String>,
+    ) -> Finding {
+        match stage {
+            Some(s) => self.at(meta, s, instr, message),
+            None => Finding::new(meta, self.path, instr.span, message).resource("global ARG"),
+        }
+    }
+
+    /// Every `ENV` and `ARG`, global `ARG`s (stage `None`) included.
+    pub fn variables(&self) -> impl Iterator<Item = (Option<&Stage>, &Instr)> {
+        let global = self.df.global_args.iter().map(|i| (None, i));
+        let staged = self.df.stages.iter().flat_map(|s| {
+            s.instrs.iter().filter(|i| i.cmd == "env" || i.cmd == "arg").map(move |i| (Some(s), i))
+        });
+        global.chain(staged)
     }
 
     /// A finding on one instruction of `stage`.
@@ -124,6 +148,8 @@ registry! {
     user_numeric: true,
     workdir_system: true,
     chpasswd: true,
+    run_credentials: true,
+    apt_not_apt_get: true,
 }
 
 /// Every Dockerfile check, in id order.
@@ -151,6 +177,10 @@ pub fn scan(files: &[&SourceFile]) -> FamilyOutput {
     let mut out = FamilyOutput::default();
     for f in files {
         let image = f.config_type == ConfigType::ImageConfig;
+        if f.text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            // an empty Dockerfile (or only comments): nothing to check, nothing to complain about
+            continue;
+        }
         let df = match parse::parse(&f.text) {
             Ok(df) => df,
             Err(e) => {

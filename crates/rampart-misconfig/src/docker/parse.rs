@@ -33,6 +33,26 @@ pub struct Instr {
 }
 
 impl Instr {
+    /// For `ENV`/`ARG`: the (name, value) pairs, values unquoted (`None`: an `ARG` without default).
+    pub fn pairs(&self) -> Vec<(String, Option<String>)> {
+        match self.cmd.as_str() {
+            "env" => self
+                .value
+                .chunks(2)
+                .map(|c| (c[0].clone(), c.get(1).map(|v| unquote(v).to_string())))
+                .collect(),
+            "arg" => self
+                .value
+                .iter()
+                .map(|w| match w.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(unquote(v).to_string())),
+                    None => (w.clone(), None),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn flag(&self, name: &str) -> Option<&str> {
         self.flags.iter().find_map(|f| {
             let rest = f.strip_prefix("--")?;
@@ -284,8 +304,8 @@ impl Builder<'_> {
         match i {
             P::From(x) => {
                 let mut v = vec![x.image.value.to_string()];
-                if let Some((_, name)) = &x.as_ {
-                    v.push("AS".into());
+                if let Some((kw, name)) = &x.as_ {
+                    v.push(self.text.get(kw.span.clone()).unwrap_or("AS").to_string());
                     v.push(name.value.to_string());
                 }
                 (v, false, None, self.flags(&x.options), String::new())

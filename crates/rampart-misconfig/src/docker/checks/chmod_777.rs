@@ -23,6 +23,10 @@ pub static META: CheckMeta = CheckMeta {
 
 fn world_writable(mode: &str) -> bool {
     if mode.chars().all(|c| c.is_ascii_digit()) && mode.len() >= 3 {
+        // 1777 (sticky, as on /tmp) is the usual shared-directory mode, not a mistake
+        if mode.len() == 4 && matches!(mode.as_bytes()[0], b'1' | b'3' | b'5' | b'7') {
+            return false;
+        }
         let last = mode.as_bytes()[mode.len() - 1];
         return matches!(last, b'2' | b'3' | b'6' | b'7');
     }
@@ -59,6 +63,21 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     format!("{} --chmod={mode} makes files world-writable", c.cmd.to_ascii_uppercase()),
                 ));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::world_writable;
+
+    #[test]
+    fn modes() {
+        for m in ["777", "0777", "666", "o+w", "a+rwx", "u+x,o+w"] {
+            assert!(world_writable(m), "{m}");
+        }
+        for m in ["755", "0644", "1777", "+x", "u+w", "o-w", "go-rwx"] {
+            assert!(!world_writable(m), "{m}");
         }
     }
 }

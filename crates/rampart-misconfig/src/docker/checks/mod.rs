@@ -13,6 +13,7 @@ pub mod add_url;
 pub mod apk_no_cache;
 pub mod apt_lists;
 pub mod apt_no_install_recommends;
+pub mod apt_not_apt_get;
 pub mod apt_unpinned;
 pub mod chmod_777;
 pub mod chpasswd;
@@ -37,6 +38,7 @@ pub mod port_range;
 pub mod root_user;
 pub mod rpm_clean;
 pub mod run_cd;
+pub mod run_credentials;
 pub mod secret_env;
 pub mod shell_form;
 pub mod sudo;
@@ -65,6 +67,23 @@ pub(crate) fn base_image(df: &Dockerfile, stage: &Stage) -> Option<String> {
         return None;
     }
     Some(image)
+}
+
+/// The last `USER` in effect in `stage`: its own, or (when it builds on an earlier stage) the
+/// earlier stage's, followed back through `FROM <alias>`.
+pub(crate) fn last_user<'a>(df: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a Stage, &'a Instr)> {
+    let mut current = stage;
+    for _ in 0..df.stages.len() {
+        if let Some(u) = current.instrs.iter().rev().find(|i| i.cmd == "user") {
+            return Some((current, u));
+        }
+        let parent = df.stages[..current.index.min(df.stages.len())]
+            .iter()
+            .rev()
+            .find(|s| s.alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&current.image)))?;
+        current = parent;
+    }
+    None
 }
 
 /// `NAME -> default` of the `ARG`s before the first `FROM`.

@@ -23,8 +23,8 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(stage) = ctx.df.final_stage() else { return };
-    match stage.instrs.iter().rev().find(|i| i.cmd == "user") {
-        Some(user) => {
+    match super::last_user(ctx.df, stage) {
+        Some((stage, user)) => {
             let value = user.value.first().map(|v| v.trim()).unwrap_or("");
             let name = value.split(':').next().unwrap_or("");
             if name == "root" || name == "0" {
@@ -35,7 +35,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             &META,
             stage,
             stage.span(),
-            "The final stage sets no USER, so the container runs as root",
+            if ctx.image {
+                "The image config sets no USER, so the container runs as root"
+            } else {
+                "The final stage sets no USER, so the container runs as root"
+            },
         )),
     }
 }

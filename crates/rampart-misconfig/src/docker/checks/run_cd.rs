@@ -25,9 +25,8 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (stage, run, _) in ctx.runs() {
-        if let Some(cd) = cmds(run)
-            .iter()
-            .find(|x| x.program() == "cd" && x.args().first().is_some_and(|a| a.starts_with('/')))
+        if let Some(cd) =
+            cmds(run).iter().find(|x| x.program() == "cd" && x.args().first().is_some_and(|a| a != "-"))
         {
             out.push(ctx.at(&META, stage, run, format!("RUN uses 'cd {}'; use WORKDIR", cd.args()[0])));
         }

@@ -2,7 +2,6 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use crate::docker::parse::unquote;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0006",
@@ -76,40 +75,27 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 }
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for stage in &ctx.df.stages {
-        for i in stage.instrs.iter().filter(|i| i.cmd == "env" || i.cmd == "arg") {
-            let pairs: Vec<(String, Option<String>)> = if i.cmd == "env" {
-                i.value.chunks(2).map(|c| (c[0].clone(), c.get(1).map(|v| unquote(v).to_string()))).collect()
-            } else {
-                i.value
-                    .iter()
-                    .map(|w| match w.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Some(unquote(v).to_string())),
-                        None => (w.clone(), None),
-                    })
-                    .collect()
-            };
-            for (name, value) in pairs {
-                if !is_secret_name(&name) {
-                    continue;
-                }
-                let what = i.cmd.to_ascii_uppercase();
-                let message = match value.as_deref() {
-                    Some(v) if !v.is_empty() && !v.starts_with('$') => {
-                        format!("Secret '{name}' has a literal value in {what}")
-                    }
-                    _ if i.cmd == "arg" => {
-                        format!(
-                            "Secret '{name}' is passed as a build argument, which is kept in the image history"
-                        )
-                    }
-                    Some(v) if v.starts_with('$') => {
-                        format!("Secret '{name}' is stored in the image config by ENV")
-                    }
-                    _ => continue,
-                };
-                out.push(ctx.at(&META, stage, i, message));
+    for (stage, i) in ctx.variables() {
+        for (name, value) in i.pairs() {
+            if !is_secret_name(&name) {
+                continue;
             }
+            let what = i.cmd.to_ascii_uppercase();
+            let message = match value.as_deref() {
+                Some(v) if !v.is_empty() && !v.starts_with('$') => {
+                    format!("Secret '{name}' has a literal value in {what}")
+                }
+                _ if i.cmd == "arg" => {
+                    format!(
+                        "Secret '{name}' is passed as a build argument, which is kept in the image history"
+                    )
+                }
+                Some(v) if v.starts_with('$') => {
+                    format!("Secret '{name}' is stored in the image config by ENV")
+                }
+                _ => continue,
+            };
+            out.push(ctx.at_opt(&META, stage, i, message));
         }
     }
 }

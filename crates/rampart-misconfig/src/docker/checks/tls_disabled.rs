@@ -3,7 +3,6 @@ use rampart_model::Severity;
 use super::cmds;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::docker::Ctx;
-use crate::docker::parse::unquote;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-DS-0034",
@@ -82,28 +81,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(ctx.at(&META, stage, run, "RUN disables certificate verification (sslverify)"));
         }
     }
-    for stage in &ctx.df.stages {
-        for i in stage.instrs.iter().filter(|i| i.cmd == "env" || i.cmd == "arg") {
-            let pairs: Vec<(String, String)> = if i.cmd == "env" {
-                i.value
-                    .chunks(2)
-                    .map(|c| (c[0].clone(), c.get(1).map(|v| unquote(v).to_string()).unwrap_or_default()))
-                    .collect()
-            } else {
-                i.value
-                    .iter()
-                    .filter_map(|w| w.split_once('='))
-                    .map(|(k, v)| (k.to_string(), unquote(v).to_string()))
-                    .collect()
-            };
-            if let Some((name, value)) = pairs.iter().find(|(n, v)| insecure_env(n, v)) {
-                out.push(ctx.at(
-                    &META,
-                    stage,
-                    i,
-                    format!("{name}={value} disables certificate verification"),
-                ));
-            }
+    for (stage, i) in ctx.variables() {
+        let pairs = i.pairs();
+        if let Some((name, value)) = pairs.iter().find(|(n, v)| insecure_env(n, v.as_deref().unwrap_or(""))) {
+            let value = value.as_deref().unwrap_or("");
+            out.push(ctx.at_opt(
+                &META,
+                stage,
+                i,
+                format!("{name}={value} disables certificate verification"),
+            ));
         }
     }
 }

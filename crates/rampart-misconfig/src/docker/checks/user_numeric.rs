@@ -21,7 +21,7 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(stage) = ctx.df.final_stage() else { return };
-    let Some(user) = stage.instrs.iter().rev().find(|i| i.cmd == "user") else { return };
+    let Some((stage, user)) = super::last_user(ctx.df, stage) else { return };
     let value = user.value.first().map(|v| v.trim()).unwrap_or("");
     let name = value.split(':').next().unwrap_or("");
     if !name.is_empty() && !name.starts_with('$') && !name.chars().all(|c| c.is_ascii_digit()) {
