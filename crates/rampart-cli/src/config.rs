@@ -46,7 +46,8 @@ pub struct MisconfigArgs {
     /// Repeatable.
     #[arg(long = "config-policy", value_name = "DIR")]
     pub config_policy: Vec<PathBuf>,
-    /// Rego packages whose rules are evaluated [default: main and user.*].
+    /// Rego packages whose rules are evaluated, with their sub-packages (`*`: every package)
+    /// [default: main,user].
     #[arg(long, value_delimiter = ',', value_name = "LIST")]
     pub namespaces: Vec<String>,
     /// Only these kinds of configuration (comma-separated).
@@ -155,6 +156,17 @@ pub fn scan_tree(
         config_types: args.config_types.iter().map(|t| (*t).into()).collect(),
     };
     rampart_scan::misconfig::scan_sources(report, &files, &options);
+    Ok(())
+}
+
+/// Adds the image config checks to an image's `report`.
+pub fn scan_image(report: &mut Report, args: &MisconfigArgs) -> anyhow::Result<()> {
+    let policies = args.policies()?;
+    let options = MisconfigOptions {
+        policies: policies.as_deref(),
+        config_types: args.config_types.iter().map(|t| (*t).into()).collect(),
+    };
+    rampart_scan::misconfig::scan_image_config(report, &options);
     Ok(())
 }
 

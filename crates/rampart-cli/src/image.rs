@@ -47,6 +47,8 @@ pub struct ImageArgs {
     #[arg(long)]
     no_cache: bool,
     #[command(flatten)]
+    misconfig: crate::config::MisconfigArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -107,7 +109,8 @@ fn human(bytes: u64) -> String {
 
 pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let default_ignore = std::env::current_dir().ok().and_then(|d| default_ignore_file(&d));
-    let prepared = Prepared::new(&args.common, default_ignore)?;
+    let mut prepared = Prepared::new(&args.common, default_ignore)?;
+    prepared.compliance = args.misconfig.framework()?;
     let platform: Option<Platform> = match &args.platform {
         Some(p) => Some(p.parse().map_err(|e| anyhow::anyhow!("--platform {p}: {e}"))?),
         None => None,
@@ -178,7 +181,11 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     bar.message(format!("analysing {} layers", image.metadata().layers.len()));
     let scan = scan_image(&target, &image, &analyzers, &scan_options, cache.as_ref(), &bar)
         .with_context(|| format!("scanning {target}"))?;
-    prepared.finish(scan.report, &args.common, &bar)
+    let mut report = scan.report;
+    if args.common.scanners.contains(&crate::fs::Scanner::Misconfig) {
+        crate::config::scan_image(&mut report, &args.misconfig)?;
+    }
+    prepared.finish(report, &args.common, &bar)
 }
 
 fn create_dir(dir: &Path) -> anyhow::Result<&Path> {
