@@ -538,3 +538,17 @@ proptest! {
         let _ = scan_texts(&[("x.yaml", &mutated)]);
     }
 }
+
+/// Throughput on many documents: `cargo test --release --test k8s -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let one = shared_fixture() + "---\n" + &fixture("multi-doc.yaml") + "---\n" + &fixture("rbac.yaml");
+    let texts: Vec<(String, String)> = (0..500).map(|i| (format!("f{i}.yaml"), one.clone())).collect();
+    let files: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let start = std::time::Instant::now();
+    let out = scan_texts(&files);
+    let elapsed = start.elapsed();
+    assert_eq!(out.inputs.len(), 500 * 11);
+    eprintln!("{} documents, {} findings in {elapsed:?}", out.inputs.len(), out.findings.len());
+}
