@@ -468,6 +468,7 @@ fn crds_and_unknown_documents_are_skipped_quietly() {
     // Custom policies still see both objects.
     assert_eq!(out.inputs.len(), 2);
     assert_eq!(out.inputs[1].resource.as_deref(), Some("Widget/blue"));
+    insta::assert_snapshot!("crd", render(&out));
 }
 
 #[test]
