@@ -468,6 +468,7 @@ fn crds_and_unknown_documents_are_skipped_quietly() {
     // Custom policies still see both objects.
     assert_eq!(out.inputs.len(), 2);
     assert_eq!(out.inputs[1].resource.as_deref(), Some("Widget/blue"));
+    insta::assert_snapshot!("crd", render(&out));
 }
 
 #[test]
@@ -522,6 +523,22 @@ fn messages_name_the_container_and_spans_point_at_the_field() {
     assert_eq!(host_network.span.start, 16);
 }
 
+#[test]
+fn inline_suppressions_apply_to_k8s_findings() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  containers:\n    - name: c\n      image: registry.example.com/c:1\n      securityContext:\n        # rampart:ignore:RMP-K8S-0001 debugging pod, removed after the incident\n        privileged: true\n";
+    let out = rampart_misconfig::scan(vec![source("p.yaml", text)]);
+    let result = &out.files["p.yaml"];
+    let privileged = result.misconfigurations.iter().find(|m| m.id == "RMP-K8S-0001").expect("finding kept");
+    let suppression = privileged.suppressed.as_ref().expect("suppressed");
+    assert_eq!(suppression.reason.as_deref(), Some("debugging pod, removed after the incident"));
+    assert_eq!(privileged.start_line, Some(10));
+    assert_eq!(privileged.code[0].content, "        privileged: true");
+    assert!(
+        result.misconfigurations.iter().filter(|m| m.id != "RMP-K8S-0001").all(|m| m.suppressed.is_none())
+    );
+    assert!(result.passed > 0);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -537,4 +554,18 @@ proptest! {
         let mutated = format!("{}{}{}", &text[..at], insert, &text[at..]);
         let _ = scan_texts(&[("x.yaml", &mutated)]);
     }
+}
+
+/// Throughput on many documents: `cargo test --release --test k8s -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let one = shared_fixture() + "---\n" + &fixture("multi-doc.yaml") + "---\n" + &fixture("rbac.yaml");
+    let texts: Vec<(String, String)> = (0..500).map(|i| (format!("f{i}.yaml"), one.clone())).collect();
+    let files: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let start = std::time::Instant::now();
+    let out = scan_texts(&files);
+    let elapsed = start.elapsed();
+    assert_eq!(out.inputs.len(), 500 * 11);
+    eprintln!("{} documents, {} findings in {elapsed:?}", out.inputs.len(), out.findings.len());
 }

@@ -273,6 +273,31 @@ mod tests {
     }
 
     #[test]
+    fn every_workload_kind_has_a_pod_spec() {
+        for kind in WORKLOAD_KINDS.iter().filter(|k| **k != "Pod" && **k != "CronJob") {
+            let text = format!(
+                "apiVersion: apps/v1\nkind: {kind}\nmetadata: {{generateName: w-}}\nspec:\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers: [{{name: c}}]\n"
+            );
+            let f = file(&text);
+            let objs = parse(&f).unwrap();
+            let pod = objs[0].pod().unwrap_or_else(|| panic!("{kind}"));
+            assert_eq!(pod.path, ["spec", "template", "spec"]);
+            assert_eq!(pod.containers().count(), 1, "{kind}");
+            assert!(pod.meta.and_then(|m| m.get("labels")).is_some());
+            assert_eq!(objs[0].name, "w-");
+        }
+        let f = file("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n");
+        let svc = parse(&f).unwrap();
+        assert!(svc[0].pod().is_none());
+        let typed_list = "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n- {name: no-kind}\n";
+        let f = file(typed_list);
+        let objs = parse(&f).unwrap();
+        assert_eq!(objs.len(), 1);
+        assert_eq!(objs[0].resource(), "Deployment/default/d");
+        assert!(!objs[0].namespace_set);
+    }
+
+    #[test]
     fn cronjob_pod_and_errors() {
         let f = file(
             "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: j, namespace: ops}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c}]\n          initContainers: [{name: i}]\n",

@@ -1,31 +1,40 @@
 //! Shared helpers of the Kubernetes checks: iterating containers and pods, RBAC rule matching,
 //! image references.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::check::{CheckMeta, Finding};
 use crate::value::{Node, Span};
 
 use super::manifest::{Container, Object, Pod};
 
-/// What the checks see besides the object at hand: every object of the scan.
+/// What the checks see besides the object at hand: indexes over every object of the scan.
 pub struct Ctx<'a> {
     pub objects: &'a [Object<'a>],
-    /// Namespaces holding at least one NetworkPolicy, with their policies' pod selectors.
-    pub network_policies: Vec<(&'a str, &'a Node)>,
+    /// Per namespace, the pod selectors of its NetworkPolicies.
+    pub network_policies: HashMap<&'a str, Vec<&'a Node>>,
+    /// `(namespace, name)` of the ServiceAccounts that set `automountServiceAccountToken: false`.
+    pub token_opt_out: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(objects: &'a [Object<'a>]) -> Ctx<'a> {
-        let network_policies = objects
-            .iter()
-            .filter(|o| o.is("NetworkPolicy"))
-            .map(|o| {
-                (
-                    o.namespace.as_deref().unwrap_or("default"),
-                    o.node.at(&["spec", "podSelector"]).unwrap_or(Node::null()),
-                )
-            })
-            .collect();
-        Ctx { objects, network_policies }
+        let mut network_policies: HashMap<&'a str, Vec<&'a Node>> = HashMap::new();
+        let mut token_opt_out = HashSet::new();
+        for o in objects {
+            let ns = o.namespace.as_deref().unwrap_or("default");
+            if o.is("NetworkPolicy") {
+                network_policies
+                    .entry(ns)
+                    .or_default()
+                    .push(o.node.at(&["spec", "podSelector"]).unwrap_or(Node::null()));
+            } else if o.is("ServiceAccount")
+                && o.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
+            {
+                token_opt_out.insert((ns, o.name.as_str()));
+            }
+        }
+        Ctx { objects, network_policies, token_opt_out }
     }
 }
 

@@ -61,13 +61,7 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             .or_else(|| p.spec.get("serviceAccount"))
             .and_then(Node::as_str)
             .unwrap_or("default");
-        let opted_out = ctx.objects.iter().any(|o| {
-            o.is("ServiceAccount")
-                && o.name == sa
-                && o.namespace == obj.namespace
-                && o.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
-        });
-        if opted_out {
+        if ctx.token_opt_out.contains(&(obj.namespace.as_deref().unwrap_or("default"), sa)) {
             return Vec::new();
         }
         vec![(p.span(), "does not set automountServiceAccountToken to false".to_string())]

@@ -5,7 +5,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
 use crate::k8s::util::{self, Ctx};
-use crate::value::Span;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0061",
@@ -59,8 +58,7 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     }
     let tls = obj.node.at(&["spec", "tls"]).is_some_and(|t| !t.items_or_self().is_empty());
     if !tls {
-        let span =
-            obj.node.get("spec").map_or(obj.span, |s| Span::line(s.span.start.saturating_sub(1).max(1)));
+        let span = obj.node.get("spec").map_or(obj.span, |s| s.span);
         util::push(&META, obj, out, span, "has no TLS section (serves plain HTTP)");
     }
     true

@@ -42,6 +42,8 @@ pub mod proc_mount;
 pub mod rbac_admission_webhooks;
 pub mod rbac_anonymous_binding;
 pub mod rbac_cluster_admin_binding;
+pub mod rbac_create_persistent_volumes;
+pub mod rbac_create_sa_tokens;
 pub mod rbac_create_workloads;
 pub mod rbac_csr_approval;
 pub mod rbac_default_sa_binding;
@@ -50,6 +52,7 @@ pub mod rbac_manage_rbac;
 pub mod rbac_nodes_proxy;
 pub mod rbac_pods_exec;
 pub mod rbac_secrets_read;
+pub mod rbac_system_masters;
 pub mod rbac_wildcard_api_groups;
 pub mod rbac_wildcard_resources;
 pub mod rbac_wildcard_verbs;
@@ -137,4 +140,7 @@ pub static CHECKS: &[Check] = &[
     Check { meta: &configmap_secrets::META, run: configmap_secrets::run },
     Check { meta: &rbac_admission_webhooks::META, run: rbac_admission_webhooks::run },
     Check { meta: &rbac_csr_approval::META, run: rbac_csr_approval::run },
+    Check { meta: &rbac_system_masters::META, run: rbac_system_masters::run },
+    Check { meta: &rbac_create_persistent_volumes::META, run: rbac_create_persistent_volumes::run },
+    Check { meta: &rbac_create_sa_tokens::META, run: rbac_create_sa_tokens::run },
 ];

@@ -65,7 +65,8 @@ pub fn run(ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     let Some(pod) = obj.pod() else { return false };
     let ns = obj.namespace.as_deref().unwrap_or("default");
     let labels = pod.meta.and_then(|m| m.get("labels"));
-    let selected = ctx.network_policies.iter().any(|(pns, selector)| *pns == ns && selects(selector, labels));
+    let selected =
+        ctx.network_policies.get(ns).is_some_and(|selectors| selectors.iter().any(|s| selects(s, labels)));
     if !selected {
         let span = pod.meta.map_or(obj.span, |m| m.span);
         util::push(
