@@ -63,13 +63,15 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
         inst.run();
         out.resources.extend(inst.resources.into_inner());
     }
-    // Modules only ever called by something that could not call them still get their inputs.
+    // Modules never instantiated (their only callers use `count = 0`, or are themselves never
+    // reached) are still checked, as root modules with their defaults.
     for module in ctx.modules.values() {
         if module.files.is_empty() || ctx.inputs_done.borrow().contains(&module.dir) {
             continue;
         }
         let inst = Instance::new(&ctx, module, String::new(), module.root_vars(), vec![module.dir.clone()]);
-        inst.inputs();
+        inst.run();
+        out.resources.extend(inst.resources.into_inner());
     }
     out.inputs.extend(ctx.inputs.into_inner());
     out.inputs.sort_by(|a, b| a.path.cmp(&b.path));

@@ -136,3 +136,34 @@ fn deep_expressions_in_long_local_chains() {
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(out.resources.len(), 1);
 }
+
+#[test]
+fn more_functions() {
+    assert_eq!(eval_text("alltrue([true, 1 == 1])").value, Value::Bool(true));
+    assert_eq!(eval_text("sum([1, 2, 3])").value, Value::Int(6));
+    assert_eq!(eval_text("sort([\"b\", \"a\"])").to_json(), serde_json::json!(["a", "b"]));
+    assert_eq!(
+        eval_text("formatlist(\"%s:%d\", [\"a\", \"b\"], [1, 2])").to_json(),
+        serde_json::json!(["a:1", "b:2"])
+    );
+    assert_eq!(eval_text("setsubtract([1, 2, 3], [2])").to_json(), serde_json::json!([1, 3]));
+    assert_eq!(eval_text("slice([1, 2, 3], 1, 3)").to_json(), serde_json::json!([2, 3]));
+    assert_eq!(eval_text("regex(\"[0-9]+\", \"ab12c\")").as_str(), Some("12"));
+    assert_eq!(eval_text("ceil(1.2)").value, Value::Int(2));
+    assert_eq!(eval_text("\"$${literal}\"").as_str(), Some("${literal}"));
+}
+
+#[test]
+fn uninstantiated_module_is_checked_as_a_root() {
+    let out = load_all(&[
+        src("root/main.tf", "module \"m\" {\n  source = \"../mod\"\n  count  = 0\n}\n"),
+        src(
+            "mod/main.tf",
+            "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+        ),
+    ]);
+    assert_eq!(out.resources.len(), 1);
+    assert_eq!(out.resources[0].name, "aws_s3_bucket.b");
+    assert_eq!(out.resources[0].attrs.get("acl").unwrap().as_str(), Some("private"));
+    assert_eq!(out.inputs.len(), 2);
+}
