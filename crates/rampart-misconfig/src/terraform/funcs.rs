@@ -424,7 +424,7 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
             let Some(sets) = sets else { return u };
             let Some((first, rest)) = sets.split_first() else { return u };
             let mut out: Vec<Node> = Vec::new();
-            let mut add = |n: &Node, out: &mut Vec<Node>| {
+            let add = |n: &Node, out: &mut Vec<Node>| {
                 if !out.iter().any(|o| equal(o, n)) {
                     out.push(n.clone());
                 }
