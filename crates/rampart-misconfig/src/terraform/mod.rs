@@ -73,6 +73,13 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
         inst.run();
         out.resources.extend(inst.resources.into_inner());
     }
+    // `.tfvars` files: what Conftest's HCL parser gives for them (their arguments).
+    for module in ctx.modules.values() {
+        for pf in &module.tfvars {
+            let ev = Evaluator::new(&NoResolver, &pf.lines, &pf.file.text);
+            ctx.inputs.borrow_mut().push(policy_input(pf, &ev));
+        }
+    }
     out.inputs.extend(ctx.inputs.into_inner());
     out.inputs.sort_by(|a, b| a.path.cmp(&b.path));
     out
@@ -100,12 +107,21 @@ fn parse_file(file: &SourceFile) -> Result<ParsedFile<'_>, FileError> {
     let lower = file.path.to_ascii_lowercase();
     let body = if lower.ends_with(".json") {
         // `.tf.json` / `.tfvars.json`: Terraform's JSON syntax, read as HCL bodies.
-        let json: serde_json::Value = serde_json::from_str(&file.text).map_err(|e| {
-            FileError::new(&file.path, e.line() as u32, format!("invalid Terraform JSON: {e}"))
-        })?;
+        let json: serde_json::Value = serde_json::from_str(file.text.trim_start_matches('\u{feff}'))
+            .map_err(|e| {
+                FileError::new(&file.path, e.line() as u32, format!("invalid Terraform JSON: {e}"))
+            })?;
         conftest::json_body(&json)
     } else {
-        let text = file.text.as_str();
+        // A byte order mark becomes spaces: the same offsets, so lines and source slices agree.
+        let unbom;
+        let text = match file.text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                unbom = format!("   {rest}");
+                unbom.as_str()
+            }
+            None => file.text.as_str(),
+        };
         match std::panic::catch_unwind(|| hcl_edit::parser::parse_body(text)) {
             Ok(Ok(body)) => body,
             Ok(Err(e)) => {
@@ -560,40 +576,44 @@ impl<'a, 'c> Instance<'a, 'c> {
         }
         let mut inputs = Vec::new();
         for pf in &self.module.files {
-            let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
-            if pf.file.path.to_ascii_lowercase().ends_with(".json") {
-                // Conftest reads `.tf.json` as the JSON it is.
-                if let Ok(json) = serde_json::from_str(&pf.file.text) {
-                    inputs.push(PolicyInput {
-                        path: pf.file.path.clone(),
-                        config_type: ConfigType::Terraform,
-                        span: Span::new(1, last),
-                        resource: None,
-                        input: json,
-                        conftest_input: None,
-                    });
-                }
-                continue;
-            }
             let ev = self.evaluator(pf);
-            let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
-            let evaluated = conftest::body_json(&pf.body, &|e| {
-                let n = ev.eval(e, None);
-                match n.value {
-                    Value::Unknown | Value::Ref(_) => conftest::raw_expr(e, &pf.file.text),
-                    _ => n.to_json(),
-                }
-            });
-            inputs.push(PolicyInput {
-                path: pf.file.path.clone(),
-                config_type: ConfigType::Terraform,
-                span: Span::new(1, last),
-                resource: None,
-                conftest_input: (raw != evaluated).then_some(raw),
-                input: evaluated,
-            });
+            inputs.push(policy_input(pf, &ev));
         }
         self.ctx.inputs.borrow_mut().extend(inputs);
+    }
+}
+
+/// A file's policy input in Conftest's HCL-as-JSON shape: evaluated (`input`, with what cannot
+/// be evaluated as Conftest writes it) and exactly as Conftest writes it (`conftest_input`).
+fn policy_input(pf: &ParsedFile, ev: &Evaluator) -> PolicyInput {
+    let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
+    if pf.file.path.to_ascii_lowercase().ends_with(".json") {
+        // Conftest reads `.tf.json` as the JSON it is.
+        let json = serde_json::from_str(pf.file.text.trim_start_matches('\u{feff}')).unwrap_or_default();
+        return PolicyInput {
+            path: pf.file.path.clone(),
+            config_type: ConfigType::Terraform,
+            span: Span::new(1, last),
+            resource: None,
+            input: json,
+            conftest_input: None,
+        };
+    }
+    let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
+    let evaluated = conftest::body_json(&pf.body, &|e| {
+        let n = ev.eval(e, None);
+        match n.value {
+            Value::Unknown | Value::Ref(_) => conftest::raw_expr(e, &pf.file.text),
+            _ => n.to_json(),
+        }
+    });
+    PolicyInput {
+        path: pf.file.path.clone(),
+        config_type: ConfigType::Terraform,
+        span: Span::new(1, last),
+        resource: None,
+        conftest_input: (raw != evaluated).then_some(raw),
+        input: evaluated,
     }
 }
 

@@ -167,3 +167,14 @@ fn uninstantiated_module_is_checked_as_a_root() {
     assert_eq!(out.resources[0].attrs.get("acl").unwrap().as_str(), Some("private"));
     assert_eq!(out.inputs.len(), 2);
 }
+
+#[test]
+fn bom_and_crlf() {
+    let text = "\u{feff}resource \"aws_s3_bucket\" \"b\" {\r\n  acl = \"public-read\"\r\n}\r\n";
+    let out = load_all(&[src("main.tf", text)]);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let acl = out.resources[0].attrs.get("acl").unwrap();
+    assert_eq!(acl.as_str(), Some("public-read"));
+    assert_eq!(acl.span, Span::line(2));
+    assert_eq!(out.resources[0].span, Span::new(1, 3));
+}
