@@ -29,10 +29,11 @@ fn text(n: &Node) -> Option<String> {
 /// Calls a built-in function on evaluated arguments.
 pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
     let u = unknown(span);
-    // jsonencode keeps references as their address (what a policy reader wants to see).
+    // jsonencode keeps references readable (`${aws_s3_bucket.b.arn}`), as in templates, so an
+    // IAM policy document can still be checked; what is unknown inside it becomes null.
     if name == "jsonencode" {
         return match args.first() {
-            Some(a) if !matches!(a.value, Value::Unknown) => s(a.to_json().to_string(), span),
+            Some(a) if !matches!(a.value, Value::Unknown) => s(encode(a).to_string(), span),
             _ => u,
         };
     }
@@ -510,6 +511,21 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
         _ => return u,
     };
     Node::new(v, span)
+}
+
+fn encode(n: &Node) -> serde_json::Value {
+    match &n.value {
+        Value::Ref(r) => serde_json::Value::String(format!("${{{r}}}")),
+        Value::Seq(items) => serde_json::Value::Array(items.iter().map(encode).collect()),
+        Value::Map(entries) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in entries {
+                m.insert(k.clone(), encode(v));
+            }
+            serde_json::Value::Object(m)
+        }
+        _ => n.to_json(),
+    }
 }
 
 /// `format` with the common verbs (`%s`, `%d`, `%v`, `%q`, `%%`, `%f`).

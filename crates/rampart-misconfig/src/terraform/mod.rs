@@ -601,11 +601,7 @@ fn policy_input(pf: &ParsedFile, ev: &Evaluator) -> PolicyInput {
     }
     let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
     let evaluated = conftest::body_json(&pf.body, &|e| {
-        let n = ev.eval(e, None);
-        match n.value {
-            Value::Unknown | Value::Ref(_) => conftest::raw_expr(e, &pf.file.text),
-            _ => n.to_json(),
-        }
+        conftest::known_json(&ev.eval(e, None)).unwrap_or_else(|| conftest::raw_expr(e, &pf.file.text))
     });
     PolicyInput {
         path: pf.file.path.clone(),

@@ -38,6 +38,10 @@ fn expressions() {
     assert_eq!(eval_text("merge({a = 1}, {b = 2})").to_json(), serde_json::json!({"a": 1, "b": 2}));
     assert_eq!(eval_text("try(var.nope.x, \"fallback\")").as_str(), Some("fallback"));
     assert_eq!(eval_text("jsonencode({b = 1, a = [\"x\"]})").as_str(), Some(r#"{"a":["x"],"b":1}"#));
+    assert_eq!(
+        eval_text("jsonencode({r = aws_s3_bucket.b.arn, u = var.nope})").as_str(),
+        Some(r#"{"r":"${aws_s3_bucket.b.arn}","u":null}"#)
+    );
     assert_eq!(eval_text("length(split(\",\", \"a,b,c\"))").value, Value::Int(3));
     assert_eq!(eval_text("<<-EOT\n    hello\n      world\n    EOT").as_str(), Some("hello\n  world\n"));
 }
@@ -177,4 +181,14 @@ fn bom_and_crlf() {
     assert_eq!(acl.as_str(), Some("public-read"));
     assert_eq!(acl.span, Span::line(2));
     assert_eq!(out.resources[0].span, Span::new(1, 3));
+}
+
+#[test]
+fn evaluated_input_falls_back_to_conftest_text() {
+    let text = "resource \"x\" \"y\" {\n  tags = { a = var.nope, b = \"k\" }\n  ids = [aws_vpc.v.id, \"z\"]\n  n = 1 + 1\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let body = &out.inputs[0].input["resource"]["x"]["y"][0];
+    assert_eq!(body["tags"]["a"], "${var.nope}");
+    assert_eq!(body["ids"], serde_json::json!(["${aws_vpc.v.id}", "z"]));
+    assert_eq!(body["n"], 2);
 }
