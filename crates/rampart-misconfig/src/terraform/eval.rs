@@ -81,8 +81,33 @@ impl Scope<'_> {
 /// inside one another (deeply nested input must not overflow the stack).
 const MAX_DEPTH: usize = 128;
 
+/// Most expressions evaluated for one outermost expression, and for one root module (with the
+/// modules it calls): nested `for` over large ranges must not keep a scan busy.
+const MAX_STEPS: usize = 1_000_000;
+const MAX_ROOT_STEPS: usize = 20_000_000;
+
 thread_local! {
     static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static ROOT_STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new evaluation budget (one per root module).
+pub fn reset_budget() {
+    ROOT_STEPS.with(|s| s.set(0));
+}
+
+/// Counts one evaluation step; false when over budget.
+fn step(depth: usize) -> bool {
+    if depth == 0 {
+        STEPS.with(|s| s.set(0));
+    }
+    let bump = |s: &std::cell::Cell<usize>| {
+        let n = s.get().saturating_add(1);
+        s.set(n);
+        n
+    };
+    STEPS.with(bump) <= MAX_STEPS && ROOT_STEPS.with(bump) <= MAX_ROOT_STEPS
 }
 
 /// Evaluates expressions of one file.
@@ -128,7 +153,7 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, expr: &Expression, scope: Option<&Scope>) -> Node {
         let span = self.span_of(expr.span());
         let depth = DEPTH.with(|d| d.get());
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_DEPTH || !step(depth) {
             return unknown(span);
         }
         DEPTH.with(|d| d.set(depth + 1));

@@ -282,7 +282,7 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
                 let chars: Vec<char> = t.chars().collect();
                 let n = chars.len() as i64;
                 let start = if off < 0 { (n + off).max(0) } else { off.min(n) };
-                let end = if len < 0 { n } else { (start + len).min(n) };
+                let end = if len < 0 { n } else { start.saturating_add(len).min(n) };
                 Value::Str(chars[start as usize..end.max(start) as usize].iter().collect())
             }
             _ => return u,
@@ -328,7 +328,10 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
                 if out.len() > 10_000 {
                     return u;
                 }
-                i += step;
+                match i.checked_add(step) {
+                    Some(next) => i = next,
+                    None => break,
+                }
             }
             Value::Seq(out)
         }

@@ -59,6 +59,7 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
         if module.files.is_empty() || referenced.contains(dir.as_str()) {
             continue;
         }
+        eval::reset_budget();
         let inst = Instance::new(&ctx, module, String::new(), module.root_vars(), vec![dir.clone()]);
         inst.run();
         out.resources.extend(inst.resources.into_inner());
@@ -69,6 +70,7 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
         if module.files.is_empty() || ctx.inputs_done.borrow().contains(&module.dir) {
             continue;
         }
+        eval::reset_budget();
         let inst = Instance::new(&ctx, module, String::new(), module.root_vars(), vec![module.dir.clone()]);
         inst.run();
         out.resources.extend(inst.resources.into_inner());

@@ -192,3 +192,14 @@ fn evaluated_input_falls_back_to_conftest_text() {
     assert_eq!(body["ids"], serde_json::json!(["${aws_vpc.v.id}", "z"]));
     assert_eq!(body["n"], 2);
 }
+
+#[test]
+fn huge_loops_stop() {
+    let text = "locals {\n  big = [for a in range(10000) : [for b in range(10000) : b]]\n}\nresource \"x\" \"y\" {\n  v = length(local.big)\n  w = substr(\"abc\", 1, 9223372036854775807)\n  r = range(9223372036854775806, 9223372036854775807, 5)\n}\n";
+    let start = std::time::Instant::now();
+    let out = load_all(&[src("main.tf", text)]);
+    assert!(start.elapsed().as_secs() < 30);
+    assert_eq!(out.resources.len(), 1);
+    assert_eq!(out.resources[0].attrs.get("w").unwrap().as_str(), Some("bc"));
+    assert_eq!(out.resources[0].attrs.get("r").unwrap().items().len(), 1);
+}
