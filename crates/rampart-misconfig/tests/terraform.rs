@@ -340,6 +340,17 @@ fn iam_policy_document_data_source() {
     );
     let principals = statements[1].get("principals").unwrap().items();
     assert_eq!(principals[0].get("identifiers").unwrap().items()[0].as_str(), Some("*"));
+    // The rendered document, as the provider writes it.
+    let json = doc.attrs.get("json").unwrap();
+    assert_eq!(json.span, doc.span);
+    let rendered: serde_json::Value = serde_json::from_str(json.as_str().unwrap()).unwrap();
+    assert_eq!(rendered["Version"], "2012-10-17");
+    assert_eq!(rendered["Statement"][0]["Action"], "*");
+    assert_eq!(rendered["Statement"][0]["Resource"], "*");
+    assert_eq!(rendered["Statement"][0]["Sid"], "Everything");
+    assert_eq!(rendered["Statement"][1]["Effect"], "Allow");
+    assert_eq!(rendered["Statement"][1]["Principal"]["AWS"], "*");
+    assert_eq!(rendered["Statement"][1]["Resource"], "${aws_s3_bucket.data.arn}/*");
     let policy = resource(&loaded, "aws_iam_policy.admin");
     assert_eq!(
         policy.attrs.get("policy").unwrap().as_ref_target(),

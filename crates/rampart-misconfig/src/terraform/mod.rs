@@ -9,6 +9,7 @@
 mod conftest;
 mod eval;
 mod funcs;
+mod iam;
 mod plan;
 
 use std::cell::RefCell;
@@ -494,6 +495,13 @@ impl<'a, 'c> Instance<'a, 'c> {
             .into_iter()
             .map(|inst| {
                 let scope = inst.binding.as_ref().map(|(n, v)| Scope { name: n, value: v, parent: None });
+                let mut attrs = self.body(&block.body, &ev, scope.as_ref(), true);
+                if data && rtype == "aws_iam_policy_document" && !attrs.iter().any(|(k, _)| k == "json") {
+                    // What the data source renders, for policies that refer to its `json`.
+                    let json = iam::policy_document_json(&Node::new(Value::Map(attrs.clone()), span));
+                    let value = json.map(Value::Str).unwrap_or(Value::Unknown);
+                    attrs.push(("json".into(), Node::new(value, span)));
+                }
                 RawResource {
                     source: ConfigType::Terraform,
                     resource_type: rtype.to_string(),
@@ -501,7 +509,7 @@ impl<'a, 'c> Instance<'a, 'c> {
                     data,
                     path: pf.file.path.clone(),
                     span,
-                    attrs: Node::new(Value::Map(self.body(&block.body, &ev, scope.as_ref(), true)), span),
+                    attrs: Node::new(Value::Map(attrs), span),
                 }
             })
             .collect()

@@ -203,3 +203,15 @@ fn huge_loops_stop() {
     assert_eq!(out.resources[0].attrs.get("w").unwrap().as_str(), Some("bc"));
     assert_eq!(out.resources[0].attrs.get("r").unwrap().items().len(), 1);
 }
+
+#[test]
+fn policy_document_merges_source_documents() {
+    let text = "data \"aws_iam_policy_document\" \"d\" {\n  source_policy_documents = [jsonencode({Statement = [{Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\"}]})]\n  statement {\n    actions = [\"s3:GetObject\", \"s3:PutObject\"]\n    resources = [\"*\"]\n    condition {\n      test = \"Bool\"\n      variable = \"aws:SecureTransport\"\n      values = [\"true\"]\n    }\n  }\n}\ndata \"aws_iam_policy_document\" \"unknown\" {\n  source_policy_documents = [data.aws_iam_policy_document.other.json]\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let json: serde_json::Value =
+        serde_json::from_str(out.resources[0].attrs.get("json").unwrap().as_str().unwrap()).unwrap();
+    assert_eq!(json["Statement"][0]["Action"], "iam:*");
+    assert_eq!(json["Statement"][1]["Action"], serde_json::json!(["s3:GetObject", "s3:PutObject"]));
+    assert_eq!(json["Statement"][1]["Condition"]["Bool"]["aws:SecureTransport"], "true");
+    assert!(matches!(out.resources[1].attrs.get("json").unwrap().value, Value::Unknown));
+}
