@@ -1,10 +1,25 @@
 //! Terraform: HCL modules (with variables, locals, tfvars and local modules) and plan JSON, read
 //! into [`RawResource`]s.
 //!
-//! A module is the `.tf` files of one directory. Root modules are the directories no other
-//! module calls as a local `source`; each is evaluated once with its variables' defaults and its
-//! `.tfvars` files, and every local module it calls is instantiated with the call's arguments.
-//! Expressions are evaluated by [`eval`] as far as is statically possible.
+//! A module is the `.tf` (and `.tf.json`) files of one directory. Root modules are the
+//! directories no other module calls as a local `source`; each is evaluated once with its
+//! variables' defaults, then `terraform.tfvars`, `*.auto.tfvars` and the other `.tfvars` of the
+//! directory, and every local module it calls is instantiated with the call's arguments
+//! (`module.x.` / `module.x[0].` / `module.x["k"].` before its addresses; remote sources are
+//! skipped). A directory no root reaches is evaluated as a root of its own.
+//!
+//! Expressions are evaluated as far as is statically possible (`eval`, `funcs`): what is not
+//! known is [`Value::Unknown`], references to resources and data sources are [`Value::Ref`] with
+//! the full address (`module.net.aws_vpc.main.id`), and inside strings a reference is written
+//! `${address}`. `count` / `for_each` give one resource per instance (`type.name[0]`,
+//! `type.name["key"]`; one unindexed instance when not known). Nested blocks are always a
+//! sequence of maps, dynamic blocks are expanded, `lifecycle` / `provisioner` / `connection`
+//! are dropped. Every attribute node spans its argument's lines. `aws_iam_policy_document`
+//! data sources also get the `json` they render.
+//!
+//! Each file also gives a [`PolicyInput`] in Conftest's HCL-as-JSON shape (`conftest`): `input`
+//! evaluated, `conftest_input` exactly as Conftest writes it. Plans (`plan`) give their planned
+//! resources, without lines.
 
 mod conftest;
 mod eval;
