@@ -215,3 +215,12 @@ fn policy_document_merges_source_documents() {
     assert_eq!(json["Statement"][1]["Condition"]["Bool"]["aws:SecureTransport"], "true");
     assert!(matches!(out.resources[1].attrs.get("json").unwrap().value, Value::Unknown));
 }
+
+#[test]
+fn template_strip_markers() {
+    let t = "<<-EOT\n  [\n  %{~ for i, x in [\"a\", \"b\"] ~}\n    \"${x}\"%{ if i == 0 },%{ endif }\n  %{~ endfor ~}\n  ]\n  EOT";
+    let v = eval_text(t);
+    let text = v.as_str().expect("known");
+    assert_eq!(text, "[\"a\",\"b\"]\n");
+    assert_eq!(eval_text("\"a ${~ \"b\" ~} c\"").as_str(), Some("abc"));
+}
