@@ -215,6 +215,17 @@ fn variables_tfvars_and_locals() {
     let param = resource(&loaded, "aws_ssm_parameter.cli");
     assert!(matches!(param.attrs.get("value").unwrap().value, Value::Unknown));
     assert_eq!(param.attrs.get("name").unwrap().as_str(), Some("/acme-prod/token"));
+    // Inputs: the .tf files and the .tfvars files.
+    let paths: Vec<&str> = loaded.inputs.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["main.tf", "prod.auto.tfvars", "terraform.tfvars", "variables.tf"]);
+    assert_eq!(loaded.inputs[1].input["allowed_cidrs"][0], "0.0.0.0/0");
+    let main = &loaded.inputs[0];
+    assert_eq!(main.input["resource"]["aws_s3_bucket"]["logs"][0]["acl"], "public-read");
+    assert_eq!(
+        main.conftest_input.as_ref().unwrap()["resource"]["aws_s3_bucket"]["logs"][0]["acl"],
+        "${var.bucket_acl}"
+    );
+    assert_eq!(loaded.inputs[3].input["variable"]["from_cli"][0]["type"], "string");
     insta::assert_snapshot!("variables", render(&loaded));
 }
 
@@ -329,6 +340,17 @@ fn iam_policy_document_data_source() {
     );
     let principals = statements[1].get("principals").unwrap().items();
     assert_eq!(principals[0].get("identifiers").unwrap().items()[0].as_str(), Some("*"));
+    // The rendered document, as the provider writes it.
+    let json = doc.attrs.get("json").unwrap();
+    assert_eq!(json.span, doc.span);
+    let rendered: serde_json::Value = serde_json::from_str(json.as_str().unwrap()).unwrap();
+    assert_eq!(rendered["Version"], "2012-10-17");
+    assert_eq!(rendered["Statement"][0]["Action"], "*");
+    assert_eq!(rendered["Statement"][0]["Resource"], "*");
+    assert_eq!(rendered["Statement"][0]["Sid"], "Everything");
+    assert_eq!(rendered["Statement"][1]["Effect"], "Allow");
+    assert_eq!(rendered["Statement"][1]["Principal"]["AWS"], "*");
+    assert_eq!(rendered["Statement"][1]["Resource"], "${aws_s3_bucket.data.arn}/*");
     let policy = resource(&loaded, "aws_iam_policy.admin");
     assert_eq!(
         policy.attrs.get("policy").unwrap().as_ref_target(),

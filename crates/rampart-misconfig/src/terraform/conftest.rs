@@ -10,6 +10,8 @@ use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, StringTemplate, Template};
 use serde_json::{Map, Value as Json};
 
+use crate::value::{Node, Value};
+
 /// A body as Conftest shows it; `attr` converts an argument's expression.
 pub fn body_json(body: &Body, attr: &dyn Fn(&Expression) -> Json) -> Json {
     let mut out = Map::new();
@@ -42,6 +44,24 @@ fn add_block(block: &Block, out: &mut Map<String, Json>, attr: &dyn Fn(&Expressi
             obj.insert(key, Json::Array(vec![value]));
         }
     }
+}
+
+/// An evaluated value as JSON, references written as Conftest writes them (`${aws_s3_bucket.b.id}`);
+/// `None` when a part of it is unknown.
+pub fn known_json(n: &Node) -> Option<Json> {
+    Some(match &n.value {
+        Value::Unknown => return None,
+        Value::Ref(r) => Json::String(format!("${{{r}}}")),
+        Value::Seq(items) => Json::Array(items.iter().map(known_json).collect::<Option<_>>()?),
+        Value::Map(entries) => {
+            let mut m = Map::new();
+            for (k, v) in entries {
+                m.insert(k.clone(), known_json(v)?);
+            }
+            Json::Object(m)
+        }
+        _ => n.to_json(),
+    })
 }
 
 fn source<'s>(e: &Expression, src: &'s str) -> &'s str {

@@ -81,8 +81,33 @@ impl Scope<'_> {
 /// inside one another (deeply nested input must not overflow the stack).
 const MAX_DEPTH: usize = 128;
 
+/// Most expressions evaluated for one outermost expression, and for one root module (with the
+/// modules it calls): nested `for` over large ranges must not keep a scan busy.
+const MAX_STEPS: usize = 1_000_000;
+const MAX_ROOT_STEPS: usize = 20_000_000;
+
 thread_local! {
     static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static ROOT_STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new evaluation budget (one per root module).
+pub fn reset_budget() {
+    ROOT_STEPS.with(|s| s.set(0));
+}
+
+/// Counts one evaluation step; false when over budget.
+fn step(depth: usize) -> bool {
+    if depth == 0 {
+        STEPS.with(|s| s.set(0));
+    }
+    let bump = |s: &std::cell::Cell<usize>| {
+        let n = s.get().saturating_add(1);
+        s.set(n);
+        n
+    };
+    STEPS.with(bump) <= MAX_STEPS && ROOT_STEPS.with(bump) <= MAX_ROOT_STEPS
 }
 
 /// Evaluates expressions of one file.
@@ -128,7 +153,7 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, expr: &Expression, scope: Option<&Scope>) -> Node {
         let span = self.span_of(expr.span());
         let depth = DEPTH.with(|d| d.get());
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_DEPTH || !step(depth) {
             return unknown(span);
         }
         DEPTH.with(|d| d.set(depth + 1));
@@ -169,7 +194,11 @@ impl<'a> Evaluator<'a> {
             Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
                 let Some(t) = expr.as_template() else { return unknown(span) };
                 let mut out = String::new();
-                if self.template(t, scope, &mut out) { Value::Str(out) } else { Value::Unknown }
+                if self.template(t, scope, &mut out, (false, false)) {
+                    Value::Str(out)
+                } else {
+                    Value::Unknown
+                }
             }
             Expression::Parenthesis(p) => return self.eval(p.inner(), scope),
             Expression::Variable(v) => match scope.and_then(|s| s.lookup(v.as_str())) {
@@ -430,11 +459,39 @@ impl<'a> Evaluator<'a> {
         if f.key_expr.is_some() { Node::new(Value::Map(map), span) } else { Node::new(Value::Seq(seq), span) }
     }
 
-    /// Renders a template; false when a part is not statically known.
-    fn template(&self, t: &Template, scope: Option<&Scope>, out: &mut String) -> bool {
-        for el in t.iter() {
+    /// Renders a template; false when a part is not statically known. `trim` strips the
+    /// whitespace at the (start, end) of the template (`~` on the directive around it).
+    fn template(&self, t: &Template, scope: Option<&Scope>, out: &mut String, trim: (bool, bool)) -> bool {
+        let elements: Vec<&Element> = t.iter().collect();
+        let strip_after = |e: &Element| match e {
+            Element::Literal(_) => false,
+            Element::Interpolation(i) => i.strip.strip_end(),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => d.endif_expr.strip.strip_end(),
+                Directive::For(d) => d.endfor_expr.strip.strip_end(),
+            },
+        };
+        let strip_before = |e: &Element| match e {
+            Element::Literal(_) => false,
+            Element::Interpolation(i) => i.strip.strip_start(),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => d.if_expr.strip.strip_start(),
+                Directive::For(d) => d.for_expr.strip.strip_start(),
+            },
+        };
+        for (idx, el) in elements.iter().enumerate() {
             match el {
-                Element::Literal(s) => out.push_str(s.value()),
+                Element::Literal(s) => {
+                    let mut text: &str = s.value();
+                    if (idx == 0 && trim.0) || (idx > 0 && strip_after(elements[idx - 1])) {
+                        text = text.trim_start();
+                    }
+                    let last = idx + 1 == elements.len();
+                    if (last && trim.1) || (!last && strip_before(elements[idx + 1])) {
+                        text = text.trim_end();
+                    }
+                    out.push_str(text);
+                }
                 Element::Interpolation(i) => {
                     let v = self.eval(&i.expr, scope);
                     match (&v.value, v.to_text()) {
@@ -455,13 +512,27 @@ impl<'a> Evaluator<'a> {
                         let cond = self.eval(&d.if_expr.cond_expr, scope);
                         match cond.as_bool() {
                             Some(true) => {
-                                if !self.template(&d.if_expr.template, scope, out) {
+                                let end = match &d.else_expr {
+                                    Some(e) => e.strip.strip_start(),
+                                    None => d.endif_expr.strip.strip_start(),
+                                };
+                                if !self.template(
+                                    &d.if_expr.template,
+                                    scope,
+                                    out,
+                                    (d.if_expr.strip.strip_end(), end),
+                                ) {
                                     return false;
                                 }
                             }
                             Some(false) => {
                                 if let Some(e) = &d.else_expr
-                                    && !self.template(&e.template, scope, out)
+                                    && !self.template(
+                                        &e.template,
+                                        scope,
+                                        out,
+                                        (e.strip.strip_end(), d.endif_expr.strip.strip_start()),
+                                    )
                                 {
                                     return false;
                                 }
@@ -481,7 +552,8 @@ impl<'a> Evaluator<'a> {
                                 sc = Some(&s1);
                             }
                             let s2 = Scope { name: fe.value_var.as_str(), value: v, parent: sc };
-                            if !self.template(&fe.template, Some(&s2), out) {
+                            let trim = (fe.strip.strip_end(), d.endfor_expr.strip.strip_start());
+                            if !self.template(&fe.template, Some(&s2), out, trim) {
                                 return false;
                             }
                         }

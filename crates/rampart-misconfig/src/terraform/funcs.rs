@@ -29,10 +29,11 @@ fn text(n: &Node) -> Option<String> {
 /// Calls a built-in function on evaluated arguments.
 pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
     let u = unknown(span);
-    // jsonencode keeps references as their address (what a policy reader wants to see).
+    // jsonencode keeps references readable (`${aws_s3_bucket.b.arn}`), as in templates, so an
+    // IAM policy document can still be checked; what is unknown inside it becomes null.
     if name == "jsonencode" {
         return match args.first() {
-            Some(a) if !matches!(a.value, Value::Unknown) => s(a.to_json().to_string(), span),
+            Some(a) if !matches!(a.value, Value::Unknown) => s(encode(a).to_string(), span),
             _ => u,
         };
     }
@@ -281,7 +282,7 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
                 let chars: Vec<char> = t.chars().collect();
                 let n = chars.len() as i64;
                 let start = if off < 0 { (n + off).max(0) } else { off.min(n) };
-                let end = if len < 0 { n } else { (start + len).min(n) };
+                let end = if len < 0 { n } else { start.saturating_add(len).min(n) };
                 Value::Str(chars[start as usize..end.max(start) as usize].iter().collect())
             }
             _ => return u,
@@ -293,7 +294,6 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
             },
             None => return u,
         },
-        "formatlist" => return u,
         "min" | "max" => {
             let nums: Option<Vec<Num>> = args.iter().map(num).collect();
             match nums {
@@ -328,7 +328,10 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
                 if out.len() > 10_000 {
                     return u;
                 }
-                i += step;
+                match i.checked_add(step) {
+                    Some(next) => i = next,
+                    None => break,
+                }
             }
             Value::Seq(out)
         }
@@ -358,6 +361,149 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
             Some(Value::Seq(items)) if items.is_empty() => Value::Null,
             _ => return u,
         },
+        "alltrue" | "anytrue" => match a0.map(|a| &a.value) {
+            Some(Value::Seq(items)) => {
+                let bools: Option<Vec<bool>> = items.iter().map(Node::as_bool).collect();
+                match bools {
+                    Some(b) if name == "alltrue" => Value::Bool(b.iter().all(|x| *x)),
+                    Some(b) => Value::Bool(b.iter().any(|x| *x)),
+                    None => return u,
+                }
+            }
+            _ => return u,
+        },
+        "sum" => match a0.map(|a| &a.value) {
+            Some(Value::Seq(items)) if !items.is_empty() => {
+                let nums: Option<Vec<Num>> = items.iter().map(num).collect();
+                let Some(nums) = nums else { return u };
+                if nums.iter().all(|n| matches!(n, Num::I(_))) {
+                    let total = nums.iter().try_fold(0i64, |acc, n| match n {
+                        Num::I(i) => acc.checked_add(*i),
+                        Num::F(_) => None,
+                    });
+                    match total {
+                        Some(t) => Value::Int(t),
+                        None => return u,
+                    }
+                } else {
+                    Num::F(nums.iter().map(|n| n.f()).sum()).value()
+                }
+            }
+            _ => return u,
+        },
+        "sort" => match a0.map(|a| &a.value) {
+            Some(Value::Seq(items)) => {
+                let texts: Option<Vec<String>> = items.iter().map(text).collect();
+                let Some(mut texts) = texts else { return u };
+                texts.sort();
+                Value::Seq(texts.into_iter().map(|t| s(t, span)).collect())
+            }
+            _ => return u,
+        },
+        "slice" => {
+            match (a0.map(|a| &a.value), a1.and_then(Node::as_i64), args.get(2).and_then(Node::as_i64)) {
+                (Some(Value::Seq(items)), Some(from), Some(to))
+                    if 0 <= from && from <= to && (to as usize) <= items.len() =>
+                {
+                    Value::Seq(items[from as usize..to as usize].to_vec())
+                }
+                _ => return u,
+            }
+        }
+        "index" => match (a0.map(|a| &a.value), a1) {
+            (Some(Value::Seq(items)), Some(x)) => match items.iter().position(|i| equal(i, x)) {
+                Some(i) => Value::Int(i as i64),
+                None => return u,
+            },
+            _ => return u,
+        },
+        "setunion" | "setintersection" | "setsubtract" => {
+            let sets: Option<Vec<&Vec<Node>>> = args
+                .iter()
+                .map(|a| match &a.value {
+                    Value::Seq(items) => Some(items),
+                    _ => None,
+                })
+                .collect();
+            let Some(sets) = sets else { return u };
+            let Some((first, rest)) = sets.split_first() else { return u };
+            let mut out: Vec<Node> = Vec::new();
+            let add = |n: &Node, out: &mut Vec<Node>| {
+                if !out.iter().any(|o| equal(o, n)) {
+                    out.push(n.clone());
+                }
+            };
+            match name {
+                "setunion" => sets.iter().flat_map(|s| s.iter()).for_each(|n| add(n, &mut out)),
+                "setintersection" => first
+                    .iter()
+                    .filter(|n| rest.iter().all(|s| s.iter().any(|m| equal(m, n))))
+                    .for_each(|n| add(n, &mut out)),
+                _ => first
+                    .iter()
+                    .filter(|n| !rest.iter().any(|s| s.iter().any(|m| equal(m, n))))
+                    .for_each(|n| add(n, &mut out)),
+            }
+            Value::Seq(out)
+        }
+        "floor" | "ceil" => match a0.and_then(num) {
+            Some(n) => Num::F(if name == "floor" { n.f().floor() } else { n.f().ceil() }).value(),
+            None => return u,
+        },
+        "pow" => match (a0.and_then(num), a1.and_then(num)) {
+            (Some(a), Some(b)) => {
+                let r = a.f().powf(b.f());
+                if r.is_finite() { Num::F(r).value() } else { return u }
+            }
+            _ => return u,
+        },
+        "trim" => match (str0(), a1.and_then(text)) {
+            (Some(t), Some(cut)) => Value::Str(t.trim_matches(|c| cut.contains(c)).to_string()),
+            _ => return u,
+        },
+        "strrev" => match str0() {
+            Some(t) => Value::Str(t.chars().rev().collect()),
+            None => return u,
+        },
+        "regex" => match (str0(), a1.and_then(text)) {
+            (Some(pattern), Some(t)) => match regex::Regex::new(&pattern) {
+                Ok(re) if re.captures_len() == 1 => match re.find(&t) {
+                    Some(m) => Value::Str(m.as_str().to_string()),
+                    None => return u,
+                },
+                _ => return u,
+            },
+            _ => return u,
+        },
+        "formatlist" => {
+            let Some(f) = str0() else { return u };
+            let rest = &args[1..];
+            let len = rest.iter().filter_map(|a| match &a.value {
+                Value::Seq(items) => Some(items.len()),
+                _ => None,
+            });
+            let len: Vec<usize> = len.collect();
+            let n = match len.first() {
+                Some(n) if len.iter().all(|l| l == n) => *n,
+                Some(_) => return u,
+                None => 1,
+            };
+            let mut out = Vec::new();
+            for i in 0..n {
+                let row: Vec<Node> = rest
+                    .iter()
+                    .map(|a| match &a.value {
+                        Value::Seq(items) => items[i].clone(),
+                        _ => a.clone(),
+                    })
+                    .collect();
+                match format(&f, &row) {
+                    Some(t) => out.push(s(t, span)),
+                    None => return u,
+                }
+            }
+            Value::Seq(out)
+        }
         "cidrsubnet" => match (str0(), a1.and_then(Node::as_i64), args.get(2).and_then(Node::as_i64)) {
             (Some(prefix), Some(bits), Some(n)) => match cidrsubnet(&prefix, bits, n) {
                 Some(t) => Value::Str(t),
@@ -368,6 +514,21 @@ pub fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
         _ => return u,
     };
     Node::new(v, span)
+}
+
+fn encode(n: &Node) -> serde_json::Value {
+    match &n.value {
+        Value::Ref(r) => serde_json::Value::String(format!("${{{r}}}")),
+        Value::Seq(items) => serde_json::Value::Array(items.iter().map(encode).collect()),
+        Value::Map(entries) => {
+            let mut m = serde_json::Map::new();
+            for (k, v) in entries {
+                m.insert(k.clone(), encode(v));
+            }
+            serde_json::Value::Object(m)
+        }
+        _ => n.to_json(),
+    }
 }
 
 /// `format` with the common verbs (`%s`, `%d`, `%v`, `%q`, `%%`, `%f`).

@@ -1,14 +1,30 @@
 //! Terraform: HCL modules (with variables, locals, tfvars and local modules) and plan JSON, read
 //! into [`RawResource`]s.
 //!
-//! A module is the `.tf` files of one directory. Root modules are the directories no other
-//! module calls as a local `source`; each is evaluated once with its variables' defaults and its
-//! `.tfvars` files, and every local module it calls is instantiated with the call's arguments.
-//! Expressions are evaluated by [`eval`] as far as is statically possible.
+//! A module is the `.tf` (and `.tf.json`) files of one directory. Root modules are the
+//! directories no other module calls as a local `source`; each is evaluated once with its
+//! variables' defaults, then `terraform.tfvars`, `*.auto.tfvars` and the other `.tfvars` of the
+//! directory, and every local module it calls is instantiated with the call's arguments
+//! (`module.x.` / `module.x[0].` / `module.x["k"].` before its addresses; remote sources are
+//! skipped). A directory no root reaches is evaluated as a root of its own.
+//!
+//! Expressions are evaluated as far as is statically possible (`eval`, `funcs`): what is not
+//! known is [`Value::Unknown`], references to resources and data sources are [`Value::Ref`] with
+//! the full address (`module.net.aws_vpc.main.id`), and inside strings a reference is written
+//! `${address}`. `count` / `for_each` give one resource per instance (`type.name[0]`,
+//! `type.name["key"]`; one unindexed instance when not known). Nested blocks are always a
+//! sequence of maps, dynamic blocks are expanded, `lifecycle` / `provisioner` / `connection`
+//! are dropped. Every attribute node spans its argument's lines. `aws_iam_policy_document`
+//! data sources also get the `json` they render.
+//!
+//! Each file also gives a [`PolicyInput`] in Conftest's HCL-as-JSON shape (`conftest`): `input`
+//! evaluated, `conftest_input` exactly as Conftest writes it. Plans (`plan`) give their planned
+//! resources, without lines.
 
 mod conftest;
 mod eval;
 mod funcs;
+mod iam;
 mod plan;
 
 use std::cell::RefCell;
@@ -59,17 +75,28 @@ pub fn load(files: &[&SourceFile]) -> Loaded {
         if module.files.is_empty() || referenced.contains(dir.as_str()) {
             continue;
         }
+        eval::reset_budget();
         let inst = Instance::new(&ctx, module, String::new(), module.root_vars(), vec![dir.clone()]);
         inst.run();
         out.resources.extend(inst.resources.into_inner());
     }
-    // Modules only ever called by something that could not call them still get their inputs.
+    // Modules never instantiated (their only callers use `count = 0`, or are themselves never
+    // reached) are still checked, as root modules with their defaults.
     for module in ctx.modules.values() {
         if module.files.is_empty() || ctx.inputs_done.borrow().contains(&module.dir) {
             continue;
         }
+        eval::reset_budget();
         let inst = Instance::new(&ctx, module, String::new(), module.root_vars(), vec![module.dir.clone()]);
-        inst.inputs();
+        inst.run();
+        out.resources.extend(inst.resources.into_inner());
+    }
+    // `.tfvars` files: what Conftest's HCL parser gives for them (their arguments).
+    for module in ctx.modules.values() {
+        for pf in &module.tfvars {
+            let ev = Evaluator::new(&NoResolver, &pf.lines, &pf.file.text);
+            ctx.inputs.borrow_mut().push(policy_input(pf, &ev));
+        }
     }
     out.inputs.extend(ctx.inputs.into_inner());
     out.inputs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -98,12 +125,21 @@ fn parse_file(file: &SourceFile) -> Result<ParsedFile<'_>, FileError> {
     let lower = file.path.to_ascii_lowercase();
     let body = if lower.ends_with(".json") {
         // `.tf.json` / `.tfvars.json`: Terraform's JSON syntax, read as HCL bodies.
-        let json: serde_json::Value = serde_json::from_str(&file.text).map_err(|e| {
-            FileError::new(&file.path, e.line() as u32, format!("invalid Terraform JSON: {e}"))
-        })?;
+        let json: serde_json::Value = serde_json::from_str(file.text.trim_start_matches('\u{feff}'))
+            .map_err(|e| {
+                FileError::new(&file.path, e.line() as u32, format!("invalid Terraform JSON: {e}"))
+            })?;
         conftest::json_body(&json)
     } else {
-        let text = file.text.as_str();
+        // A byte order mark becomes spaces: the same offsets, so lines and source slices agree.
+        let unbom;
+        let text = match file.text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                unbom = format!("   {rest}");
+                unbom.as_str()
+            }
+            None => file.text.as_str(),
+        };
         match std::panic::catch_unwind(|| hcl_edit::parser::parse_body(text)) {
             Ok(Ok(body)) => body,
             Ok(Err(e)) => {
@@ -474,6 +510,13 @@ impl<'a, 'c> Instance<'a, 'c> {
             .into_iter()
             .map(|inst| {
                 let scope = inst.binding.as_ref().map(|(n, v)| Scope { name: n, value: v, parent: None });
+                let mut attrs = self.body(&block.body, &ev, scope.as_ref(), true);
+                if data && rtype == "aws_iam_policy_document" && !attrs.iter().any(|(k, _)| k == "json") {
+                    // What the data source renders, for policies that refer to its `json`.
+                    let json = iam::policy_document_json(&Node::new(Value::Map(attrs.clone()), span));
+                    let value = json.map(Value::Str).unwrap_or(Value::Unknown);
+                    attrs.push(("json".into(), Node::new(value, span)));
+                }
                 RawResource {
                     source: ConfigType::Terraform,
                     resource_type: rtype.to_string(),
@@ -481,7 +524,7 @@ impl<'a, 'c> Instance<'a, 'c> {
                     data,
                     path: pf.file.path.clone(),
                     span,
-                    attrs: Node::new(Value::Map(self.body(&block.body, &ev, scope.as_ref(), true)), span),
+                    attrs: Node::new(Value::Map(attrs), span),
                 }
             })
             .collect()
@@ -558,40 +601,40 @@ impl<'a, 'c> Instance<'a, 'c> {
         }
         let mut inputs = Vec::new();
         for pf in &self.module.files {
-            let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
-            if pf.file.path.to_ascii_lowercase().ends_with(".json") {
-                // Conftest reads `.tf.json` as the JSON it is.
-                if let Ok(json) = serde_json::from_str(&pf.file.text) {
-                    inputs.push(PolicyInput {
-                        path: pf.file.path.clone(),
-                        config_type: ConfigType::Terraform,
-                        span: Span::new(1, last),
-                        resource: None,
-                        input: json,
-                        conftest_input: None,
-                    });
-                }
-                continue;
-            }
             let ev = self.evaluator(pf);
-            let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
-            let evaluated = conftest::body_json(&pf.body, &|e| {
-                let n = ev.eval(e, None);
-                match n.value {
-                    Value::Unknown | Value::Ref(_) => conftest::raw_expr(e, &pf.file.text),
-                    _ => n.to_json(),
-                }
-            });
-            inputs.push(PolicyInput {
-                path: pf.file.path.clone(),
-                config_type: ConfigType::Terraform,
-                span: Span::new(1, last),
-                resource: None,
-                conftest_input: (raw != evaluated).then_some(raw),
-                input: evaluated,
-            });
+            inputs.push(policy_input(pf, &ev));
         }
         self.ctx.inputs.borrow_mut().extend(inputs);
+    }
+}
+
+/// A file's policy input in Conftest's HCL-as-JSON shape: evaluated (`input`, with what cannot
+/// be evaluated as Conftest writes it) and exactly as Conftest writes it (`conftest_input`).
+fn policy_input(pf: &ParsedFile, ev: &Evaluator) -> PolicyInput {
+    let last = pf.lines.line(pf.file.text.len().saturating_sub(1)).max(1);
+    if pf.file.path.to_ascii_lowercase().ends_with(".json") {
+        // Conftest reads `.tf.json` as the JSON it is.
+        let json = serde_json::from_str(pf.file.text.trim_start_matches('\u{feff}')).unwrap_or_default();
+        return PolicyInput {
+            path: pf.file.path.clone(),
+            config_type: ConfigType::Terraform,
+            span: Span::new(1, last),
+            resource: None,
+            input: json,
+            conftest_input: None,
+        };
+    }
+    let raw = conftest::body_json(&pf.body, &|e| conftest::raw_expr(e, &pf.file.text));
+    let evaluated = conftest::body_json(&pf.body, &|e| {
+        conftest::known_json(&ev.eval(e, None)).unwrap_or_else(|| conftest::raw_expr(e, &pf.file.text))
+    });
+    PolicyInput {
+        path: pf.file.path.clone(),
+        config_type: ConfigType::Terraform,
+        span: Span::new(1, last),
+        resource: None,
+        conftest_input: (raw != evaluated).then_some(raw),
+        input: evaluated,
     }
 }
 

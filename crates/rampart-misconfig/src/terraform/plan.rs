@@ -10,7 +10,7 @@ use crate::cloud::RawResource;
 use crate::value::{Node, Span, Value};
 
 pub fn load(file: &SourceFile, out: &mut Loaded) {
-    let plan: Json = match serde_json::from_str(&file.text) {
+    let plan: Json = match serde_json::from_str(file.text.trim_start_matches('\u{feff}')) {
         Ok(p) => p,
         Err(e) => {
             out.errors.push(FileError::new(&file.path, e.line() as u32, format!("invalid plan JSON: {e}")));

@@ -38,6 +38,10 @@ fn expressions() {
     assert_eq!(eval_text("merge({a = 1}, {b = 2})").to_json(), serde_json::json!({"a": 1, "b": 2}));
     assert_eq!(eval_text("try(var.nope.x, \"fallback\")").as_str(), Some("fallback"));
     assert_eq!(eval_text("jsonencode({b = 1, a = [\"x\"]})").as_str(), Some(r#"{"a":["x"],"b":1}"#));
+    assert_eq!(
+        eval_text("jsonencode({r = aws_s3_bucket.b.arn, u = var.nope})").as_str(),
+        Some(r#"{"r":"${aws_s3_bucket.b.arn}","u":null}"#)
+    );
     assert_eq!(eval_text("length(split(\",\", \"a,b,c\"))").value, Value::Int(3));
     assert_eq!(eval_text("<<-EOT\n    hello\n      world\n    EOT").as_str(), Some("hello\n  world\n"));
 }
@@ -135,4 +139,88 @@ fn deep_expressions_in_long_local_chains() {
         .unwrap();
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(out.resources.len(), 1);
+}
+
+#[test]
+fn more_functions() {
+    assert_eq!(eval_text("alltrue([true, 1 == 1])").value, Value::Bool(true));
+    assert_eq!(eval_text("sum([1, 2, 3])").value, Value::Int(6));
+    assert_eq!(eval_text("sort([\"b\", \"a\"])").to_json(), serde_json::json!(["a", "b"]));
+    assert_eq!(
+        eval_text("formatlist(\"%s:%d\", [\"a\", \"b\"], [1, 2])").to_json(),
+        serde_json::json!(["a:1", "b:2"])
+    );
+    assert_eq!(eval_text("setsubtract([1, 2, 3], [2])").to_json(), serde_json::json!([1, 3]));
+    assert_eq!(eval_text("slice([1, 2, 3], 1, 3)").to_json(), serde_json::json!([2, 3]));
+    assert_eq!(eval_text("regex(\"[0-9]+\", \"ab12c\")").as_str(), Some("12"));
+    assert_eq!(eval_text("ceil(1.2)").value, Value::Int(2));
+    assert_eq!(eval_text("\"$${literal}\"").as_str(), Some("${literal}"));
+}
+
+#[test]
+fn uninstantiated_module_is_checked_as_a_root() {
+    let out = load_all(&[
+        src("root/main.tf", "module \"m\" {\n  source = \"../mod\"\n  count  = 0\n}\n"),
+        src(
+            "mod/main.tf",
+            "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  acl = var.acl\n}\n",
+        ),
+    ]);
+    assert_eq!(out.resources.len(), 1);
+    assert_eq!(out.resources[0].name, "aws_s3_bucket.b");
+    assert_eq!(out.resources[0].attrs.get("acl").unwrap().as_str(), Some("private"));
+    assert_eq!(out.inputs.len(), 2);
+}
+
+#[test]
+fn bom_and_crlf() {
+    let text = "\u{feff}resource \"aws_s3_bucket\" \"b\" {\r\n  acl = \"public-read\"\r\n}\r\n";
+    let out = load_all(&[src("main.tf", text)]);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let acl = out.resources[0].attrs.get("acl").unwrap();
+    assert_eq!(acl.as_str(), Some("public-read"));
+    assert_eq!(acl.span, Span::line(2));
+    assert_eq!(out.resources[0].span, Span::new(1, 3));
+}
+
+#[test]
+fn evaluated_input_falls_back_to_conftest_text() {
+    let text = "resource \"x\" \"y\" {\n  tags = { a = var.nope, b = \"k\" }\n  ids = [aws_vpc.v.id, \"z\"]\n  n = 1 + 1\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let body = &out.inputs[0].input["resource"]["x"]["y"][0];
+    assert_eq!(body["tags"]["a"], "${var.nope}");
+    assert_eq!(body["ids"], serde_json::json!(["${aws_vpc.v.id}", "z"]));
+    assert_eq!(body["n"], 2);
+}
+
+#[test]
+fn huge_loops_stop() {
+    let text = "locals {\n  big = [for a in range(10000) : [for b in range(10000) : b]]\n}\nresource \"x\" \"y\" {\n  v = length(local.big)\n  w = substr(\"abc\", 1, 9223372036854775807)\n  r = range(9223372036854775806, 9223372036854775807, 5)\n}\n";
+    let start = std::time::Instant::now();
+    let out = load_all(&[src("main.tf", text)]);
+    assert!(start.elapsed().as_secs() < 30);
+    assert_eq!(out.resources.len(), 1);
+    assert_eq!(out.resources[0].attrs.get("w").unwrap().as_str(), Some("bc"));
+    assert_eq!(out.resources[0].attrs.get("r").unwrap().items().len(), 1);
+}
+
+#[test]
+fn policy_document_merges_source_documents() {
+    let text = "data \"aws_iam_policy_document\" \"d\" {\n  source_policy_documents = [jsonencode({Statement = [{Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\"}]})]\n  statement {\n    actions = [\"s3:GetObject\", \"s3:PutObject\"]\n    resources = [\"*\"]\n    condition {\n      test = \"Bool\"\n      variable = \"aws:SecureTransport\"\n      values = [\"true\"]\n    }\n  }\n}\ndata \"aws_iam_policy_document\" \"unknown\" {\n  source_policy_documents = [data.aws_iam_policy_document.other.json]\n}\n";
+    let out = load_all(&[src("main.tf", text)]);
+    let json: serde_json::Value =
+        serde_json::from_str(out.resources[0].attrs.get("json").unwrap().as_str().unwrap()).unwrap();
+    assert_eq!(json["Statement"][0]["Action"], "iam:*");
+    assert_eq!(json["Statement"][1]["Action"], serde_json::json!(["s3:GetObject", "s3:PutObject"]));
+    assert_eq!(json["Statement"][1]["Condition"]["Bool"]["aws:SecureTransport"], "true");
+    assert!(matches!(out.resources[1].attrs.get("json").unwrap().value, Value::Unknown));
+}
+
+#[test]
+fn template_strip_markers() {
+    let t = "<<-EOT\n  [\n  %{~ for i, x in [\"a\", \"b\"] ~}\n    \"${x}\"%{ if i == 0 },%{ endif }\n  %{~ endfor ~}\n  ]\n  EOT";
+    let v = eval_text(t);
+    let text = v.as_str().expect("known");
+    assert_eq!(text, "[\"a\",\"b\"]\n");
+    assert_eq!(eval_text("\"a ${~ \"b\" ~} c\"").as_str(), Some("abc"));
 }
