@@ -10,9 +10,9 @@ mod hcl_reader {
     //! before the real Terraform loader is merged; spans are the block's lines, counted in the text.
 
     use hcl::expr::{Expression, ObjectKey, TemplateExpr, TraversalOperator};
+    use rampart_misconfig::ConfigType;
     use rampart_misconfig::cloud::RawResource;
     use rampart_misconfig::value::{Node, Span, Value};
-    use rampart_misconfig::ConfigType;
 
     pub fn hcl_resources(path: &str, text: &str) -> Vec<RawResource> {
         let body = hcl::parse(text).unwrap_or_else(|e| panic!("{path}: example does not parse: {e}\n{text}"));
@@ -23,11 +23,18 @@ mod hcl_reader {
             .map(|(i, l)| (i + 1, l))
             .collect();
         let mut out = Vec::new();
-        for (n, block) in body.blocks().filter(|b| matches!(b.identifier.as_str(), "resource" | "data")).enumerate() {
+        for (n, block) in
+            body.blocks().filter(|b| matches!(b.identifier.as_str(), "resource" | "data")).enumerate()
+        {
             let data = block.identifier.as_str() == "data";
             let [kind, name] = block.labels.as_slice() else { continue };
             let start = starts.get(n).map_or(0, |s| s.0 as u32);
-            let end = text.lines().enumerate().skip(start as usize).find(|(_, l)| *l == "}").map_or(start, |(i, _)| i as u32 + 1);
+            let end = text
+                .lines()
+                .enumerate()
+                .skip(start as usize)
+                .find(|(_, l)| *l == "}")
+                .map_or(start, |(i, _)| i as u32 + 1);
             let span = Span::new(start, end);
             let address = format!("{}{}.{}", if data { "data." } else { "" }, kind.as_str(), name.as_str());
             out.push(RawResource {
@@ -44,7 +51,8 @@ mod hcl_reader {
     }
 
     fn body_node(body: &hcl::Body, span: Span) -> Node {
-        let mut entries: Vec<(String, Node)> = body.attributes().map(|a| (a.key.as_str().to_string(), expr(&a.expr, span))).collect();
+        let mut entries: Vec<(String, Node)> =
+            body.attributes().map(|a| (a.key.as_str().to_string(), expr(&a.expr, span))).collect();
         let mut blocks: Vec<(String, Vec<Node>)> = Vec::new();
         for b in body.blocks() {
             let node = body_node(&b.body, span);
@@ -61,7 +69,9 @@ mod hcl_reader {
         let v = match e {
             Expression::Null => Value::Null,
             Expression::Bool(b) => Value::Bool(*b),
-            Expression::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
+            Expression::Number(n) => {
+                n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int)
+            }
             Expression::String(s) => Value::Str(s.clone()),
             Expression::Array(items) => Value::Seq(items.iter().map(|i| expr(i, span)).collect()),
             Expression::Object(o) => Value::Map(
@@ -111,16 +121,20 @@ mod hcl_reader {
 
 use std::collections::BTreeSet;
 
+use hcl_reader::hcl_resources;
 use rampart_misconfig::cloud::RawResource;
 use rampart_misconfig::{ConfigType, Finding, SourceFile, aws, cloudformation};
-use hcl_reader::hcl_resources;
 
 fn ids(findings: &[Finding], id: &str) -> usize {
     findings.iter().filter(|f| f.check.id == id).count()
 }
 
 fn cfn(text: &str) -> Vec<RawResource> {
-    let f = SourceFile { path: "template.yaml".into(), text: text.into(), config_type: ConfigType::CloudFormation };
+    let f = SourceFile {
+        path: "template.yaml".into(),
+        text: text.into(),
+        config_type: ConfigType::CloudFormation,
+    };
     let loaded = cloudformation::load(&[&f]);
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     loaded.resources
@@ -154,33 +168,131 @@ fn every_check_fires_on_its_bad_example_only() {
 /// The same resource written in CloudFormation: (check, bad template, good template). The
 /// Terraform form is the check's own bad/good example.
 const CFN_FORMS: &[(&str, &str, &str)] = &[
-    ("RMP-AWS-0001", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketName: data\n    AccessControl: PublicRead\n", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketName: data\n    AccessControl: Private\n"),
-    ("RMP-AWS-0002", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: false\n", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n"),
-    ("RMP-AWS-0006", "B:\n  Type: AWS::S3::Bucket\n", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}\n"),
-    ("RMP-AWS-0009", "B:\n  Type: AWS::S3::Bucket\n", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\n"),
-    ("RMP-AWS-0010", "B:\n  Type: AWS::S3::Bucket\n", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    LoggingConfiguration:\n      DestinationBucketName: logs\n"),
-    ("RMP-AWS-0008", "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketEncryption:\n      ServerSideEncryptionConfiguration:\n        - ServerSideEncryptionByDefault:\n            SSEAlgorithm: AES256\n",
-     "K:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\nB:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketEncryption:\n      ServerSideEncryptionConfiguration:\n        - ServerSideEncryptionByDefault:\n            SSEAlgorithm: aws:kms\n            KMSMasterKeyID: !GetAtt K.Arn\n"),
-    ("RMP-AWS-0012", "B:\n  Type: AWS::S3::Bucket\nP:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref B\n    PolicyDocument:\n      Statement:\n        - Effect: Allow\n          Principal: '*'\n          Action: s3:GetObject\n          Resource: !Sub 'arn:aws:s3:::${B}/*'\n",
-     "B:\n  Type: AWS::S3::Bucket\nP:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref B\n    PolicyDocument:\n      Statement:\n        - Effect: Allow\n          Principal: {AWS: 'arn:aws:iam::123456789012:root'}\n          Action: s3:GetObject\n          Resource: !Sub 'arn:aws:s3:::${B}/*'\n"),
-    ("RMP-AWS-0019", "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0, Description: in}\n", "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8, Description: in}\n"),
-    ("RMP-AWS-0021", "G:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n    GroupId: sg-1\n    IpProtocol: '-1'\n    CidrIpv6: ::/0\n", "G:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n    GroupId: sg-1\n    IpProtocol: tcp\n    FromPort: 443\n    ToPort: 443\n    CidrIp: 0.0.0.0/0\n"),
-    ("RMP-AWS-0025", "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8}\n", "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: HTTPS from the VPC}\n"),
-    ("RMP-AWS-0029", "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Version: '2012-10-17'\n      Statement:\n        - {Effect: Allow, Action: '*', Resource: '*'}\n", "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: [s3:GetObject], Resource: 'arn:aws:s3:::data/*'}\n"),
-    ("RMP-AWS-0032", "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n", "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: iam:PassRole, Resource: 'arn:aws:iam::123456789012:role/app'}\n"),
-    ("RMP-AWS-0040", "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: '*'}}\n", "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}\n"),
-    ("RMP-AWS-0041", "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: 'arn:aws:iam::210987654321:root'}}\n", "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - Effect: Allow\n          Action: sts:AssumeRole\n          Principal: {AWS: 'arn:aws:iam::210987654321:root'}\n          Condition: {StringEquals: {'sts:ExternalId': secret-id}}\n"),
-    ("RMP-AWS-0051", "V:\n  Type: AWS::EC2::Volume\n  Properties:\n    AvailabilityZone: us-east-1a\n    Size: 40\n", "V:\n  Type: AWS::EC2::Volume\n  Properties:\n    AvailabilityZone: us-east-1a\n    Size: 40\n    Encrypted: true\n"),
-    ("RMP-AWS-0057", "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    Engine: postgres\n    StorageEncrypted: false\n", "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    Engine: postgres\n    StorageEncrypted: true\n"),
-    ("RMP-AWS-0058", "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    PubliclyAccessible: true\n", "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    PubliclyAccessible: false\n"),
-    ("RMP-AWS-0068", "T:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    S3BucketName: trail-logs\n    IsMultiRegionTrail: false\n", "T:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    S3BucketName: trail-logs\n    IsMultiRegionTrail: true\n"),
-    ("RMP-AWS-0073", "K:\n  Type: AWS::KMS::Key\n  Properties:\n    Description: app\n", "K:\n  Type: AWS::KMS::Key\n  Properties:\n    Description: app\n    EnableKeyRotation: true\n"),
-    ("RMP-AWS-0082", "V:\n  Type: AWS::EC2::VPC\n  Properties:\n    CidrBlock: 10.0.0.0/16\n", "V:\n  Type: AWS::EC2::VPC\n  Properties:\n    CidrBlock: 10.0.0.0/16\nF:\n  Type: AWS::EC2::FlowLog\n  Properties:\n    ResourceId: !Ref V\n    ResourceType: VPC\n    TrafficType: ALL\n"),
-    ("RMP-AWS-0083", "Q:\n  Type: AWS::SQS::Queue\n  Properties:\n    QueueName: jobs\n", "Q:\n  Type: AWS::SQS::Queue\n  Properties:\n    QueueName: jobs\n    KmsMasterKeyId: alias/sqs\n"),
-    ("RMP-AWS-0085", "T:\n  Type: AWS::DynamoDB::Table\n", "T:\n  Type: AWS::DynamoDB::Table\n  Properties:\n    PointInTimeRecoverySpecification:\n      PointInTimeRecoveryEnabled: true\n"),
-    ("RMP-AWS-0088", "R:\n  Type: AWS::ECR::Repository\n", "R:\n  Type: AWS::ECR::Repository\n  Properties:\n    ImageTagMutability: IMMUTABLE\n"),
-    ("RMP-AWS-0091", "S:\n  Type: AWS::SecretsManager::Secret\n", "S:\n  Type: AWS::SecretsManager::Secret\nR:\n  Type: AWS::SecretsManager::RotationSchedule\n  Properties:\n    SecretId: !Ref S\n    RotationRules: {AutomaticallyAfterDays: 30}\n"),
-    ("RMP-AWS-0099", "F:\n  Type: AWS::EFS::FileSystem\n", "F:\n  Type: AWS::EFS::FileSystem\n  Properties:\n    Encrypted: true\n"),
+    (
+        "RMP-AWS-0001",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketName: data\n    AccessControl: PublicRead\n",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketName: data\n    AccessControl: Private\n",
+    ),
+    (
+        "RMP-AWS-0002",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: false\n",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration:\n      BlockPublicAcls: true\n",
+    ),
+    (
+        "RMP-AWS-0006",
+        "B:\n  Type: AWS::S3::Bucket\n",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}\n",
+    ),
+    (
+        "RMP-AWS-0009",
+        "B:\n  Type: AWS::S3::Bucket\n",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    VersioningConfiguration:\n      Status: Enabled\n",
+    ),
+    (
+        "RMP-AWS-0010",
+        "B:\n  Type: AWS::S3::Bucket\n",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    LoggingConfiguration:\n      DestinationBucketName: logs\n",
+    ),
+    (
+        "RMP-AWS-0008",
+        "B:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketEncryption:\n      ServerSideEncryptionConfiguration:\n        - ServerSideEncryptionByDefault:\n            SSEAlgorithm: AES256\n",
+        "K:\n  Type: AWS::KMS::Key\n  Properties:\n    EnableKeyRotation: true\nB:\n  Type: AWS::S3::Bucket\n  Properties:\n    BucketEncryption:\n      ServerSideEncryptionConfiguration:\n        - ServerSideEncryptionByDefault:\n            SSEAlgorithm: aws:kms\n            KMSMasterKeyID: !GetAtt K.Arn\n",
+    ),
+    (
+        "RMP-AWS-0012",
+        "B:\n  Type: AWS::S3::Bucket\nP:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref B\n    PolicyDocument:\n      Statement:\n        - Effect: Allow\n          Principal: '*'\n          Action: s3:GetObject\n          Resource: !Sub 'arn:aws:s3:::${B}/*'\n",
+        "B:\n  Type: AWS::S3::Bucket\nP:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref B\n    PolicyDocument:\n      Statement:\n        - Effect: Allow\n          Principal: {AWS: 'arn:aws:iam::123456789012:root'}\n          Action: s3:GetObject\n          Resource: !Sub 'arn:aws:s3:::${B}/*'\n",
+    ),
+    (
+        "RMP-AWS-0019",
+        "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0, Description: in}\n",
+        "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8, Description: in}\n",
+    ),
+    (
+        "RMP-AWS-0021",
+        "G:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n    GroupId: sg-1\n    IpProtocol: '-1'\n    CidrIpv6: ::/0\n",
+        "G:\n  Type: AWS::EC2::SecurityGroupIngress\n  Properties:\n    GroupId: sg-1\n    IpProtocol: tcp\n    FromPort: 443\n    ToPort: 443\n    CidrIp: 0.0.0.0/0\n",
+    ),
+    (
+        "RMP-AWS-0025",
+        "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8}\n",
+        "G:\n  Type: AWS::EC2::SecurityGroup\n  Properties:\n    GroupDescription: web\n    SecurityGroupIngress:\n      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.0.0.0/8, Description: HTTPS from the VPC}\n",
+    ),
+    (
+        "RMP-AWS-0029",
+        "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Version: '2012-10-17'\n      Statement:\n        - {Effect: Allow, Action: '*', Resource: '*'}\n",
+        "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: [s3:GetObject], Resource: 'arn:aws:s3:::data/*'}\n",
+    ),
+    (
+        "RMP-AWS-0032",
+        "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: iam:PassRole, Resource: '*'}\n",
+        "P:\n  Type: AWS::IAM::ManagedPolicy\n  Properties:\n    PolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: iam:PassRole, Resource: 'arn:aws:iam::123456789012:role/app'}\n",
+    ),
+    (
+        "RMP-AWS-0040",
+        "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: '*'}}\n",
+        "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}\n",
+    ),
+    (
+        "RMP-AWS-0041",
+        "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: 'arn:aws:iam::210987654321:root'}}\n",
+        "R:\n  Type: AWS::IAM::Role\n  Properties:\n    AssumeRolePolicyDocument:\n      Statement:\n        - Effect: Allow\n          Action: sts:AssumeRole\n          Principal: {AWS: 'arn:aws:iam::210987654321:root'}\n          Condition: {StringEquals: {'sts:ExternalId': secret-id}}\n",
+    ),
+    (
+        "RMP-AWS-0051",
+        "V:\n  Type: AWS::EC2::Volume\n  Properties:\n    AvailabilityZone: us-east-1a\n    Size: 40\n",
+        "V:\n  Type: AWS::EC2::Volume\n  Properties:\n    AvailabilityZone: us-east-1a\n    Size: 40\n    Encrypted: true\n",
+    ),
+    (
+        "RMP-AWS-0057",
+        "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    Engine: postgres\n    StorageEncrypted: false\n",
+        "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    Engine: postgres\n    StorageEncrypted: true\n",
+    ),
+    (
+        "RMP-AWS-0058",
+        "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    PubliclyAccessible: true\n",
+        "D:\n  Type: AWS::RDS::DBInstance\n  Properties:\n    PubliclyAccessible: false\n",
+    ),
+    (
+        "RMP-AWS-0068",
+        "T:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    S3BucketName: trail-logs\n    IsMultiRegionTrail: false\n",
+        "T:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    S3BucketName: trail-logs\n    IsMultiRegionTrail: true\n",
+    ),
+    (
+        "RMP-AWS-0073",
+        "K:\n  Type: AWS::KMS::Key\n  Properties:\n    Description: app\n",
+        "K:\n  Type: AWS::KMS::Key\n  Properties:\n    Description: app\n    EnableKeyRotation: true\n",
+    ),
+    (
+        "RMP-AWS-0082",
+        "V:\n  Type: AWS::EC2::VPC\n  Properties:\n    CidrBlock: 10.0.0.0/16\n",
+        "V:\n  Type: AWS::EC2::VPC\n  Properties:\n    CidrBlock: 10.0.0.0/16\nF:\n  Type: AWS::EC2::FlowLog\n  Properties:\n    ResourceId: !Ref V\n    ResourceType: VPC\n    TrafficType: ALL\n",
+    ),
+    (
+        "RMP-AWS-0083",
+        "Q:\n  Type: AWS::SQS::Queue\n  Properties:\n    QueueName: jobs\n",
+        "Q:\n  Type: AWS::SQS::Queue\n  Properties:\n    QueueName: jobs\n    KmsMasterKeyId: alias/sqs\n",
+    ),
+    (
+        "RMP-AWS-0085",
+        "T:\n  Type: AWS::DynamoDB::Table\n",
+        "T:\n  Type: AWS::DynamoDB::Table\n  Properties:\n    PointInTimeRecoverySpecification:\n      PointInTimeRecoveryEnabled: true\n",
+    ),
+    (
+        "RMP-AWS-0088",
+        "R:\n  Type: AWS::ECR::Repository\n",
+        "R:\n  Type: AWS::ECR::Repository\n  Properties:\n    ImageTagMutability: IMMUTABLE\n",
+    ),
+    (
+        "RMP-AWS-0091",
+        "S:\n  Type: AWS::SecretsManager::Secret\n",
+        "S:\n  Type: AWS::SecretsManager::Secret\nR:\n  Type: AWS::SecretsManager::RotationSchedule\n  Properties:\n    SecretId: !Ref S\n    RotationRules: {AutomaticallyAfterDays: 30}\n",
+    ),
+    (
+        "RMP-AWS-0099",
+        "F:\n  Type: AWS::EFS::FileSystem\n",
+        "F:\n  Type: AWS::EFS::FileSystem\n  Properties:\n    Encrypted: true\n",
+    ),
 ];
 
 fn indent(resources: &str) -> String {
@@ -285,7 +397,8 @@ resource "aws_security_group" "g" {
 }
 "#;
     let findings = aws::scan(&hcl_resources("main.tf", tf));
-    for id in ["RMP-AWS-0057", "RMP-AWS-0058", "RMP-AWS-0019", "RMP-AWS-0020", "RMP-AWS-0021", "RMP-AWS-0022"] {
+    for id in ["RMP-AWS-0057", "RMP-AWS-0058", "RMP-AWS-0019", "RMP-AWS-0020", "RMP-AWS-0021", "RMP-AWS-0022"]
+    {
         assert_eq!(ids(&findings, id), 0, "{id} on an unknown value");
     }
 }

@@ -51,7 +51,11 @@ fn intrinsics() {
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     let db = loaded.resources.iter().find(|r| r.name == "Db").unwrap();
     assert_eq!(db.attrs.get("BackupRetentionPeriod").unwrap().as_i64(), Some(30));
-    assert_eq!(db.attrs.get("BackupRetentionPeriod").unwrap().span.start, 50, "resolved values keep the using line");
+    assert_eq!(
+        db.attrs.get("BackupRetentionPeriod").unwrap().span.start,
+        50,
+        "resolved values keep the using line"
+    );
     assert_eq!(db.attrs.get("KmsKeyId").unwrap().as_ref_target(), Some("Key.Arn"));
     insta::assert_snapshot!(render(&loaded));
 }
@@ -86,7 +90,8 @@ fn malformed_template_is_an_error_with_its_line() {
 #[test]
 fn not_a_template() {
     for text in ["- a\n- b\n", "Resources: [1, 2]\n", "Resources:\n  X:\n    Properties: {}\n"] {
-        let f = SourceFile { path: "t.yaml".into(), text: text.into(), config_type: ConfigType::CloudFormation };
+        let f =
+            SourceFile { path: "t.yaml".into(), text: text.into(), config_type: ConfigType::CloudFormation };
         let loaded = cloudformation::load(&[&f]);
         assert_eq!(loaded.errors.len(), 1, "{text}");
         assert!(loaded.errors[0].line > 0, "{text}: {:?}", loaded.errors);

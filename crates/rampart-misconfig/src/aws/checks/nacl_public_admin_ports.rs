@@ -43,12 +43,17 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         let all = r.protocol.is("-1");
-        let port = [22, 3389].into_iter().find(|p| {
-            matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if f <= p && p <= t)
-        });
+        let port = [22, 3389]
+            .into_iter()
+            .find(|p| matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if f <= p && p <= t));
         if all || port.is_some() {
             let what = port.map_or("all ports".to_string(), |p| format!("port {p}"));
-            out.push(report(&META, &r.meta, r.cidr.span, format!("Network ACL rule allows {what} from the internet.")));
+            out.push(report(
+                &META,
+                &r.meta,
+                r.cidr.span,
+                format!("Network ACL rule allows {what} from the internet."),
+            ));
         }
     }
 }

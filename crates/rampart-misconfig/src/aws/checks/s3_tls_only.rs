@@ -50,7 +50,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             })
         });
         if !denies_http {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket policy does not deny requests made without TLS (aws:SecureTransport)."));
+            out.push(report(
+                &META,
+                &b.meta,
+                b.meta.span,
+                "Bucket policy does not deny requests made without TLS (aws:SecureTransport).",
+            ));
         }
     }
 }

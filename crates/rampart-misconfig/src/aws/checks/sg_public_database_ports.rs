@@ -42,7 +42,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress && !r.all_ports()) {
         let Some((cidr, span)) = r.public_cidr() else { continue };
         if let Some(port) = PORTS.iter().find(|p| r.covers(**p)) {
-            out.push(report(&META, &r.meta, *span, format!("Security group rule allows database port {port} from {cidr}.")));
+            out.push(report(
+                &META,
+                &r.meta,
+                *span,
+                format!("Security group rule allows database port {port} from {cidr}."),
+            ));
         }
     }
 }

@@ -43,7 +43,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         let web_only = matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if (*f == 80 || *f == 443) && f == t);
         let icmp = r.protocol.is("icmp") || r.protocol.is("icmpv6");
         if !web_only && !icmp && r.protocol.state == State::Known {
-            out.push(report(&META, &r.meta, *span, format!("Security group rule allows ingress from {cidr}.")));
+            out.push(report(
+                &META,
+                &r.meta,
+                *span,
+                format!("Security group rule allows ingress from {cidr}."),
+            ));
         }
     }
 }

@@ -46,11 +46,14 @@ impl SgRule {
         if self.all_protocols() {
             return true;
         }
-        if self.protocol.state != super::State::Known || !(self.protocol.is("tcp") || self.protocol.is("udp")) {
+        if self.protocol.state != super::State::Known || !(self.protocol.is("tcp") || self.protocol.is("udp"))
+        {
             return false;
         }
         match (self.from_port.get(), self.to_port.get()) {
-            (Some(&from), Some(&to)) => (from <= port && port <= to) || (from <= 0 && to <= 0) || (from == 0 && to == 65535),
+            (Some(&from), Some(&to)) => {
+                (from <= port && port <= to) || (from <= 0 && to <= 0) || (from == 0 && to == 65535)
+            }
             _ => false,
         }
     }

@@ -53,7 +53,8 @@ impl Statement {
     pub fn allows(&self, action: &str) -> bool {
         self.allow
             && (self.actions.iter().any(|a| action_matches(a, action))
-                || (!self.not_actions.is_empty() && !self.not_actions.iter().any(|a| action_matches(a, action))))
+                || (!self.not_actions.is_empty()
+                    && !self.not_actions.iter().any(|a| action_matches(a, action))))
     }
 
     pub fn condition_key(&self, key: &str) -> bool {
@@ -76,8 +77,13 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {
-    node.map(|n| n.items_or_self().into_iter().filter_map(|i| if i.is_unknown() { None } else { i.to_text() }).collect())
-        .unwrap_or_default()
+    node.map(|n| {
+        n.items_or_self()
+            .into_iter()
+            .filter_map(|i| if i.is_unknown() { None } else { i.to_text() })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn get_ci<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
@@ -129,7 +135,9 @@ impl PolicyDocument {
         }
         Statement {
             span: s.span,
-            allow: !get_ci(s, "Effect").and_then(Node::as_str).is_some_and(|e| e.eq_ignore_ascii_case("deny")),
+            allow: !get_ci(s, "Effect")
+                .and_then(Node::as_str)
+                .is_some_and(|e| e.eq_ignore_ascii_case("deny")),
             actions: strings(get_ci(s, "Action")),
             not_actions: strings(get_ci(s, "NotAction")),
             resources: strings(get_ci(s, "Resource")),
@@ -168,7 +176,10 @@ impl PolicyDocument {
                     .collect();
                 Statement {
                     span: s.span,
-                    allow: !s.node(&["effect"]).and_then(Node::as_str).is_some_and(|e| e.eq_ignore_ascii_case("deny")),
+                    allow: !s
+                        .node(&["effect"])
+                        .and_then(Node::as_str)
+                        .is_some_and(|e| e.eq_ignore_ascii_case("deny")),
                     actions: strings(s.node(&["actions"])),
                     not_actions: strings(s.node(&["not_actions"])),
                     resources: strings(s.node(&["resources"])),

@@ -232,7 +232,8 @@ pub struct Model {
 impl Model {
     pub fn build(resources: &[crate::cloud::RawResource]) -> Model {
         let mut model = Model::default();
-        let (tf, cfn): (Vec<_>, Vec<_>) = resources.iter().partition(|r| r.source != ConfigType::CloudFormation);
+        let (tf, cfn): (Vec<_>, Vec<_>) =
+            resources.iter().partition(|r| r.source != ConfigType::CloudFormation);
         crate::aws::adapt::terraform::adapt(&tf, &mut model);
         crate::aws::adapt::cloudformation::adapt(&cfn, &mut model);
         model
