@@ -397,7 +397,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             }
             _ => {
                 if let Some(i) = target("Bucket").and_then(|t| lookup(&buckets, &t)) {
-                    model.buckets[i].policy = document(a.node(&["PolicyDocument"]), &r.path);
+                    let policy = document(a.node(&["PolicyDocument"]), &r.path);
+                    model.buckets[i].policy_unknown = policy.is_none();
+                    model.buckets[i].policy = policy;
                 }
             }
         }

@@ -151,6 +151,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 b.lifecycle = a.node(&["lifecycle_rule"]).is_some();
                 b.replication = a.node(&["replication_configuration"]).is_some();
                 b.policy = ctx.document(a.node(&["policy"]), path);
+                b.policy_unknown = b.policy.is_none() && a.node(&["policy"]).is_some();
                 buckets.insert(b.meta.name.clone(), model.buckets.len());
                 if let Some(n) = &b.bucket_name {
                     buckets.insert(n.clone(), model.buckets.len());
@@ -476,7 +477,10 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 let grants = a.blocks(&["access_control_policy", "grant"]);
                 b.public_grant = b.public_grant.or(public_grant(grants));
             }
-            "aws_s3_bucket_policy" => b.policy = ctx.document(a.node(&["policy"]), &r.path),
+            "aws_s3_bucket_policy" => {
+                b.policy = ctx.document(a.node(&["policy"]), &r.path);
+                b.policy_unknown = b.policy.is_none();
+            }
             "aws_s3_bucket_lifecycle_configuration" => b.lifecycle = true,
             "aws_s3_bucket_notification" => b.notifications = true,
             "aws_s3_bucket_replication_configuration" => b.replication = true,

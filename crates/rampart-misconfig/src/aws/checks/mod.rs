@@ -234,17 +234,8 @@ pub(crate) fn report_doc(
 
 /// The bucket a trail writes to, when it is in the scan.
 pub(crate) fn trail_bucket(m: &Model, t: &Trail) -> Option<usize> {
-    if let Some(target) = &t.bucket_ref {
-        let mut name = target.as_str();
-        loop {
-            if let Some(i) = m.buckets.iter().position(|b| b.meta.name == name) {
-                return Some(i);
-            }
-            name = &name[..name.rfind('.')?];
-        }
-    }
-    let bucket = t.bucket.get()?;
-    m.buckets.iter().position(|b| b.bucket_name.as_deref() == Some(bucket.as_str()))
+    let target = t.bucket_ref.as_deref().or(t.bucket.get().map(String::as_str))?;
+    crate::aws::adapt::lookup(&m.bucket_index, target)
 }
 
 fn verb(action: &str) -> &str {

@@ -52,7 +52,7 @@ impl SgRule {
         }
         match (self.from_port.get(), self.to_port.get()) {
             (Some(&from), Some(&to)) => {
-                (from <= port && port <= to) || (from <= 0 && to <= 0) || (from == 0 && to == 65535)
+                from <= port && port <= to
             }
             _ => false,
         }
@@ -61,7 +61,7 @@ impl SgRule {
     /// The rule opens every port (all protocols, or ports 0-65535).
     pub fn all_ports(&self) -> bool {
         self.all_protocols()
-            || matches!((self.from_port.get(), self.to_port.get()), (Some(&f), Some(&t)) if f <= 0 && (t >= 65535 || t <= 0) && (self.protocol.is("tcp") || self.protocol.is("udp")))
+            || matches!((self.from_port.get(), self.to_port.get()), (Some(&f), Some(&t)) if f <= 0 && t >= 65535 && (self.protocol.is("tcp") || self.protocol.is("udp")))
     }
 
     /// The first CIDR open to the whole internet (IPv4 or IPv6).
