@@ -396,7 +396,11 @@ resource "aws_security_group" "g" {
   }
 }
 "#;
-    let findings = aws::scan(&hcl_resources("main.tf", tf));
+    let mut resources = hcl_resources("main.tf", tf);
+    resources.extend(cfn("Resources:\n  B:\n    Type: AWS::S3::Bucket\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref B\n      PolicyDocument: !ImportValue shared-policy\n"));
+    let findings = aws::scan(&resources);
+    assert_eq!(ids(&findings, "RMP-AWS-0009"), 1, "the bucket is checked");
+    assert_eq!(ids(&findings, "RMP-AWS-0011"), 0, "an unknown bucket policy may deny plain HTTP");
     for id in ["RMP-AWS-0057", "RMP-AWS-0058", "RMP-AWS-0019", "RMP-AWS-0020", "RMP-AWS-0021", "RMP-AWS-0022"]
     {
         assert_eq!(ids(&findings, id), 0, "{id} on an unknown value");

@@ -126,3 +126,35 @@ pub struct Vpc {
     /// A flow log refers to this VPC.
     pub flow_logs: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::model::{Attr, Meta};
+    use crate::check::ConfigType;
+
+    fn rule(protocol: &str, from: i64, to: i64) -> SgRule {
+        let s = Span::line(1);
+        SgRule {
+            meta: Meta { name: "g".into(), path: "p".into(), span: s, source: ConfigType::Terraform },
+            direction: Direction::Ingress,
+            span: s,
+            protocol: Attr::known(protocol.into(), s),
+            from_port: Attr::known(from, s),
+            to_port: Attr::known(to, s),
+            cidrs: vec![("::/0".into(), s)],
+            description: Attr::absent(s),
+        }
+    }
+
+    #[test]
+    fn ports() {
+        assert!(rule("tcp", 20, 25).covers(22) && !rule("tcp", 23, 25).covers(22));
+        assert!(rule("-1", 0, 0).covers(22) && rule("-1", 0, 0).all_ports());
+        assert!(!rule("tcp", 0, 0).all_ports() && !rule("tcp", 0, 0).covers(22));
+        assert!(rule("tcp", 0, 65535).all_ports());
+        assert!(!rule("icmp", 0, 65535).covers(22));
+        assert!(rule("tcp", 22, 22).public_cidr().is_some());
+        assert!(is_public_cidr(" 0.0.0.0/0") && !is_public_cidr("0.0.0.0/8"));
+    }
+}
