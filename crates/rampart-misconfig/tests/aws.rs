@@ -554,3 +554,24 @@ fn shared_terraform_fixture_covers_trivy_and_checkov() {
     let findings = aws::scan(&hcl_resources("main.tf", &text));
     assert_covers(&findings, TF_PEER_FAILURES);
 }
+
+/// A module whose resources link to each other (split bucket resources, standalone rules,
+/// data-source policy documents, a trail and its bucket, flow logs): the findings by check and
+/// resource. Lines are left out so the snapshot holds for the real Terraform loader too.
+#[test]
+fn linked_terraform_module() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/aws/main.tf")).unwrap();
+    let findings = aws::scan(&hcl_resources("main.tf", &text));
+    let mut lines: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.check.id, f.resource.as_deref().unwrap_or("-"), f.message))
+        .collect();
+    lines.sort();
+    let rendered = lines.join("\n");
+    for absent in
+        ["RMP-AWS-0001 ", "RMP-AWS-0006 ", "RMP-AWS-0009 ", "RMP-AWS-0011 ", "RMP-AWS-0017 ", "RMP-AWS-0070 "]
+    {
+        assert!(!rendered.contains(absent), "{absent}should be satisfied by a linked resource:\n{rendered}");
+    }
+    insta::assert_snapshot!(rendered);
+}

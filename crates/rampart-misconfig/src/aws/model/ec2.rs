@@ -51,9 +51,7 @@ impl SgRule {
             return false;
         }
         match (self.from_port.get(), self.to_port.get()) {
-            (Some(&from), Some(&to)) => {
-                from <= port && port <= to
-            }
+            (Some(&from), Some(&to)) => from <= port && port <= to,
             _ => false,
         }
     }

@@ -249,15 +249,22 @@ mod tests {
         let json = r#"{"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*",
             "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]},
             "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}}"#;
-        let doc = PolicyDocument::from_node(&Node::new(Value::Str(json.into()), Span::line(4)), "a.tf").unwrap();
+        let doc =
+            PolicyDocument::from_node(&Node::new(Value::Str(json.into()), Span::line(4)), "a.tf").unwrap();
         let s = &doc.statements[0];
         assert!(s.allow && s.principal.everyone && s.any_resource());
         assert!(s.allows("s3:GetObject") && !s.allows("iam:PassRole"), "NotAction");
         assert!(s.condition_key("sts:externalid"));
         assert_eq!(s.span, Span::line(4));
-        assert!(PolicyDocument::from_node(&Node::new(Value::Str("{not json".into()), Span::line(1)), "a").is_none());
+        assert!(
+            PolicyDocument::from_node(&Node::new(Value::Str("{not json".into()), Span::line(1)), "a")
+                .is_none()
+        );
         assert!(PolicyDocument::from_node(&Node::new(Value::Ref("x".into()), Span::line(1)), "a").is_none());
-        let deny = Node::from_json(&serde_json::json!({"Statement": [{"Effect": "Deny", "Action": "*"}]}), Span::line(2));
+        let deny = Node::from_json(
+            &serde_json::json!({"Statement": [{"Effect": "Deny", "Action": "*"}]}),
+            Span::line(2),
+        );
         assert!(!PolicyDocument::from_node(&deny, "t.yaml").unwrap().statements[0].allow);
     }
 }
