@@ -58,9 +58,7 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
                 "iam:UpdateAssumeRolePolicy",
                 "lambda:UpdateFunctionCode",
                 "glue:UpdateDevEndpoint",
-                "cloudformation:CreateStack",
-                "ec2:RunInstances",
-                "sts:AssumeRole",
+                "iam:PassRole",
             ]
             .into_iter()
             .find(|a| s.allows(a))
