@@ -16,7 +16,7 @@ pub static META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html",
     ],
     controls: &[],
-    peers: &["AWS-0054", "CKV_AWS_2", "CKV_AWS_103"],
+    peers: &["AWS-0054", "CKV_AWS_2"],
     bad_example: r##"resource "aws_lb_listener" "web" {
   load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
   port     = 80

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"List the actions needed instead of "*"."##,
     references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"],
     controls: &[],
-    peers: &["CKV_AWS_63", "CKV_AWS_49"],
+    peers: &["AWS-0057", "CKV_AWS_63", "CKV_AWS_49"],
     bad_example: r##"resource "aws_iam_policy" "p" {
   name = "p"
   policy = jsonencode({

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Allow remote administration ports only from known address ranges in network ACLs."##,
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html"],
     controls: &["cis-aws-3.0/5.1"],
-    peers: &["AWS-0105", "CKV_AWS_229", "CKV_AWS_231"],
+    peers: &["AWS-0105", "CKV_AWS_231", "CKV_AWS_232"],
     bad_example: r##"resource "aws_network_acl_rule" "ssh" {
   network_acl_id = "acl-123"
   rule_number    = 100

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Add a bucket policy statement that denies s3:* when the condition Bool aws:SecureTransport is false."##,
     references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html"],
     controls: &["cis-aws-3.0/2.1.1"],
-    peers: &["CKV2_AWS_69"],
+    peers: &["s3_bucket_secure_transport_policy"],
     bad_example: r##"resource "aws_s3_bucket" "data" {
   bucket = "data"
 }"##,

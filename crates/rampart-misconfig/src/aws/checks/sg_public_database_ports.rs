@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Allow database ports only from the application's security group or private address ranges."##,
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
     controls: &["cis-aws-3.0/5.2", "cis-aws-3.0/5.3"],
-    peers: &["CKV_AWS_260"],
+    peers: &[],
     bad_example: r##"resource "aws_security_group" "web" {
   description = "web"
   ingress {

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Restrict the source CIDR, or expose the service through a load balancer on ports 80/443."##,
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
     controls: &[],
-    peers: &["AWS-0107"],
+    peers: &[],
     bad_example: r##"resource "aws_security_group" "web" {
   description = "web"
   ingress {
