@@ -575,3 +575,17 @@ fn linked_terraform_module() {
     }
     insta::assert_snapshot!(rendered);
 }
+
+/// A bucket's configuration resource in another file of the module: its findings stay in the
+/// bucket's file, at the bucket's lines.
+#[test]
+fn split_bucket_resources_in_other_files_report_in_the_bucket_file() {
+    let mut resources = hcl_resources("s3.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n");
+    resources.extend(hcl_resources(
+        "versioning.tf",
+        "\n\n\n\nresource \"aws_s3_bucket_versioning\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  versioning_configuration {\n    status = \"Suspended\"\n  }\n}\n",
+    ));
+    let findings = aws::scan(&resources);
+    let v = findings.iter().find(|f| f.check.id == "RMP-AWS-0009").expect("versioning suspended");
+    assert_eq!((v.path.as_str(), v.span.start, v.span.end), ("s3.tf", 1, 3));
+}

@@ -451,31 +451,47 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
         }
         let Some(i) = target("bucket").and_then(|t| lookup(&buckets, &t)) else { continue };
         let b = &mut model.buckets[i];
+        // Lines of a configuration resource in another file than the bucket cannot be reported
+        // with the bucket's path: such attributes fall back to the bucket's lines.
+        let elsewhere = r.path != b.meta.path;
+        let at = |span: Span| if elsewhere { Span::UNKNOWN } else { span };
         match r.resource_type.as_str() {
             "aws_s3_bucket_public_access_block" => {
+                let setting = |key: &str| {
+                    let mut v = a.bool(&[key]);
+                    v.span = at(v.span);
+                    v
+                };
                 b.public_access_block = Some(PublicAccessBlock {
                     meta: meta(r),
-                    block_public_acls: a.bool(&["block_public_acls"]),
-                    block_public_policy: a.bool(&["block_public_policy"]),
-                    ignore_public_acls: a.bool(&["ignore_public_acls"]),
-                    restrict_public_buckets: a.bool(&["restrict_public_buckets"]),
+                    block_public_acls: setting("block_public_acls"),
+                    block_public_policy: setting("block_public_policy"),
+                    ignore_public_acls: setting("ignore_public_acls"),
+                    restrict_public_buckets: setting("restrict_public_buckets"),
                 })
             }
-            "aws_s3_bucket_server_side_encryption_configuration" => sse(&a, b),
+            "aws_s3_bucket_server_side_encryption_configuration" => {
+                sse(&a, b);
+                b.encryption.span = at(b.encryption.span);
+                b.kms_key.span = at(b.kms_key.span);
+            }
             "aws_s3_bucket_versioning" => {
-                let status = a.str(&["versioning_configuration", "status"]);
+                let mut status = a.str(&["versioning_configuration", "status"]);
+                status.span = at(status.span);
                 b.versioning = status.map(|s| s == "Enabled");
-                let mfa = a.str(&["versioning_configuration", "mfa_delete"]);
+                let mut mfa = a.str(&["versioning_configuration", "mfa_delete"]);
+                mfa.span = at(mfa.span);
                 b.mfa_delete = mfa.map(|s| s == "Enabled");
             }
-            "aws_s3_bucket_logging" => b.logging = Attr::known(true, r.span),
+            "aws_s3_bucket_logging" => b.logging = Attr::known(true, at(r.span)),
             "aws_s3_bucket_acl" => {
-                let acl = a.str(&["acl"]);
+                let mut acl = a.str(&["acl"]);
+                acl.span = at(acl.span);
                 if acl.is_set() {
                     b.acl = acl;
                 }
                 let grants = a.blocks(&["access_control_policy", "grant"]);
-                b.public_grant = b.public_grant.or(public_grant(grants));
+                b.public_grant = b.public_grant.or(public_grant(grants).map(at));
             }
             "aws_s3_bucket_policy" => {
                 b.policy = ctx.document(a.node(&["policy"]), &r.path);
