@@ -42,7 +42,11 @@ fn load_file(file: &SourceFile, out: &mut Loaded) {
     let docs = match yaml::load_all(&file.text, Tags::CloudFormation) {
         Ok(docs) => docs,
         Err(e) => {
-            out.errors.push(FileError::new(&file.path, e.line, format!("CloudFormation template: {}", e.message)));
+            out.errors.push(FileError::new(
+                &file.path,
+                e.line,
+                format!("CloudFormation template: {}", e.message),
+            ));
             return;
         }
     };
@@ -50,7 +54,11 @@ fn load_file(file: &SourceFile, out: &mut Loaded) {
         return;
     };
     if !doc.is_map() {
-        out.errors.push(FileError::new(&file.path, doc.span.start, "CloudFormation template is not a mapping"));
+        out.errors.push(FileError::new(
+            &file.path,
+            doc.span.start,
+            "CloudFormation template is not a mapping",
+        ));
         return;
     }
     out.inputs.push(PolicyInput {
@@ -62,7 +70,11 @@ fn load_file(file: &SourceFile, out: &mut Loaded) {
         conftest_input: None,
     });
     let Some(resources) = doc.get("Resources") else {
-        out.errors.push(FileError::new(&file.path, doc.span.start, "CloudFormation template has no Resources"));
+        out.errors.push(FileError::new(
+            &file.path,
+            doc.span.start,
+            "CloudFormation template has no Resources",
+        ));
         return;
     };
     if !resources.is_map() {
@@ -85,7 +97,9 @@ fn load_file(file: &SourceFile, out: &mut Loaded) {
             continue;
         }
         let attrs = match res.get("Properties") {
-            Some(props) => template.resolve(props, 0).unwrap_or_else(|| Node::new(Value::Map(Vec::new()), props.span)),
+            Some(props) => {
+                template.resolve(props, 0).unwrap_or_else(|| Node::new(Value::Map(Vec::new()), props.span))
+            }
             None => Node::new(Value::Map(Vec::new()), span),
         };
         out.resources.push(RawResource {
@@ -136,8 +150,10 @@ impl<'a> Template<'a> {
             .get("Parameters")
             .map(|p| p.entries().iter().map(|(k, v)| (k.as_str(), v.get("Default"))).collect())
             .unwrap_or_default();
-        let conditions =
-            doc.get("Conditions").map(|c| c.entries().iter().map(|(k, v)| (k.as_str(), v)).collect()).unwrap_or_default();
+        let conditions = doc
+            .get("Conditions")
+            .map(|c| c.entries().iter().map(|(k, v)| (k.as_str(), v)).collect())
+            .unwrap_or_default();
         Template {
             params,
             mappings: doc.get("Mappings"),
@@ -216,9 +232,10 @@ impl<'a> Template<'a> {
                     .collect();
                 Some(Node::new(Value::Map(entries), span))
             }
-            Value::Seq(items) => {
-                Some(Node::new(Value::Seq(items.iter().filter_map(|v| self.resolve(v, depth + 1)).collect()), span))
-            }
+            Value::Seq(items) => Some(Node::new(
+                Value::Seq(items.iter().filter_map(|v| self.resolve(v, depth + 1)).collect()),
+                span,
+            )),
             _ => Some(node.clone()),
         }
     }
@@ -230,15 +247,19 @@ impl<'a> Template<'a> {
                 let Some(name) = arg.as_str() else { return Some(unknown(span)) };
                 self.reference(name, span, depth)
             }
-            "Condition" => {
-                Some(arg.as_str().and_then(|c| self.condition(c, depth)).map_or(unknown(span), |b| Node::new(Value::Bool(b), span)))
-            }
+            "Condition" => Some(
+                arg.as_str()
+                    .and_then(|c| self.condition(c, depth))
+                    .map_or(unknown(span), |b| Node::new(Value::Bool(b), span)),
+            ),
             "Fn::GetAtt" => {
                 let target = match &arg.value {
                     Value::Str(s) => Some(s.clone()),
                     Value::Seq(items) => {
-                        let parts: Option<Vec<String>> =
-                            items.iter().map(|i| self.resolve(i, depth).and_then(|n| scalar_text(&n))).collect();
+                        let parts: Option<Vec<String>> = items
+                            .iter()
+                            .map(|i| self.resolve(i, depth).and_then(|n| scalar_text(&n)))
+                            .collect();
                         parts.map(|p| p.join("."))
                     }
                     _ => None,
@@ -249,7 +270,9 @@ impl<'a> Template<'a> {
                 n.span = span;
                 n
             }),
-            "Fn::Sub" => Some(self.sub(arg, span, depth).map_or(unknown(span), |s| Node::new(Value::Str(s), span))),
+            "Fn::Sub" => {
+                Some(self.sub(arg, span, depth).map_or(unknown(span), |s| Node::new(Value::Str(s), span)))
+            }
             "Fn::Join" => {
                 let [delim, list] = arg.items() else { return Some(unknown(span)) };
                 let delim = self.resolve(delim, depth).and_then(|d| scalar_text(&d));
@@ -264,20 +287,31 @@ impl<'a> Template<'a> {
                 let [index, list] = arg.items() else { return Some(unknown(span)) };
                 let index = self.resolve(index, depth).and_then(|i| i.as_i64());
                 let list = self.resolve(list, depth);
-                let picked = index.zip(list).and_then(|(i, l)| usize::try_from(i).ok().and_then(|i| l.items().get(i).cloned()));
+                let picked = index
+                    .zip(list)
+                    .and_then(|(i, l)| usize::try_from(i).ok().and_then(|i| l.items().get(i).cloned()));
                 Some(picked.map_or_else(|| unknown(span), |n| at(n, span)))
             }
             "Fn::Split" => {
                 let [delim, source] = arg.items() else { return Some(unknown(span)) };
-                let delim = self.resolve(delim, depth).and_then(|d| scalar_text(&d)).filter(|d| !d.is_empty());
+                let delim =
+                    self.resolve(delim, depth).and_then(|d| scalar_text(&d)).filter(|d| !d.is_empty());
                 let source = self.resolve(source, depth).and_then(|s| scalar_text(&s));
                 Some(delim.zip(source).map_or(unknown(span), |(d, s)| {
-                    Node::new(Value::Seq(s.split(d.as_str()).map(|p| Node::new(Value::Str(p.into()), span)).collect()), span)
+                    Node::new(
+                        Value::Seq(
+                            s.split(d.as_str()).map(|p| Node::new(Value::Str(p.into()), span)).collect(),
+                        ),
+                        span,
+                    )
                 }))
             }
             "Fn::FindInMap" => {
-                let keys: Option<Vec<String>> =
-                    arg.items().iter().map(|k| self.resolve(k, depth).and_then(|n| scalar_text(&n))).collect();
+                let keys: Option<Vec<String>> = arg
+                    .items()
+                    .iter()
+                    .map(|k| self.resolve(k, depth).and_then(|n| scalar_text(&n)))
+                    .collect();
                 let found = keys
                     .filter(|k| k.len() == 3)
                     .and_then(|k| self.mappings?.get(&k[0])?.get(&k[1])?.get(&k[2]))
@@ -294,7 +328,10 @@ impl<'a> Template<'a> {
             }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
                 let node = Node::new(Value::Map(vec![(key.to_string(), arg.clone())]), span);
-                Some(self.eval_condition(&node, depth).map_or(unknown(span), |b| Node::new(Value::Bool(b), span)))
+                Some(
+                    self.eval_condition(&node, depth)
+                        .map_or(unknown(span), |b| Node::new(Value::Bool(b), span)),
+                )
             }
             _ => Some(unknown(span)),
         }
@@ -370,7 +407,8 @@ mod tests {
     use super::*;
 
     fn load_one(text: &str) -> Loaded {
-        let f = SourceFile { path: "t.yaml".into(), text: text.into(), config_type: ConfigType::CloudFormation };
+        let f =
+            SourceFile { path: "t.yaml".into(), text: text.into(), config_type: ConfigType::CloudFormation };
         load(&[&f])
     }
 
@@ -404,7 +442,9 @@ mod tests {
         let out = load_one("Resources:\n  A:\n    Type: [\n");
         assert_eq!(out.errors.len(), 1);
         assert!(out.errors[0].line > 0);
-        let out = load_one("Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  X:\n    Type: T\n    Condition: A\n  Y:\n    Properties: {}\n");
+        let out = load_one(
+            "Conditions:\n  A: !Condition B\n  B: !Condition A\nResources:\n  X:\n    Type: T\n    Condition: A\n  Y:\n    Properties: {}\n",
+        );
         assert_eq!(out.resources.len(), 1);
         assert_eq!(out.errors.len(), 1);
         assert_eq!(out.errors[0].line, 8);

@@ -64,7 +64,11 @@ fn instance(meta: Meta, kind: InstanceKind, a: Reader<'_>) -> Instance {
     Instance {
         meta,
         kind,
-        http_tokens: if templated { Attr::unknown(a.span) } else { a.str(&["MetadataOptions", "HttpTokens"]) },
+        http_tokens: if templated {
+            Attr::unknown(a.span)
+        } else {
+            a.str(&["MetadataOptions", "HttpTokens"])
+        },
         http_endpoint: a.str(&["MetadataOptions", "HttpEndpoint"]),
         public_ip,
         user_data: a.str(&["UserData"]),
@@ -112,7 +116,8 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                         restrict_public_buckets: p.bool(&["RestrictPublicBuckets"]),
                     });
                 }
-                if let Some(rule) = a.blocks(&["BucketEncryption", "ServerSideEncryptionConfiguration"]).first()
+                if let Some(rule) =
+                    a.blocks(&["BucketEncryption", "ServerSideEncryptionConfiguration"]).first()
                     && let Some(d) = rule.block(&["ServerSideEncryptionByDefault"])
                 {
                     b.encryption = d.str(&["SSEAlgorithm"]);
@@ -133,9 +138,13 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 }
                 model.buckets.push(b);
             }
-            "AWS::S3::BucketPolicy" | "AWS::EC2::FlowLog" | "AWS::SecretsManager::RotationSchedule" => linked.push(r),
+            "AWS::S3::BucketPolicy" | "AWS::EC2::FlowLog" | "AWS::SecretsManager::RotationSchedule" => {
+                linked.push(r)
+            }
             "AWS::EC2::SecurityGroup" => {
-                for (key, dir) in [("SecurityGroupIngress", Direction::Ingress), ("SecurityGroupEgress", Direction::Egress)] {
+                for (key, dir) in
+                    [("SecurityGroupIngress", Direction::Ingress), ("SecurityGroupEgress", Direction::Egress)]
+                {
                     for b in a.blocks(&[key]) {
                         model.sg_rules.push(sg_rule(&m, b, dir));
                     }
@@ -156,12 +165,18 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 protocol: protocol(&a.str(&["Protocol"])),
                 from_port: a.int(&["PortRange", "From"]),
                 to_port: a.int(&["PortRange", "To"]),
-                cidr: if a.node(&["CidrBlock"]).is_some() { a.str(&["CidrBlock"]) } else { a.str(&["Ipv6CidrBlock"]) },
+                cidr: if a.node(&["CidrBlock"]).is_some() {
+                    a.str(&["CidrBlock"])
+                } else {
+                    a.str(&["Ipv6CidrBlock"])
+                },
                 meta: m,
             }),
             "AWS::IAM::Role" => {
                 inline_policies(model, &m, a, PolicyOwner::Role);
-                model.roles.push(IamRole { trust: document(a.node(&["AssumeRolePolicyDocument"]), path), meta: m });
+                model
+                    .roles
+                    .push(IamRole { trust: document(a.node(&["AssumeRolePolicyDocument"]), path), meta: m });
             }
             "AWS::IAM::User" => {
                 inline_policies(model, &m, a, PolicyOwner::User);
@@ -186,7 +201,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     model.policies.push(IamPolicy { meta: m, owner, document });
                 }
             }
-            "AWS::EC2::Volume" => model.volumes.push(EbsVolume { encrypted: a.bool(&["Encrypted"]), meta: m }),
+            "AWS::EC2::Volume" => {
+                model.volumes.push(EbsVolume { encrypted: a.bool(&["Encrypted"]), meta: m })
+            }
             "AWS::EC2::Instance" => model.instances.push(instance(m, InstanceKind::Instance, a)),
             "AWS::EC2::LaunchTemplate" => {
                 let data = a.block(&["LaunchTemplateData"]).unwrap_or(Reader::new(Node::null(), r.span));
@@ -243,7 +260,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 let secrets_encryption = match enc.first() {
                     None => Attr::absent(r.span),
                     Some(e) => match e.strs(&["Resources"]) {
-                        Attr { value: Some(v), span, .. } => Attr::known(v.iter().any(|s| s == "secrets"), span),
+                        Attr { value: Some(v), span, .. } => {
+                            Attr::known(v.iter().any(|s| s == "secrets"), span)
+                        }
                         other => Attr { state: other.state, value: None, span: other.span },
                     },
                 };
@@ -263,9 +282,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     meta: m,
                 });
             }
-            "AWS::Lambda::Function" => {
-                model.functions.push(LambdaFunction { tracing_mode: a.str(&["TracingConfig", "Mode"]), meta: m })
-            }
+            "AWS::Lambda::Function" => model
+                .functions
+                .push(LambdaFunction { tracing_mode: a.str(&["TracingConfig", "Mode"]), meta: m }),
             "AWS::Lambda::Permission" => model.lambda_permissions.push(LambdaPermission {
                 principal: a.str(&["Principal"]),
                 source_arn: a.str(&["SourceArn"]),
@@ -301,7 +320,13 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 model.listeners.push(Listener {
                     protocol: a.str(&["Protocol"]),
                     ssl_policy: a.str(&["SslPolicy"]),
-                    redirects_to_https: if redirects { Some(true) } else if unknown { None } else { Some(false) },
+                    redirects_to_https: if redirects {
+                        Some(true)
+                    } else if unknown {
+                        None
+                    } else {
+                        Some(false)
+                    },
                     meta: m,
                 });
             }
@@ -347,7 +372,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             "AWS::Redshift::Cluster" => {
                 model.redshift_clusters.push(RedshiftCluster { encrypted: a.bool(&["Encrypted"]), meta: m })
             }
-            "AWS::EFS::FileSystem" => model.file_systems.push(FileSystem { encrypted: a.bool(&["Encrypted"]), meta: m }),
+            "AWS::EFS::FileSystem" => {
+                model.file_systems.push(FileSystem { encrypted: a.bool(&["Encrypted"]), meta: m })
+            }
             _ => {}
         }
     }
@@ -370,7 +397,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             }
             _ => {
                 if let Some(i) = target("Bucket").and_then(|t| lookup(&buckets, &t)) {
-                    model.buckets[i].policy = document(a.node(&["PolicyDocument"]), &r.path);
+                    let policy = document(a.node(&["PolicyDocument"]), &r.path);
+                    model.buckets[i].policy_unknown = policy.is_none();
+                    model.buckets[i].policy = policy;
                 }
             }
         }

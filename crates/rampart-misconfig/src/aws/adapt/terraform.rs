@@ -56,7 +56,13 @@ fn cidrs(r: &Reader<'_>, keys: &[&str]) -> Vec<(String, Span)> {
     out
 }
 
-fn sg_rule(meta: &Meta, r: Reader<'_>, direction: Direction, protocol_key: &str, cidr_keys: &[&str]) -> SgRule {
+fn sg_rule(
+    meta: &Meta,
+    r: Reader<'_>,
+    direction: Direction,
+    protocol_key: &str,
+    cidr_keys: &[&str],
+) -> SgRule {
     SgRule {
         meta: meta.clone(),
         direction,
@@ -88,7 +94,12 @@ fn instance(meta: Meta, kind: InstanceKind, r: Reader<'_>) -> Instance {
     for key in ["root_block_device", "ebs_block_device"] {
         block_devices.extend(r.blocks(&[key]).iter().map(|b| b.bool(&["encrypted"])));
     }
-    block_devices.extend(r.blocks(&["block_device_mappings"]).iter().filter_map(|b| b.block(&["ebs"])).map(|e| e.bool(&["encrypted"])));
+    block_devices.extend(
+        r.blocks(&["block_device_mappings"])
+            .iter()
+            .filter_map(|b| b.block(&["ebs"]))
+            .map(|e| e.bool(&["encrypted"])),
+    );
     let public_ip = match kind {
         InstanceKind::LaunchTemplate => r.bool(&["network_interfaces", "associate_public_ip_address"]),
         _ => r.bool(&["associate_public_ip_address"]),
@@ -140,6 +151,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 b.lifecycle = a.node(&["lifecycle_rule"]).is_some();
                 b.replication = a.node(&["replication_configuration"]).is_some();
                 b.policy = ctx.document(a.node(&["policy"]), path);
+                b.policy_unknown = b.policy.is_none() && a.node(&["policy"]).is_some();
                 buckets.insert(b.meta.name.clone(), model.buckets.len());
                 if let Some(n) = &b.bucket_name {
                     buckets.insert(n.clone(), model.buckets.len());
@@ -153,7 +165,13 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 for (key, dir) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
                     for b in a.blocks(&[key]) {
                         spans.push(b.span);
-                        model.sg_rules.push(sg_rule(&m, b, dir, "protocol", &["cidr_blocks", "ipv6_cidr_blocks"]));
+                        model.sg_rules.push(sg_rule(
+                            &m,
+                            b,
+                            dir,
+                            "protocol",
+                            &["cidr_blocks", "ipv6_cidr_blocks"],
+                        ));
                     }
                 }
                 model.security_groups.push(SecurityGroup {
@@ -178,7 +196,11 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 protocol: protocol(&a.str(&["protocol"])),
                 from_port: a.int(&["from_port"]),
                 to_port: a.int(&["to_port"]),
-                cidr: if a.node(&["cidr_block"]).is_some() { a.str(&["cidr_block"]) } else { a.str(&["ipv6_cidr_block"]) },
+                cidr: if a.node(&["cidr_block"]).is_some() {
+                    a.str(&["cidr_block"])
+                } else {
+                    a.str(&["ipv6_cidr_block"])
+                },
                 meta: m,
             }),
             "aws_network_acl" => {
@@ -192,7 +214,11 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                             protocol: protocol(&b.str(&["protocol"])),
                             from_port: b.int(&["from_port"]),
                             to_port: b.int(&["to_port"]),
-                            cidr: if b.node(&["cidr_block"]).is_some() { b.str(&["cidr_block"]) } else { b.str(&["ipv6_cidr_block"]) },
+                            cidr: if b.node(&["cidr_block"]).is_some() {
+                                b.str(&["cidr_block"])
+                            } else {
+                                b.str(&["ipv6_cidr_block"])
+                            },
                         });
                     }
                 }
@@ -211,16 +237,22 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             "aws_iam_role" => {
                 for p in a.blocks(&["inline_policy"]) {
                     if let Some(document) = ctx.document(p.node(&["policy"]), path) {
-                        model.policies.push(IamPolicy { meta: m.clone(), owner: PolicyOwner::Role, document });
+                        model.policies.push(IamPolicy {
+                            meta: m.clone(),
+                            owner: PolicyOwner::Role,
+                            document,
+                        });
                     }
                 }
-                model.roles.push(IamRole { trust: ctx.document(a.node(&["assume_role_policy"]), path), meta: m });
+                model
+                    .roles
+                    .push(IamRole { trust: ctx.document(a.node(&["assume_role_policy"]), path), meta: m });
             }
             "aws_iam_user_policy_attachment" => model.user_attachments.push(m),
-            "aws_iam_policy_attachment" => {
-                if a.node(&["users"]).is_some_and(|u| !u.items_or_self().is_empty()) {
-                    model.user_attachments.push(m);
-                }
+            "aws_iam_policy_attachment"
+                if a.node(&["users"]).is_some_and(|u| !u.items_or_self().is_empty()) =>
+            {
+                model.user_attachments.push(m)
             }
             "aws_iam_account_password_policy" => model.password_policies.push(PasswordPolicy {
                 minimum_length: a.int(&["minimum_password_length"]),
@@ -240,7 +272,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             }
             "aws_instance" => model.instances.push(instance(m, InstanceKind::Instance, a)),
             "aws_launch_template" => model.instances.push(instance(m, InstanceKind::LaunchTemplate, a)),
-            "aws_launch_configuration" => model.instances.push(instance(m, InstanceKind::LaunchConfiguration, a)),
+            "aws_launch_configuration" => {
+                model.instances.push(instance(m, InstanceKind::LaunchConfiguration, a))
+            }
             "aws_vpc" => {
                 vpcs.insert(m.name.clone(), model.vpcs.len());
                 model.vpcs.push(Vpc { meta: m, flow_logs: false });
@@ -291,7 +325,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 let secrets_encryption = match enc.first() {
                     None => Attr::absent(r.span),
                     Some(e) => match e.strs(&["resources"]) {
-                        Attr { value: Some(v), span, .. } => Attr::known(v.iter().any(|s| s == "secrets"), span),
+                        Attr { value: Some(v), span, .. } => {
+                            Attr::known(v.iter().any(|s| s == "secrets"), span)
+                        }
                         other => Attr { state: other.state, value: None, span: other.span },
                     },
                 };
@@ -303,9 +339,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     meta: m,
                 });
             }
-            "aws_lambda_function" => {
-                model.functions.push(LambdaFunction { tracing_mode: a.str(&["tracing_config", "mode"]), meta: m })
-            }
+            "aws_lambda_function" => model
+                .functions
+                .push(LambdaFunction { tracing_mode: a.str(&["tracing_config", "mode"]), meta: m }),
             "aws_lambda_permission" => model.lambda_permissions.push(LambdaPermission {
                 principal: a.str(&["principal"]),
                 source_arn: a.str(&["source_arn"]),
@@ -319,21 +355,31 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 meta: m,
             }),
             "aws_lb" | "aws_alb" => model.load_balancers.push(LoadBalancer {
-                lb_type: a.node(&["load_balancer_type"]).and_then(Node::as_str).unwrap_or("application").to_string(),
+                lb_type: a
+                    .node(&["load_balancer_type"])
+                    .and_then(Node::as_str)
+                    .unwrap_or("application")
+                    .to_string(),
                 internal: a.bool(&["internal"]),
                 drop_invalid_headers: a.bool(&["drop_invalid_header_fields"]),
                 meta: m,
             }),
             "aws_lb_listener" | "aws_alb_listener" => {
                 let actions = a.blocks(&["default_action"]);
-                let redirects = actions.iter().any(|d| {
-                    d.str(&["type"]).is("redirect") && d.str(&["redirect", "protocol"]).is("HTTPS")
-                });
+                let redirects = actions
+                    .iter()
+                    .any(|d| d.str(&["type"]).is("redirect") && d.str(&["redirect", "protocol"]).is("HTTPS"));
                 let unknown = actions.iter().any(|d| d.str(&["type"]).state == State::Unknown);
                 model.listeners.push(Listener {
                     protocol: a.str(&["protocol"]),
                     ssl_policy: a.str(&["ssl_policy"]),
-                    redirects_to_https: if redirects { Some(true) } else if unknown { None } else { Some(false) },
+                    redirects_to_https: if redirects {
+                        Some(true)
+                    } else if unknown {
+                        None
+                    } else {
+                        Some(false)
+                    },
                     meta: m,
                 });
             }
@@ -379,7 +425,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             "aws_redshift_cluster" => {
                 model.redshift_clusters.push(RedshiftCluster { encrypted: a.bool(&["encrypted"]), meta: m })
             }
-            "aws_efs_file_system" => model.file_systems.push(FileSystem { encrypted: a.bool(&["encrypted"]), meta: m }),
+            "aws_efs_file_system" => {
+                model.file_systems.push(FileSystem { encrypted: a.bool(&["encrypted"]), meta: m })
+            }
             _ => {}
         }
     }
@@ -403,33 +451,52 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
         }
         let Some(i) = target("bucket").and_then(|t| lookup(&buckets, &t)) else { continue };
         let b = &mut model.buckets[i];
+        // Lines of a configuration resource in another file than the bucket cannot be reported
+        // with the bucket's path: such attributes fall back to the bucket's lines.
+        let elsewhere = r.path != b.meta.path;
+        let at = |span: Span| if elsewhere { Span::UNKNOWN } else { span };
         match r.resource_type.as_str() {
             "aws_s3_bucket_public_access_block" => {
+                let setting = |key: &str| {
+                    let mut v = a.bool(&[key]);
+                    v.span = at(v.span);
+                    v
+                };
                 b.public_access_block = Some(PublicAccessBlock {
                     meta: meta(r),
-                    block_public_acls: a.bool(&["block_public_acls"]),
-                    block_public_policy: a.bool(&["block_public_policy"]),
-                    ignore_public_acls: a.bool(&["ignore_public_acls"]),
-                    restrict_public_buckets: a.bool(&["restrict_public_buckets"]),
+                    block_public_acls: setting("block_public_acls"),
+                    block_public_policy: setting("block_public_policy"),
+                    ignore_public_acls: setting("ignore_public_acls"),
+                    restrict_public_buckets: setting("restrict_public_buckets"),
                 })
             }
-            "aws_s3_bucket_server_side_encryption_configuration" => sse(&a, b),
+            "aws_s3_bucket_server_side_encryption_configuration" => {
+                sse(&a, b);
+                b.encryption.span = at(b.encryption.span);
+                b.kms_key.span = at(b.kms_key.span);
+            }
             "aws_s3_bucket_versioning" => {
-                let status = a.str(&["versioning_configuration", "status"]);
+                let mut status = a.str(&["versioning_configuration", "status"]);
+                status.span = at(status.span);
                 b.versioning = status.map(|s| s == "Enabled");
-                let mfa = a.str(&["versioning_configuration", "mfa_delete"]);
+                let mut mfa = a.str(&["versioning_configuration", "mfa_delete"]);
+                mfa.span = at(mfa.span);
                 b.mfa_delete = mfa.map(|s| s == "Enabled");
             }
-            "aws_s3_bucket_logging" => b.logging = Attr::known(true, r.span),
+            "aws_s3_bucket_logging" => b.logging = Attr::known(true, at(r.span)),
             "aws_s3_bucket_acl" => {
-                let acl = a.str(&["acl"]);
+                let mut acl = a.str(&["acl"]);
+                acl.span = at(acl.span);
                 if acl.is_set() {
                     b.acl = acl;
                 }
                 let grants = a.blocks(&["access_control_policy", "grant"]);
-                b.public_grant = b.public_grant.or(public_grant(grants));
+                b.public_grant = b.public_grant.or(public_grant(grants).map(at));
             }
-            "aws_s3_bucket_policy" => b.policy = ctx.document(a.node(&["policy"]), &r.path),
+            "aws_s3_bucket_policy" => {
+                b.policy = ctx.document(a.node(&["policy"]), &r.path);
+                b.policy_unknown = b.policy.is_none();
+            }
             "aws_s3_bucket_lifecycle_configuration" => b.lifecycle = true,
             "aws_s3_bucket_notification" => b.notifications = true,
             "aws_s3_bucket_replication_configuration" => b.replication = true,

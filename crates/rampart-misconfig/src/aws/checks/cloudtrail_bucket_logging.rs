@@ -43,7 +43,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         let Some(i) = trail_bucket(m, t) else { continue };
         let b = &m.buckets[i];
         if b.logging.off_or_absent() {
-            out.push(report(&META, &b.meta, b.logging.span, format!("Bucket receives the logs of trail {} and has no access logging.", t.meta.name)));
+            out.push(report(
+                &META,
+                &b.meta,
+                b.logging.span,
+                format!("Bucket receives the logs of trail {} and has no access logging.", t.meta.name),
+            ));
         }
     }
 }

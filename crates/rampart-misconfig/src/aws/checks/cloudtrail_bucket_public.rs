@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"CloudTrail logs bucket is publicly accessible"##,
     description: r##"The bucket receiving a trail's logs has a public ACL: anyone can read the account's API activity."##,
     remediation: r##"Make the trail's bucket private (private ACL, public access block on)."##,
-    references: &["https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html"],
+    references: &[
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+    ],
     controls: &[],
     peers: &["AWS-0161"],
     bad_example: r##"resource "aws_s3_bucket" "logs" {
@@ -44,7 +46,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         let Some(i) = trail_bucket(m, t) else { continue };
         let b = &m.buckets[i];
         if let Some(span) = b.public_acl() {
-            out.push(report(&META, &b.meta, span, format!("Bucket receives the logs of trail {} and is public.", t.meta.name)));
+            out.push(report(
+                &META,
+                &b.meta,
+                span,
+                format!("Bucket receives the logs of trail {} and is public.", t.meta.name),
+            ));
         }
     }
 }

@@ -30,7 +30,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in &m.trails {
         let a = &x.kms_key;
         if a.is_empty_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Trail logs are not encrypted with a customer managed KMS key."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Trail logs are not encrypted with a customer managed KMS key.",
+            ));
         }
     }
 }

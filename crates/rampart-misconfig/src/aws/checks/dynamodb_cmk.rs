@@ -32,8 +32,15 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in &m.tables {
         let a = &x.sse_enabled;
-        if a.off_or_absent() || (a.is_true() && x.kms_key.is_absent() && x.meta.source != ConfigType::CloudFormation) {
-            out.push(report(&META, &x.meta, a.span, "Table is not encrypted with a customer managed KMS key."));
+        if a.off_or_absent()
+            || (a.is_true() && x.kms_key.is_absent() && x.meta.source != ConfigType::CloudFormation)
+        {
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Table is not encrypted with a customer managed KMS key.",
+            ));
         }
     }
 }

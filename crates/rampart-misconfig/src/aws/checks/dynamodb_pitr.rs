@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"DynamoDB point-in-time recovery is disabled"##,
     description: r##"Point-in-time recovery restores the table to any second of the last 35 days after a bad write or delete."##,
     remediation: r##"Add point_in_time_recovery { enabled = true }."##,
-    references: &["https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html"],
+    references: &[
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html",
+    ],
     controls: &[],
     peers: &["AWS-0024", "CKV_AWS_28"],
     bad_example: r##"resource "aws_dynamodb_table" "t" {

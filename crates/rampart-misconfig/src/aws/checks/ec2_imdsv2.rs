@@ -34,7 +34,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         if !i.http_tokens.is("required") {
-            out.push(report(&META, &i.meta, i.http_tokens.span, "Instance metadata service does not require IMDSv2 session tokens."));
+            out.push(report(
+                &META,
+                &i.meta,
+                i.http_tokens.span,
+                "Instance metadata service does not require IMDSv2 session tokens.",
+            ));
         }
     }
 }

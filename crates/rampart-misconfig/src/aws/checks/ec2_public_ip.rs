@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Set associate_public_ip_address = false and reach instances through a load balancer, NAT or SSM."##,
     references: &["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html"],
     controls: &[],
-    peers: &["AWS-0009", "AWS-0164", "CKV_AWS_88"],
+    peers: &["AWS-0009", "CKV_AWS_88"],
     bad_example: r##"resource "aws_instance" "web" {
   ami           = "ami-123"
   instance_type = "t3.micro"

@@ -30,7 +30,13 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in &m.eks_clusters {
         let a = &x.log_types;
-        if a.is_absent() || a.get().is_some_and(|t| ["api", "audit", "authenticator", "controllerManager", "scheduler"].iter().any(|k| !t.iter().any(|x| x == k))) {
+        if a.is_absent()
+            || a.get().is_some_and(|t| {
+                ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+                    .iter()
+                    .any(|k| !t.iter().any(|x| x == k))
+            })
+        {
             out.push(report(&META, &x.meta, a.span, "Cluster does not log every control plane component."));
         }
     }

@@ -35,7 +35,10 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for e in &m.eks_clusters {
-        if e.public_access.is_false() || e.public_access.state == State::Unknown || e.public_cidrs.state == State::Unknown {
+        if e.public_access.is_false()
+            || e.public_access.state == State::Unknown
+            || e.public_cidrs.state == State::Unknown
+        {
             continue;
         }
         let open = e.public_cidrs.get().is_none_or(|c| c.iter().any(|c| is_public_cidr(c)));

@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"Application load balancer does not drop invalid HTTP headers"##,
     description: r##"Passing invalid header fields to targets enables HTTP desync and request smuggling attacks."##,
     remediation: r##"Set drop_invalid_header_fields = true (CloudFormation: routing.http.drop_invalid_header_fields.enabled)."##,
-    references: &["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes"],
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-attributes",
+    ],
     controls: &[],
     peers: &["AWS-0052", "CKV_AWS_131"],
     bad_example: r##"resource "aws_lb" "web" {

@@ -12,9 +12,11 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"Load balancer listener serves plain HTTP"##,
     description: r##"An HTTP listener that forwards traffic (instead of redirecting to HTTPS) carries requests and cookies unencrypted."##,
     remediation: r##"Use an HTTPS listener, and make port 80 listeners redirect to HTTPS."##,
-    references: &["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html"],
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html",
+    ],
     controls: &[],
-    peers: &["AWS-0054", "CKV_AWS_2", "CKV_AWS_103"],
+    peers: &["AWS-0054", "CKV_AWS_2"],
     bad_example: r##"resource "aws_lb_listener" "web" {
   load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
   port     = 80
@@ -42,7 +44,12 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for l in &m.listeners {
         if l.protocol.is("HTTP") && l.redirects_to_https == Some(false) {
-            out.push(report(&META, &l.meta, l.protocol.span, "Listener serves plain HTTP without redirecting to HTTPS."));
+            out.push(report(
+                &META,
+                &l.meta,
+                l.protocol.span,
+                "Listener serves plain HTTP without redirecting to HTTPS.",
+            ));
         }
     }
 }

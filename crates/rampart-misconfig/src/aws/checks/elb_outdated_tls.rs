@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"Load balancer listener uses an outdated TLS policy"##,
     description: r##"The listener's SSL policy allows TLS 1.0 or 1.1 (or is not a TLS 1.2+ policy)."##,
     remediation: r##"Use ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy."##,
-    references: &["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html"],
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
+    ],
     controls: &[],
     peers: &["AWS-0047", "CKV_AWS_103"],
     bad_example: r##"resource "aws_lb_listener" "web" {
@@ -44,10 +46,18 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         if !(l.protocol.is("HTTPS") || l.protocol.is("TLS")) || l.ssl_policy.state == State::Unknown {
             continue;
         }
-        let modern = l.ssl_policy.get().is_some_and(|p| p.contains("TLS13") || p.contains("TLS-1-2") || p.contains("FS-1-2"));
+        let modern = l
+            .ssl_policy
+            .get()
+            .is_some_and(|p| p.contains("TLS13") || p.contains("TLS-1-2") || p.contains("FS-1-2"));
         if !modern {
             let policy = l.ssl_policy.get().map_or("the default policy".to_string(), |p| p.clone());
-            out.push(report(&META, &l.meta, l.ssl_policy.span, format!("Listener uses {policy}, which allows TLS versions before 1.2.")));
+            out.push(report(
+                &META,
+                &l.meta,
+                l.ssl_policy.span,
+                format!("Listener uses {policy}, which allows TLS versions before 1.2."),
+            ));
         }
     }
 }

@@ -42,7 +42,9 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for p in &m.policies {
         for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = (s.allows("iam:PassRole") && s.any_resource()).then(|| "Policy allows iam:PassRole on any role.".to_string()) {
+            if let Some(msg) = (s.allows("iam:PassRole") && s.any_resource())
+                .then(|| "Policy allows iam:PassRole on any role.".to_string())
+            {
                 out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
             }
         }

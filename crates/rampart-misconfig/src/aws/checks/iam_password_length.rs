@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy allows passwords shorter than 14 characters"##,
     description: r##"Short passwords are easier to guess or brute-force."##,
     remediation: r##"Set minimum_password_length = 14 or more."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &["cis-aws-3.0/1.8"],
     peers: &["AWS-0063", "CKV_AWS_10"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {

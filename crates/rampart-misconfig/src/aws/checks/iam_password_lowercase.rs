@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy does not require lowercase letters"##,
     description: r##"Passwords without lowercase letters have a smaller search space."##,
     remediation: r##"Set require_lowercase_characters = true."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &[],
     peers: &["AWS-0058", "CKV_AWS_11"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {

@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy lets passwords live longer than 90 days"##,
     description: r##"Passwords that never expire stay valid after they leak."##,
     remediation: r##"Set max_password_age = 90 or less."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &[],
     peers: &["AWS-0062", "CKV_AWS_9"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {
@@ -27,7 +29,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for p in &m.password_policies {
         let a = &p.max_age;
         if a.is_absent() || a.get().is_some_and(|n| *n <= 0 || *n > 90) {
-            out.push(report(&META, &p.meta, a.span, "Password policy lets passwords live longer than 90 days."));
+            out.push(report(
+                &META,
+                &p.meta,
+                a.span,
+                "Password policy lets passwords live longer than 90 days.",
+            ));
         }
     }
 }

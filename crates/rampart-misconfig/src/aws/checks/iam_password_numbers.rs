@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy does not require numbers"##,
     description: r##"Passwords without numbers have a smaller search space."##,
     remediation: r##"Set require_numbers = true."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &[],
     peers: &["AWS-0059", "CKV_AWS_12"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {

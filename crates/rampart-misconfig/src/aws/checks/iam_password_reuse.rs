@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy allows password reuse"##,
     description: r##"Users can go back to one of their last 24 passwords."##,
     remediation: r##"Set password_reuse_prevention = 24."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &["cis-aws-3.0/1.9"],
     peers: &["AWS-0056", "CKV_AWS_13"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {

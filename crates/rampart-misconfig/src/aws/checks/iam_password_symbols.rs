@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM password policy does not require symbols"##,
     description: r##"Passwords without symbols have a smaller search space."##,
     remediation: r##"Set require_symbols = true."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",
+    ],
     controls: &[],
     peers: &["AWS-0060", "CKV_AWS_14"],
     bad_example: r##"resource "aws_iam_account_password_policy" "strict" {

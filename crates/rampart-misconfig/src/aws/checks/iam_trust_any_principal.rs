@@ -42,8 +42,16 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for r in &m.roles {
         let Some(trust) = &r.trust else { continue };
-        for s in trust.statements.iter().filter(|s| s.allow && s.principal.everyone && s.conditions.is_empty()) {
-            out.push(report_doc(&META, &r.meta, trust, s.span, "Role trust policy allows any principal to assume the role."));
+        for s in
+            trust.statements.iter().filter(|s| s.allow && s.principal.everyone && s.conditions.is_empty())
+        {
+            out.push(report_doc(
+                &META,
+                &r.meta,
+                trust,
+                s.span,
+                "Role trust policy allows any principal to assume the role.",
+            ));
         }
     }
 }

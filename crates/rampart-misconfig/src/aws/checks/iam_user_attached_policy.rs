@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"IAM policy is attached directly to a user"##,
     description: r##"Permissions should be granted to groups or roles, not to individual users, so they are managed in one place."##,
     remediation: r##"Attach the policy to a group and add the user to the group."##,
-    references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#use-groups-for-permissions"],
+    references: &[
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#use-groups-for-permissions",
+    ],
     controls: &["cis-aws-3.0/1.15"],
     peers: &["CKV_AWS_40"],
     bad_example: r##"resource "aws_iam_user_policy_attachment" "a" {

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"List the actions needed instead of "*"."##,
     references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"],
     controls: &[],
-    peers: &["CKV_AWS_63", "CKV_AWS_49"],
+    peers: &["AWS-0057", "CKV_AWS_63", "CKV_AWS_49"],
     bad_example: r##"resource "aws_iam_policy" "p" {
   name = "p"
   policy = jsonencode({
@@ -42,7 +42,15 @@ pub static META: CheckMeta = CheckMeta {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for p in &m.policies {
         for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = s.has_action(|a| a == "*" || a == "*:*").map(|_| "Policy statement allows every action (\"*\").".to_string()).or_else(|| (!s.not_actions.is_empty()).then(|| "Policy statement allows every action except its NotAction list.".to_string())) {
+            if let Some(msg) = s
+                .has_action(|a| a == "*" || a == "*:*")
+                .map(|_| "Policy statement allows every action (\"*\").".to_string())
+                .or_else(|| {
+                    (!s.not_actions.is_empty()).then(|| {
+                        "Policy statement allows every action except its NotAction list.".to_string()
+                    })
+                })
+            {
                 out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
             }
         }

@@ -35,7 +35,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
                 out.push(report(&META, &p.meta, auth.span, "Function URL has no authorization."));
             }
         } else if p.principal.is("*") && p.source_arn.is_absent() {
-            out.push(report(&META, &p.meta, p.principal.span, "Lambda permission lets any principal invoke the function."));
+            out.push(report(
+                &META,
+                &p.meta,
+                p.principal.span,
+                "Lambda permission lets any principal invoke the function.",
+            ));
         }
     }
 }

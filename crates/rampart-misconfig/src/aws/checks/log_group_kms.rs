@@ -28,7 +28,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in &m.log_groups {
         let a = &x.kms_key;
         if a.is_empty_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Log group is not encrypted with a customer managed KMS key."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Log group is not encrypted with a customer managed KMS key.",
+            ));
         }
     }
 }

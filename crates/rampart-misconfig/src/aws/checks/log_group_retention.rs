@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"CloudWatch log group keeps logs for less than a year"##,
     description: r##"Logs kept for less than 365 days (or forever, the default, without a decision) may be gone when an incident is investigated, or kept without limit."##,
     remediation: r##"Set retention_in_days to 365 or more."##,
-    references: &["https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
+    ],
     controls: &[],
     peers: &["CKV_AWS_338"],
     bad_example: r##"resource "aws_cloudwatch_log_group" "app" {

@@ -234,17 +234,8 @@ pub(crate) fn report_doc(
 
 /// The bucket a trail writes to, when it is in the scan.
 pub(crate) fn trail_bucket(m: &Model, t: &Trail) -> Option<usize> {
-    if let Some(target) = &t.bucket_ref {
-        let mut name = target.as_str();
-        loop {
-            if let Some(i) = m.buckets.iter().position(|b| b.meta.name == name) {
-                return Some(i);
-            }
-            name = &name[..name.rfind('.')?];
-        }
-    }
-    let bucket = t.bucket.get()?;
-    m.buckets.iter().position(|b| b.bucket_name.as_deref() == Some(bucket.as_str()))
+    let target = t.bucket_ref.as_deref().or(t.bucket.get().map(String::as_str))?;
+    crate::aws::adapt::lookup(&m.bucket_index, target)
 }
 
 fn verb(action: &str) -> &str {
@@ -255,30 +246,66 @@ fn verb(action: &str) -> &str {
 /// permissions.
 pub(crate) fn is_read_action(action: &str) -> bool {
     let v = verb(action);
-    !v.contains('*') && ["List", "Describe", "Get", "Head", "View", "Search", "Lookup"].iter().any(|p| v.starts_with(p))
+    !v.contains('*')
+        && ["List", "Describe", "Get", "Head", "View", "Search", "Lookup"].iter().any(|p| v.starts_with(p))
 }
 
 /// Actions that create, change or delete (or a wildcard that includes such actions).
 pub(crate) fn is_write_action(action: &str) -> bool {
     let v = verb(action);
     v.contains('*')
-        || ["Create", "Put", "Update", "Delete", "Attach", "Detach", "Modify", "Add", "Remove", "Set", "Write", "Upload", "Run", "Start", "Stop", "Terminate", "Invoke", "Publish", "Send", "Tag", "Untag", "Restore", "Reset", "Enable", "Disable", "Associate", "Disassociate", "Replace", "Revoke", "Authorize"]
-            .iter()
-            .any(|p| v.starts_with(p))
+        || [
+            "Create",
+            "Put",
+            "Update",
+            "Delete",
+            "Attach",
+            "Detach",
+            "Modify",
+            "Add",
+            "Remove",
+            "Set",
+            "Write",
+            "Upload",
+            "Run",
+            "Start",
+            "Stop",
+            "Terminate",
+            "Invoke",
+            "Publish",
+            "Send",
+            "Tag",
+            "Untag",
+            "Restore",
+            "Reset",
+            "Enable",
+            "Disable",
+            "Associate",
+            "Disassociate",
+            "Replace",
+            "Revoke",
+            "Authorize",
+        ]
+        .iter()
+        .any(|p| v.starts_with(p))
 }
 
 /// The kind of secret found in `text` (user data), if any.
 pub(crate) fn secret_in(text: &str) -> Option<&'static str> {
-    static PATTERNS: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> = std::sync::LazyLock::new(|| {
-        [
-            (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
-            (r"(?i)aws_secret_access_key\s*[=:]\s*\S{20,}", "an AWS secret access key"),
-            (r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----", "a private key"),
-            (r#"(?i)\b(password|passwd|secret|token|api_?key)\s*[=:]\s*['"]?[^\s'"$]{8,}"#, "a password or token"),
-        ]
-        .into_iter()
-        .filter_map(|(p, what)| regex::Regex::new(p).ok().map(|r| (r, what)))
-        .collect()
-    });
+    static PATTERNS: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            [
+                (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
+                (r"(?i)aws_secret_access_key\s*[=:]\s*\S{20,}", "an AWS secret access key"),
+                (r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----", "a private key"),
+                (
+                    r#"(?i)\b(password|passwd|secret|token|api_?key)\s*[=:]\s*['"]?[^\s'"$]{8,}"#,
+                    "a password or token",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(p, what)| regex::Regex::new(p).ok().map(|r| (r, what)))
+            .collect()
+        });
     PATTERNS.iter().find(|(r, _)| r.is_match(text)).map(|(_, what)| *what)
 }

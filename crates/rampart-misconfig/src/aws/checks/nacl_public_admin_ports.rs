@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Allow remote administration ports only from known address ranges in network ACLs."##,
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html"],
     controls: &["cis-aws-3.0/5.1"],
-    peers: &["AWS-0105", "CKV_AWS_229", "CKV_AWS_231"],
+    peers: &["AWS-0105", "CKV_AWS_231", "CKV_AWS_232"],
     bad_example: r##"resource "aws_network_acl_rule" "ssh" {
   network_acl_id = "acl-123"
   rule_number    = 100
@@ -43,12 +43,17 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             continue;
         }
         let all = r.protocol.is("-1");
-        let port = [22, 3389].into_iter().find(|p| {
-            matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if f <= p && p <= t)
-        });
+        let port = [22, 3389]
+            .into_iter()
+            .find(|p| matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if f <= p && p <= t));
         if all || port.is_some() {
             let what = port.map_or("all ports".to_string(), |p| format!("port {p}"));
-            out.push(report(&META, &r.meta, r.cidr.span, format!("Network ACL rule allows {what} from the internet.")));
+            out.push(report(
+                &META,
+                &r.meta,
+                r.cidr.span,
+                format!("Network ACL rule allows {what} from the internet."),
+            ));
         }
     }
 }

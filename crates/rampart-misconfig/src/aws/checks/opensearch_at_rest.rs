@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"OpenSearch domain is not encrypted at rest"##,
     description: r##"Indices, logs and snapshots of the domain are not encrypted."##,
     remediation: r##"Add encrypt_at_rest { enabled = true }."##,
-    references: &["https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html"],
+    references: &[
+        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html",
+    ],
     controls: &[],
     peers: &["AWS-0048", "CKV_AWS_5"],
     bad_example: r##"resource "aws_opensearch_domain" "search" {

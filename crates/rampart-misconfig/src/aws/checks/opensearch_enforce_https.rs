@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"OpenSearch domain does not enforce HTTPS"##,
     description: r##"Without enforce_https, clients can send queries and credentials over plain HTTP."##,
     remediation: r##"Add domain_endpoint_options { enforce_https = true }."##,
-    references: &["https://docs.aws.amazon.com/opensearch-service/latest/developerguide/infrastructure-security.html"],
+    references: &[
+        "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/infrastructure-security.html",
+    ],
     controls: &[],
     peers: &["AWS-0046", "CKV_AWS_83"],
     bad_example: r##"resource "aws_opensearch_domain" "search" {

@@ -31,7 +31,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in m.databases.iter().filter(|x| !x.aurora_instance) {
         let a = &x.backup_retention;
         if a.is_absent() || a.get().is_some_and(|n| *n < 2) {
-            out.push(report(&META, &x.meta, a.span, "Database keeps automated backups for less than 2 days."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Database keeps automated backups for less than 2 days.",
+            ));
         }
     }
 }

@@ -31,7 +31,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in m.databases.iter().filter(|x| !x.cluster) {
         let a = &x.auto_minor_upgrade;
         if a.is_false() {
-            out.push(report(&META, &x.meta, a.span, "Database does not get minor version upgrades automatically."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Database does not get minor version upgrades automatically.",
+            ));
         }
     }
 }

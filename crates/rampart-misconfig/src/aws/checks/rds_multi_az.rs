@@ -31,7 +31,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in m.databases.iter().filter(|x| !x.cluster && !x.aurora_instance) {
         let a = &x.multi_az;
         if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Database is not deployed in several availability zones."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Database is not deployed in several availability zones.",
+            ));
         }
     }
 }

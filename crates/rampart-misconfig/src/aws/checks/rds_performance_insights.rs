@@ -32,7 +32,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for x in m.databases.iter().filter(|x| !x.cluster) {
         let a = &x.performance_insights;
         if a.off_or_absent() || (a.is_true() && x.performance_insights_kms.is_absent()) {
-            out.push(report(&META, &x.meta, a.span, "Database has no Performance Insights encrypted with a customer managed key."));
+            out.push(report(
+                &META,
+                &x.meta,
+                a.span,
+                "Database has no Performance Insights encrypted with a customer managed key.",
+            ));
         }
     }
 }

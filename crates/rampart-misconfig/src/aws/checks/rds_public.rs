@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Set publicly_accessible = false and connect from inside the VPC."##,
     references: &["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.Security.html"],
     controls: &["cis-aws-3.0/2.3.3"],
-    peers: &["AWS-0180", "AWS-0082", "CKV_AWS_17"],
+    peers: &["AWS-0180", "CKV_AWS_17"],
     bad_example: r##"resource "aws_db_instance" "db" {
   engine         = "postgres"
   instance_class = "db.t3.micro"

@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 public access block does not block public ACLs"##,
     description: r##"Without block_public_acls, new public ACLs can be put on the bucket and its objects."##,
     remediation: r##"Set block_public_acls = true in the bucket's aws_s3_bucket_public_access_block (BlockPublicAcls: true in PublicAccessBlockConfiguration)."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ],
     controls: &["cis-aws-3.0/2.1.4"],
     peers: &["AWS-0086", "CKV_AWS_53"],
     bad_example: r##"resource "aws_s3_bucket" "data" {
@@ -40,7 +42,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             Some(p) => (p.block_public_acls.clone(), p.block_public_acls.span),
         };
         if setting.off_or_absent() {
-            out.push(report(&META, &b.meta, span, "Bucket does not set block_public_acls (BlockPublicAcls) in its public access block."));
+            out.push(report(
+                &META,
+                &b.meta,
+                span,
+                "Bucket does not set block_public_acls (BlockPublicAcls) in its public access block.",
+            ));
         }
     }
 }

@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 public access block does not block public policies"##,
     description: r##"Without block_public_policy, a bucket policy granting public access can be attached."##,
     remediation: r##"Set block_public_policy = true in the bucket's aws_s3_bucket_public_access_block (BlockPublicPolicy: true in PublicAccessBlockConfiguration)."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ],
     controls: &["cis-aws-3.0/2.1.4"],
     peers: &["AWS-0087", "CKV_AWS_54"],
     bad_example: r##"resource "aws_s3_bucket" "data" {
@@ -40,7 +42,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             Some(p) => (p.block_public_policy.clone(), p.block_public_policy.span),
         };
         if setting.off_or_absent() {
-            out.push(report(&META, &b.meta, span, "Bucket does not set block_public_policy (BlockPublicPolicy) in its public access block."));
+            out.push(report(
+                &META,
+                &b.meta,
+                span,
+                "Bucket does not set block_public_policy (BlockPublicPolicy) in its public access block.",
+            ));
         }
     }
 }

@@ -53,7 +53,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         }
         let kms = b.encryption.get().is_some_and(|a| a.starts_with("aws:kms"));
         if !kms || b.kms_key.is_empty_or_absent() {
-            out.push(report(&META, &b.meta, b.encryption.span, "Bucket is not encrypted with a customer managed KMS key."));
+            out.push(report(
+                &META,
+                &b.meta,
+                b.encryption.span,
+                "Bucket is not encrypted with a customer managed KMS key.",
+            ));
         }
     }
 }

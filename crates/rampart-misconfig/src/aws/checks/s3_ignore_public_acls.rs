@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 public access block does not ignore public ACLs"##,
     description: r##"Without ignore_public_acls, public ACLs already on the bucket or its objects stay in effect."##,
     remediation: r##"Set ignore_public_acls = true in the bucket's aws_s3_bucket_public_access_block (IgnorePublicAcls: true in PublicAccessBlockConfiguration)."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ],
     controls: &["cis-aws-3.0/2.1.4"],
     peers: &["AWS-0091", "CKV_AWS_55"],
     bad_example: r##"resource "aws_s3_bucket" "data" {
@@ -40,7 +42,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             Some(p) => (p.ignore_public_acls.clone(), p.ignore_public_acls.span),
         };
         if setting.off_or_absent() {
-            out.push(report(&META, &b.meta, span, "Bucket does not set ignore_public_acls (IgnorePublicAcls) in its public access block."));
+            out.push(report(
+                &META,
+                &b.meta,
+                span,
+                "Bucket does not set ignore_public_acls (IgnorePublicAcls) in its public access block.",
+            ));
         }
     }
 }

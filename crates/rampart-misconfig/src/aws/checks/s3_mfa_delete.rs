@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 bucket versioning does not require MFA delete"##,
     description: r##"With MFA delete, changing the versioning state or permanently deleting an object version needs the root user's MFA code."##,
     remediation: r##"Set mfa_delete = "Enabled" in the bucket's versioning configuration (it can only be enabled by the root user with MFA; CloudFormation cannot set it)."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html",
+    ],
     controls: &["cis-aws-3.0/2.1.2"],
     peers: &[],
     bad_example: r##"resource "aws_s3_bucket" "data" {
@@ -42,7 +44,12 @@ resource "aws_s3_bucket_versioning" "data" {
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for b in &m.buckets {
         if b.versioning.is_true() && b.mfa_delete.off_or_absent() {
-            out.push(report(&META, &b.meta, b.mfa_delete.span, "Bucket versioning does not require MFA delete."));
+            out.push(report(
+                &META,
+                &b.meta,
+                b.mfa_delete.span,
+                "Bucket versioning does not require MFA delete.",
+            ));
         }
     }
 }

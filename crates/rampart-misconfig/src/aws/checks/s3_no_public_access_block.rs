@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 bucket has no public access block"##,
     description: r##"Each bucket should have its own public access block so that a later ACL or policy change cannot make it public."##,
     remediation: r##"Add an aws_s3_bucket_public_access_block for the bucket (CloudFormation: PublicAccessBlockConfiguration) with all four settings true."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ],
     controls: &["cis-aws-3.0/2.1.4"],
     peers: &["AWS-0094", "CKV2_AWS_6"],
     bad_example: r##"resource "aws_s3_bucket" "data" {

@@ -55,7 +55,13 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
         for s in &policy.statements {
             if s.allow && s.principal.everyone && s.conditions.is_empty() {
                 let actions = s.actions.join(", ");
-                out.push(report_doc(&META, &b.meta, policy, s.span, format!("Bucket policy allows {actions} to any principal.")));
+                out.push(report_doc(
+                    &META,
+                    &b.meta,
+                    policy,
+                    s.span,
+                    format!("Bucket policy allows {actions} to any principal."),
+                ));
             }
         }
     }

@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"S3 public access block does not restrict public buckets"##,
     description: r##"Without restrict_public_buckets, a public bucket policy still grants access to anyone."##,
     remediation: r##"Set restrict_public_buckets = true in the bucket's aws_s3_bucket_public_access_block (RestrictPublicBuckets: true in PublicAccessBlockConfiguration)."##,
-    references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+    ],
     controls: &["cis-aws-3.0/2.1.4"],
     peers: &["AWS-0093", "CKV_AWS_56"],
     bad_example: r##"resource "aws_s3_bucket" "data" {

@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Add a bucket policy statement that denies s3:* when the condition Bool aws:SecureTransport is false."##,
     references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html"],
     controls: &["cis-aws-3.0/2.1.1"],
-    peers: &["CKV2_AWS_69"],
+    peers: &["s3_bucket_secure_transport_policy"],
     bad_example: r##"resource "aws_s3_bucket" "data" {
   bucket = "data"
 }"##,
@@ -38,7 +38,7 @@ resource "aws_s3_bucket_policy" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
+    for b in m.buckets.iter().filter(|b| !b.policy_unknown) {
         let denies_http = b.policy.as_ref().is_some_and(|p| {
             p.statements.iter().any(|s| {
                 !s.allow
@@ -50,7 +50,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
             })
         });
         if !denies_http {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket policy does not deny requests made without TLS (aws:SecureTransport)."));
+            out.push(report(
+                &META,
+                &b.meta,
+                b.meta.span,
+                "Bucket policy does not deny requests made without TLS (aws:SecureTransport).",
+            ));
         }
     }
 }

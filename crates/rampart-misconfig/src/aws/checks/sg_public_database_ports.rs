@@ -14,7 +14,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: r##"Allow database ports only from the application's security group or private address ranges."##,
     references: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html"],
     controls: &["cis-aws-3.0/5.2", "cis-aws-3.0/5.3"],
-    peers: &["CKV_AWS_260"],
+    peers: &[],
     bad_example: r##"resource "aws_security_group" "web" {
   description = "web"
   ingress {
@@ -42,7 +42,12 @@ pub fn check(m: &Model, out: &mut Vec<Finding>) {
     for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress && !r.all_ports()) {
         let Some((cidr, span)) = r.public_cidr() else { continue };
         if let Some(port) = PORTS.iter().find(|p| r.covers(**p)) {
-            out.push(report(&META, &r.meta, *span, format!("Security group rule allows database port {port} from {cidr}.")));
+            out.push(report(
+                &META,
+                &r.meta,
+                *span,
+                format!("Security group rule allows database port {port} from {cidr}."),
+            ));
         }
     }
 }

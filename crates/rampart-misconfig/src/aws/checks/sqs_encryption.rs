@@ -12,7 +12,9 @@ pub static META: CheckMeta = CheckMeta {
     title: r##"SQS queue is not encrypted"##,
     description: r##"Messages in the queue are not encrypted at rest with SSE-SQS or a KMS key."##,
     remediation: r##"Set kms_master_key_id or sqs_managed_sse_enabled = true (CloudFormation: KmsMasterKeyId / SqsManagedSseEnabled)."##,
-    references: &["https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html",
+    ],
     controls: &[],
     peers: &["AWS-0096", "CKV_AWS_27"],
     bad_example: r##"resource "aws_sqs_queue" "this" {

@@ -46,11 +46,12 @@ impl SgRule {
         if self.all_protocols() {
             return true;
         }
-        if self.protocol.state != super::State::Known || !(self.protocol.is("tcp") || self.protocol.is("udp")) {
+        if self.protocol.state != super::State::Known || !(self.protocol.is("tcp") || self.protocol.is("udp"))
+        {
             return false;
         }
         match (self.from_port.get(), self.to_port.get()) {
-            (Some(&from), Some(&to)) => (from <= port && port <= to) || (from <= 0 && to <= 0) || (from == 0 && to == 65535),
+            (Some(&from), Some(&to)) => from <= port && port <= to,
             _ => false,
         }
     }
@@ -58,7 +59,7 @@ impl SgRule {
     /// The rule opens every port (all protocols, or ports 0-65535).
     pub fn all_ports(&self) -> bool {
         self.all_protocols()
-            || matches!((self.from_port.get(), self.to_port.get()), (Some(&f), Some(&t)) if f <= 0 && (t >= 65535 || t <= 0) && (self.protocol.is("tcp") || self.protocol.is("udp")))
+            || matches!((self.from_port.get(), self.to_port.get()), (Some(&f), Some(&t)) if f <= 0 && t >= 65535 && (self.protocol.is("tcp") || self.protocol.is("udp")))
     }
 
     /// The first CIDR open to the whole internet (IPv4 or IPv6).
@@ -122,4 +123,36 @@ pub struct Vpc {
     pub meta: Meta,
     /// A flow log refers to this VPC.
     pub flow_logs: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::model::{Attr, Meta};
+    use crate::check::ConfigType;
+
+    fn rule(protocol: &str, from: i64, to: i64) -> SgRule {
+        let s = Span::line(1);
+        SgRule {
+            meta: Meta { name: "g".into(), path: "p".into(), span: s, source: ConfigType::Terraform },
+            direction: Direction::Ingress,
+            span: s,
+            protocol: Attr::known(protocol.into(), s),
+            from_port: Attr::known(from, s),
+            to_port: Attr::known(to, s),
+            cidrs: vec![("::/0".into(), s)],
+            description: Attr::absent(s),
+        }
+    }
+
+    #[test]
+    fn ports() {
+        assert!(rule("tcp", 20, 25).covers(22) && !rule("tcp", 23, 25).covers(22));
+        assert!(rule("-1", 0, 0).covers(22) && rule("-1", 0, 0).all_ports());
+        assert!(!rule("tcp", 0, 0).all_ports() && !rule("tcp", 0, 0).covers(22));
+        assert!(rule("tcp", 0, 65535).all_ports());
+        assert!(!rule("icmp", 0, 65535).covers(22));
+        assert!(rule("tcp", 22, 22).public_cidr().is_some());
+        assert!(is_public_cidr(" 0.0.0.0/0") && !is_public_cidr("0.0.0.0/8"));
+    }
 }

@@ -53,7 +53,8 @@ impl Statement {
     pub fn allows(&self, action: &str) -> bool {
         self.allow
             && (self.actions.iter().any(|a| action_matches(a, action))
-                || (!self.not_actions.is_empty() && !self.not_actions.iter().any(|a| action_matches(a, action))))
+                || (!self.not_actions.is_empty()
+                    && !self.not_actions.iter().any(|a| action_matches(a, action))))
     }
 
     pub fn condition_key(&self, key: &str) -> bool {
@@ -76,8 +77,13 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {
-    node.map(|n| n.items_or_self().into_iter().filter_map(|i| if i.is_unknown() { None } else { i.to_text() }).collect())
-        .unwrap_or_default()
+    node.map(|n| {
+        n.items_or_self()
+            .into_iter()
+            .filter_map(|i| if i.is_unknown() { None } else { i.to_text() })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn get_ci<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
@@ -129,7 +135,9 @@ impl PolicyDocument {
         }
         Statement {
             span: s.span,
-            allow: !get_ci(s, "Effect").and_then(Node::as_str).is_some_and(|e| e.eq_ignore_ascii_case("deny")),
+            allow: !get_ci(s, "Effect")
+                .and_then(Node::as_str)
+                .is_some_and(|e| e.eq_ignore_ascii_case("deny")),
             actions: strings(get_ci(s, "Action")),
             not_actions: strings(get_ci(s, "NotAction")),
             resources: strings(get_ci(s, "Resource")),
@@ -168,7 +176,10 @@ impl PolicyDocument {
                     .collect();
                 Statement {
                     span: s.span,
-                    allow: !s.node(&["effect"]).and_then(Node::as_str).is_some_and(|e| e.eq_ignore_ascii_case("deny")),
+                    allow: !s
+                        .node(&["effect"])
+                        .and_then(Node::as_str)
+                        .is_some_and(|e| e.eq_ignore_ascii_case("deny")),
                     actions: strings(s.node(&["actions"])),
                     not_actions: strings(s.node(&["not_actions"])),
                     resources: strings(s.node(&["resources"])),
@@ -217,4 +228,43 @@ pub struct PasswordPolicy {
     pub require_uppercase: Attr<bool>,
     pub require_lowercase: Attr<bool>,
     pub max_age: Attr<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_wildcards() {
+        assert!(action_matches("*", "iam:PassRole"));
+        assert!(action_matches("iam:*", "iam:PassRole"));
+        assert!(action_matches("IAM:pass*", "iam:PassRole"));
+        assert!(action_matches("iam:Pass?ole", "iam:PassRole"));
+        assert!(!action_matches("s3:*", "iam:PassRole"));
+        assert!(!action_matches("iam:PassRoles", "iam:PassRole"));
+    }
+
+    #[test]
+    fn documents_from_json_strings_and_maps() {
+        let json = r#"{"Statement": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*",
+            "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]},
+            "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}}"#;
+        let doc =
+            PolicyDocument::from_node(&Node::new(Value::Str(json.into()), Span::line(4)), "a.tf").unwrap();
+        let s = &doc.statements[0];
+        assert!(s.allow && s.principal.everyone && s.any_resource());
+        assert!(s.allows("s3:GetObject") && !s.allows("iam:PassRole"), "NotAction");
+        assert!(s.condition_key("sts:externalid"));
+        assert_eq!(s.span, Span::line(4));
+        assert!(
+            PolicyDocument::from_node(&Node::new(Value::Str("{not json".into()), Span::line(1)), "a")
+                .is_none()
+        );
+        assert!(PolicyDocument::from_node(&Node::new(Value::Ref("x".into()), Span::line(1)), "a").is_none());
+        let deny = Node::from_json(
+            &serde_json::json!({"Statement": [{"Effect": "Deny", "Action": "*"}]}),
+            Span::line(2),
+        );
+        assert!(!PolicyDocument::from_node(&deny, "t.yaml").unwrap().statements[0].allow);
+    }
 }

@@ -227,14 +227,23 @@ pub struct Model {
     pub search_domains: Vec<SearchDomain>,
     pub redshift_clusters: Vec<RedshiftCluster>,
     pub file_systems: Vec<FileSystem>,
+    /// Buckets by resource name (address / logical id) and by bucket name.
+    pub bucket_index: std::collections::HashMap<String, usize>,
 }
 
 impl Model {
     pub fn build(resources: &[crate::cloud::RawResource]) -> Model {
         let mut model = Model::default();
-        let (tf, cfn): (Vec<_>, Vec<_>) = resources.iter().partition(|r| r.source != ConfigType::CloudFormation);
+        let (tf, cfn): (Vec<_>, Vec<_>) =
+            resources.iter().partition(|r| r.source != ConfigType::CloudFormation);
         crate::aws::adapt::terraform::adapt(&tf, &mut model);
         crate::aws::adapt::cloudformation::adapt(&cfn, &mut model);
+        for (i, b) in model.buckets.iter().enumerate() {
+            model.bucket_index.insert(b.meta.name.clone(), i);
+            if let Some(name) = &b.bucket_name {
+                model.bucket_index.entry(name.clone()).or_insert(i);
+            }
+        }
         model
     }
 }

@@ -27,6 +27,8 @@ pub struct S3Bucket {
     pub notifications: bool,
     pub replication: bool,
     pub policy: Option<PolicyDocument>,
+    /// A policy is attached but its document is not static (a reference, a template).
+    pub policy_unknown: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,7 @@ impl S3Bucket {
             notifications: false,
             replication: false,
             policy: None,
+            policy_unknown: false,
         }
     }
 
