@@ -101,6 +101,9 @@ pub(crate) struct Package {
     pub rules: Vec<(String, String)>,
     pub meta: Metadata,
     pub convention: Convention,
+    /// Declares Conftest's `exception` rule (names of `deny_<name>`/`violation_<name>` rules
+    /// whose results do not count for this input).
+    pub exception: bool,
 }
 
 /// Loaded, parsed policies, ready to evaluate.
@@ -209,12 +212,21 @@ impl Policies {
         if packages.is_empty() || inputs.is_empty() {
             return Ok(Vec::new());
         }
-        let per_input: Vec<Result<Vec<PolicyFinding>, RegoError>> = inputs
-            .par_iter()
-            .map_init(|| self.engine.clone(), |engine, input| evaluate_one(engine, &packages, input))
+        // A few chunks per worker thread, each evaluated by its own engine clone.
+        let chunk = inputs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let per_chunk: Vec<Result<Vec<PolicyFinding>, RegoError>> = inputs
+            .par_chunks(chunk)
+            .map(|inputs| {
+                let mut engine = self.engine.clone();
+                let mut out = Vec::new();
+                for input in inputs {
+                    out.extend(evaluate_one(&mut engine, &packages, input)?);
+                }
+                Ok(out)
+            })
             .collect();
         let mut out = Vec::new();
-        for r in per_input {
+        for r in per_chunk {
             out.extend(r?);
         }
         out.sort_by(|a, b| (&a.path, a.span.start, &a.id, &a.message).cmp(&(&b.path, b.span.start, &b.id, &b.message)));
@@ -251,7 +263,12 @@ fn evaluate_one(
             engine.set_input(Value::from(doc.clone()));
             current = Some(want);
         }
+        let excepted = if package.exception { exceptions(engine, package, input)? } else { Vec::new() };
         for (rule, file) in &package.rules {
+            let name = rule.split_once('_').map(|(_, n)| n).unwrap_or_default();
+            if !name.is_empty() && !rule.starts_with("warn") && excepted.iter().any(|e| e == name) {
+                continue;
+            }
             let query = format!("{}.{rule}", package.query);
             let value = engine.eval_rule(query).map_err(|e| RegoError::Eval {
                 policy: file.clone(),
@@ -265,6 +282,27 @@ fn evaluate_one(
         }
     }
     Ok(out)
+}
+
+/// The rule names a Conftest `exception` rule exempts on the current input (`exception[rules]
+/// { ...; rules := ["run_as_root"] }` exempts `deny_run_as_root`).
+fn exceptions(engine: &mut regorus::Engine, package: &Package, input: &PolicyInput) -> Result<Vec<String>, RegoError> {
+    let value = engine.eval_rule(format!("{}.exception", package.query)).map_err(|e| RegoError::Eval {
+        policy: package.rules.first().map(|(_, f)| f.clone()).unwrap_or_default(),
+        rule: format!("{}.exception", package.path),
+        input: input.path.clone(),
+        message: e.to_string(),
+    })?;
+    let mut names = Vec::new();
+    for item in results(&value) {
+        match item {
+            Value::String(s) => names.push(s.to_string()),
+            Value::Array(items) => names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string())),
+            Value::Set(items) => names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string())),
+            _ => {}
+        }
+    }
+    Ok(names)
 }
 
 /// The individual results of a rule's value: the members of a set or array, a single string or

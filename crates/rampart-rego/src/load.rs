@@ -76,10 +76,13 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             rules: Vec::new(),
             meta: Metadata::default(),
             convention: Convention::Conftest,
+            exception: false,
         });
         for rule in candidate_rules(text) {
             let declared = engine.has_declared_rule_rooted_at(&file, &rule).map_err(|e| parse_error(&file, &e))?;
-            if declared && !package.rules.iter().any(|(r, _)| *r == rule) {
+            if declared && rule == "exception" {
+                package.exception = true;
+            } else if declared && !package.rules.iter().any(|(r, _)| *r == rule) {
                 package.rules.push((rule, file.clone()));
             }
         }
@@ -261,9 +264,10 @@ fn candidate_rules(text: &str) -> Vec<String> {
     for line in text.lines() {
         let ident: String =
             line.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let policy = ["deny", "violation", "warn"]
-            .iter()
-            .any(|p| ident == *p || ident.strip_prefix(p).is_some_and(|r| r.starts_with('_')));
+        let policy = ident == "exception"
+            || ["deny", "violation", "warn"]
+                .iter()
+                .any(|p| ident == *p || ident.strip_prefix(p).is_some_and(|r| r.starts_with('_')));
         if policy && !out.contains(&ident) {
             out.push(ident);
         }
@@ -277,8 +281,8 @@ mod tests {
 
     #[test]
     fn finds_candidate_rules() {
-        let src = "package main\ndeny[msg] {\n  true\n}\nwarn_latest contains m if { m := 1 }\ndenylist := []\nviolation_x = 1\n";
-        assert_eq!(candidate_rules(src), ["deny", "warn_latest", "violation_x"]);
+        let src = "package main\ndeny[msg] {\n  true\n}\nwarn_latest contains m if { m := 1 }\ndenylist := []\nviolation_x = 1\nexception[r] { r := [] }\n";
+        assert_eq!(candidate_rules(src), ["deny", "warn_latest", "violation_x", "exception"]);
     }
 
     #[test]

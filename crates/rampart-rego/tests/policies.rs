@@ -272,3 +272,16 @@ fn runtime_errors_name_the_policy_and_input() {
         other => panic!("expected an evaluation error, got {other:?}"),
     }
 }
+
+#[test]
+fn conftest_exceptions_exempt_prefixed_rules() {
+    let policies = load(&["conftest-exception"]);
+    let mut other = deployment();
+    other.path = "deploy/other.yaml".into();
+    other.input["metadata"]["name"] = json!("other");
+    let findings = policies.evaluate(&[deployment(), other]).unwrap();
+    assert_eq!(
+        summary(&findings),
+        [("main.deny_run_as_root".into(), "Deployment other runs as root".into(), Severity::High, false, 1, 16)]
+    );
+}
