@@ -196,24 +196,23 @@ fn add_policy(engine: &mut Engine, name: &str, text: &str) -> Result<(), RegoErr
     Err(if declares_v1 || line(&v1) >= line(&v0) { v1 } else { v0 })
 }
 
-/// A regorus error as a [`RegoError::Parse`], with the line it names (`file:line:col: ...`).
+/// A regorus error as a [`RegoError::Parse`]: regorus writes `--> file:line:col`, the source
+/// line, then `error: message`.
 fn parse_error(name: &str, e: &impl std::fmt::Display) -> RegoError {
     let full = e.to_string();
     let prefix = format!("{name}:");
-    let mut line = 0;
-    let mut message = full.lines().next().unwrap_or_default().trim().to_string();
-    if let Some(at) = full.find(&prefix) {
-        let rest = &full[at + prefix.len()..];
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        line = digits.parse().unwrap_or(0);
-        // Drop the `file:line:col:` prefix; keep the rest of that line.
-        let after = rest[digits.len()..].trim_start_matches(':');
-        let col: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let after = after[col.len()..].trim_start_matches(':').trim();
-        if let Some(first) = after.lines().next().filter(|l| !l.is_empty()) {
-            message = first.trim_start_matches("error:").trim().to_string();
-        }
-    }
+    let line = full
+        .find(&prefix)
+        .map(|at| full[at + prefix.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    let message = full
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error:"))
+        .or_else(|| full.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("invalid policy")
+        .trim()
+        .to_string();
     RegoError::Parse { path: name.to_string(), line, message }
 }
 
