@@ -29,6 +29,31 @@ new(message, cause) := {
 "#;
 const LIB_RESULT_PATH: &str = "<rampart>/lib/result.rego";
 
+/// Trivy's `result.new(msg, cause)` builtin: the message with the lines of its cause (its
+/// `__defsec_metadata`, or the `StartLine`/`EndLine` of a Dockerfile command).
+fn result_new(args: Vec<Value>) -> anyhow::Result<Value> {
+    let mut args = args.into_iter();
+    let msg = args.next().unwrap_or(Value::Undefined);
+    let cause = args.next().unwrap_or(Value::Undefined);
+    let field = |v: &Value, k: &str| match v {
+        Value::Object(_) => v[&Value::from(k)].clone(),
+        _ => Value::Undefined,
+    };
+    let meta = match field(&cause, "__defsec_metadata") {
+        m @ Value::Object(_) => m,
+        _ => cause,
+    };
+    let line = |lower: &str, upper: &str| match (field(&meta, lower), field(&meta, upper)) {
+        (n @ Value::Number(_), _) | (_, n @ Value::Number(_)) => n,
+        _ => Value::from(0u64),
+    };
+    let mut out = std::collections::BTreeMap::new();
+    out.insert(Value::from("msg"), msg);
+    out.insert(Value::from("startline"), line("startline", "StartLine"));
+    out.insert(Value::from("endline"), line("endline", "EndLine"));
+    Ok(Value::from(out))
+}
+
 /// Deepest directory nesting followed (guards against symlink loops).
 const MAX_DEPTH: usize = 32;
 
@@ -58,6 +83,9 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             .add_policy(LIB_RESULT_PATH.to_string(), LIB_RESULT.to_string())
             .map_err(|e| parse_error(LIB_RESULT_PATH, &e))?;
     }
+    engine
+        .add_extension("result.new".into(), 2, Box::new(result_new))
+        .map_err(|e| parse_error(LIB_RESULT_PATH, &e))?;
     for file in &data {
         add_data(&mut engine, file)?;
     }
@@ -65,7 +93,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
     // Group the modules by package.
     let texts: BTreeMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let mut packages: BTreeMap<String, Package> = BTreeMap::new();
-    let mut rego_meta: Vec<(String, String)> = Vec::new(); // (package, file) with __rego_* documents
+    let mut rego_meta: Vec<(String, String, Vec<&str>)> = Vec::new(); // (package, file, __rego_* documents)
     for module in &components {
         let Some(text) = texts.get(module.source_file.as_str()) else { continue };
         let file = module.source_file.clone();
@@ -90,17 +118,23 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
         if let Some(m) = comments {
             package.meta.merge(m);
         }
+        let mut declared = Vec::new();
         for doc in ["__rego_metadata__", "__rego_input__"] {
             if engine.has_declared_rule_rooted_at(&file, doc).map_err(|e| parse_error(&file, &e))? {
-                rego_meta.push((path.clone(), file.clone()));
-                break;
+                declared.push(doc);
             }
+        }
+        if !declared.is_empty() {
+            rego_meta.push((path.clone(), file.clone(), declared));
         }
     }
     engine.set_input(Value::new_object());
-    for (path, file) in rego_meta {
+    for (path, file, declared) in rego_meta {
         let Some(package) = packages.get_mut(&path) else { continue };
         let mut get = |doc: &str| -> Result<Option<serde_json::Value>, RegoError> {
+            if !declared.contains(&doc) {
+                return Ok(None);
+            }
             let v = engine.eval_rule(format!("{}.{doc}", package.query)).map_err(|e| RegoError::Metadata {
                 path: file.clone(),
                 message: format!("{doc}: {e}"),

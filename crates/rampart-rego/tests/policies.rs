@@ -300,3 +300,20 @@ fn rego_v1_syntax_error_is_reported_in_v1_terms() {
         other => panic!("expected a parse error, got {other:?}"),
     }
 }
+
+#[test]
+fn legacy_lib_result_import_still_works() {
+    // Older Trivy docs imported `data.lib.result`; current Trivy has `result.new` as a builtin.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("legacy.rego"),
+        "package user.dockerfile.ID003\n\nimport data.lib.result\n\n__rego_input__ := {\"selector\": [{\"type\": \"dockerfile\"}]}\n\ndeny[res] {\n  cmd := input.Stages[_].Commands[_]\n  cmd.Cmd == \"run\"\n  res := result.new(\"RUN found\", cmd)\n}\n",
+    )
+    .unwrap();
+    let policies = Policies::load(&[dir.path().to_path_buf()]).unwrap();
+    let findings = policies.evaluate(&[dockerfile(), deployment()]).unwrap();
+    assert_eq!(
+        summary(&findings),
+        [("user.dockerfile.ID003.deny".into(), "RUN found".into(), Severity::High, false, 4, 4)]
+    );
+}
