@@ -12,7 +12,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut paths: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
     if paths.is_empty() {
-        paths = ["conftest-k8s", "trivy-k8s", "trivy-docker", "conftest-terraform"].iter().map(|d| fixtures.join(d)).collect();
+        paths = ["conftest-k8s", "trivy-k8s", "trivy-docker", "conftest-terraform"]
+            .iter()
+            .map(|d| fixtures.join(d))
+            .collect();
     }
     let start = Instant::now();
     let policies = Policies::load(&paths)?.with_namespaces(Namespaces::default());

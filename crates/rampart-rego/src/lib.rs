@@ -229,7 +229,9 @@ impl Policies {
         for r in per_chunk {
             out.extend(r?);
         }
-        out.sort_by(|a, b| (&a.path, a.span.start, &a.id, &a.message).cmp(&(&b.path, b.span.start, &b.id, &b.message)));
+        out.sort_by(|a, b| {
+            (&a.path, a.span.start, &a.id, &a.message).cmp(&(&b.path, b.span.start, &b.id, &b.message))
+        });
         out.dedup();
         Ok(out)
     }
@@ -286,7 +288,11 @@ fn evaluate_one(
 
 /// The rule names a Conftest `exception` rule exempts on the current input (`exception[rules]
 /// { ...; rules := ["run_as_root"] }` exempts `deny_run_as_root`).
-fn exceptions(engine: &mut regorus::Engine, package: &Package, input: &PolicyInput) -> Result<Vec<String>, RegoError> {
+fn exceptions(
+    engine: &mut regorus::Engine,
+    package: &Package,
+    input: &PolicyInput,
+) -> Result<Vec<String>, RegoError> {
     let value = engine.eval_rule(format!("{}.exception", package.query)).map_err(|e| RegoError::Eval {
         policy: package.rules.first().map(|(_, f)| f.clone()).unwrap_or_default(),
         rule: format!("{}.exception", package.path),
@@ -297,8 +303,12 @@ fn exceptions(engine: &mut regorus::Engine, package: &Package, input: &PolicyInp
     for item in results(&value) {
         match item {
             Value::String(s) => names.push(s.to_string()),
-            Value::Array(items) => names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string())),
-            Value::Set(items) => names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string())),
+            Value::Array(items) => {
+                names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string()))
+            }
+            Value::Set(items) => {
+                names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string()))
+            }
             _ => {}
         }
     }
@@ -333,7 +343,10 @@ fn finding(package: &Package, rule: &str, file: &str, input: &PolicyInput, item:
             };
             severity = obj.get("severity").and_then(|s| s.as_str()).and_then(|s| s.parse().ok());
             let line = |k: &str, k2: &str| {
-                obj.get(k).or_else(|| obj.get(k2)).and_then(|v| v.as_u64()).filter(|&n| n > 0 && n <= u32::MAX as u64)
+                obj.get(k)
+                    .or_else(|| obj.get(k2))
+                    .and_then(|v| v.as_u64())
+                    .filter(|&n| n > 0 && n <= u32::MAX as u64)
             };
             if let Some(start) = line("startline", "StartLine") {
                 let end = line("endline", "EndLine").filter(|&e| e >= start).unwrap_or(start);
@@ -345,7 +358,8 @@ fn finding(package: &Package, rule: &str, file: &str, input: &PolicyInput, item:
     let meta = &package.meta;
     let default_severity = if warning { Severity::Low } else { Severity::High };
     let id = meta.id.clone().unwrap_or_else(|| format!("{}.{rule}", package.path));
-    let title = meta.title.clone().unwrap_or_else(|| if message.is_empty() { id.clone() } else { message.clone() });
+    let title =
+        meta.title.clone().unwrap_or_else(|| if message.is_empty() { id.clone() } else { message.clone() });
     if message.is_empty() {
         message = title.clone();
     }

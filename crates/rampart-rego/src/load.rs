@@ -72,7 +72,8 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for file in &rego {
         let name = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
+        let text =
+            std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
         add_policy(&mut engine, &name, &text)?;
         sources.push((name, text));
     }
@@ -107,14 +108,16 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             exception: false,
         });
         for rule in candidate_rules(text) {
-            let declared = engine.has_declared_rule_rooted_at(&file, &rule).map_err(|e| parse_error(&file, &e))?;
+            let declared =
+                engine.has_declared_rule_rooted_at(&file, &rule).map_err(|e| parse_error(&file, &e))?;
             if declared && rule == "exception" {
                 package.exception = true;
             } else if declared && !package.rules.iter().any(|(r, _)| *r == rule) {
                 package.rules.push((rule, file.clone()));
             }
         }
-        let comments = Metadata::from_comments(text).map_err(|message| RegoError::Metadata { path: file.clone(), message })?;
+        let comments = Metadata::from_comments(text)
+            .map_err(|message| RegoError::Metadata { path: file.clone(), message })?;
         if let Some(m) = comments {
             package.meta.merge(m);
         }
@@ -135,10 +138,9 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             if !declared.contains(&doc) {
                 return Ok(None);
             }
-            let v = engine.eval_rule(format!("{}.{doc}", package.query)).map_err(|e| RegoError::Metadata {
-                path: file.clone(),
-                message: format!("{doc}: {e}"),
-            })?;
+            let v = engine
+                .eval_rule(format!("{}.{doc}", package.query))
+                .map_err(|e| RegoError::Metadata { path: file.clone(), message: format!("{doc}: {e}") })?;
             Ok((v != Value::Undefined).then(|| serde_json::to_value(&v).unwrap_or(serde_json::Value::Null)))
         };
         let meta = get("__rego_metadata__")?;
@@ -180,7 +182,13 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
 }
 
 /// Collects `.rego` files (not `_test.rego`) and data documents under `path`.
-fn walk(path: &Path, depth: usize, explicit: bool, rego: &mut Vec<PathBuf>, data: &mut Vec<PathBuf>) -> Result<(), RegoError> {
+fn walk(
+    path: &Path,
+    depth: usize,
+    explicit: bool,
+    rego: &mut Vec<PathBuf>,
+    data: &mut Vec<PathBuf>,
+) -> Result<(), RegoError> {
     let io = |source| RegoError::Io { path: path.display().to_string(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
@@ -253,12 +261,17 @@ fn parse_error(name: &str, e: &impl std::fmt::Display) -> RegoError {
 /// Merges a JSON or YAML data document (every document of a multi-document YAML) into `data`.
 fn add_data(engine: &mut Engine, file: &Path) -> Result<(), RegoError> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
+    let text =
+        std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
     let err = |line: u32, message: String| RegoError::Data { path: name.clone(), line, message };
     let docs: Vec<serde_json::Value> = if name.to_ascii_lowercase().ends_with(".json") {
         vec![serde_json::from_str(&text).map_err(|e| err(e.line() as u32, e.to_string()))?]
     } else {
-        load_all(&text, Tags::Ignore).map_err(|e| err(e.line, e.message))?.iter().map(|d| d.to_json()).collect()
+        load_all(&text, Tags::Ignore)
+            .map_err(|e| err(e.line, e.message))?
+            .iter()
+            .map(|d| d.to_json())
+            .collect()
     };
     for doc in docs {
         if doc.is_null() {
