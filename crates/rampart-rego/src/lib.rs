@@ -262,7 +262,14 @@ fn evaluate_one(
                 Convention::Conftest => input.conftest_input.as_ref().unwrap_or(&input.input),
                 Convention::Trivy => &input.input,
             };
-            engine.set_input(Value::from(doc.clone()));
+            // Deserialized from the borrowed JSON: no copy of the document first.
+            let value = <Value as serde::Deserialize>::deserialize(doc).map_err(|e| RegoError::Eval {
+                policy: package.rules.first().map(|(_, f)| f.clone()).unwrap_or_default(),
+                rule: "input".into(),
+                input: input.path.clone(),
+                message: e.to_string(),
+            })?;
+            engine.set_input(value);
             current = Some(want);
         }
         let excepted = if package.exception { exceptions(engine, package, input)? } else { Vec::new() };
