@@ -16,6 +16,7 @@
 //!
 //! Libraries never print: problems are [`RegoError`]s naming the file and line.
 
+mod input;
 mod load;
 mod metadata;
 
@@ -27,6 +28,7 @@ use rampart_model::{Misconfiguration, Severity};
 use rayon::prelude::*;
 use regorus::Value;
 
+pub use input::trivy_json;
 pub use metadata::Metadata;
 
 /// A problem with the policies: a file that cannot be read or parsed, a data document that is

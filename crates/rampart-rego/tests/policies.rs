@@ -58,7 +58,8 @@ fn compliant_deployment() -> PolicyInput {
     input("deploy/ok.yaml", ConfigType::Kubernetes, Span::new(20, 35), doc)
 }
 
-/// `FROM alpine:latest` / `RUN apk add curl`, in Trivy's shape and Conftest's.
+/// `fixtures/inputs/Dockerfile` (`FROM alpine:latest` on line 3, where Trivy reports ID002) in
+/// Trivy's shape and Conftest's.
 fn dockerfile() -> PolicyInput {
     let cmd = |cmd: &str, value: &str, original: &str, line: u32| {
         json!({"Cmd": cmd, "SubCmd": "", "Flags": [], "Value": [value], "Original": original, "JSON": false,
@@ -401,4 +402,48 @@ fn readme_trivy_example_in_rego_v1() {
         [("ID001".into(), "Containers must not run as root".into(), Severity::High, false, 1, 16)]
     );
     assert_eq!(findings[0].title, "Deployment runs as root");
+}
+
+/// The same manifest and policies Trivy was run on (`trivy config --config-check fixtures/trivy-k8s
+/// --namespaces user`): Trivy reported the Deployment at lines 1-15 and the container at 12-15.
+#[test]
+fn trivy_lines_on_a_parsed_manifest_match_trivy() {
+    let text = std::fs::read_to_string(fixture("inputs/deploy.yaml")).unwrap();
+    let docs = rampart_misconfig::yaml::load_all(&text, rampart_misconfig::yaml::Tags::Ignore).unwrap();
+    let doc = &docs[0];
+    let input = PolicyInput {
+        path: "deploy.yaml".into(),
+        config_type: ConfigType::Kubernetes,
+        span: doc.span,
+        resource: Some("Deployment/web".into()),
+        input: rampart_rego::trivy_json(doc, "deploy.yaml"),
+        conftest_input: Some(doc.to_json()),
+    };
+    let policies = load(&["trivy-k8s", "conftest-k8s"]);
+    let findings = policies.evaluate(&[input]).unwrap();
+    let mut got = summary(&findings);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("ID001".into(), "Container 'app' is privileged".into(), Severity::Low, false, 12, 15),
+            (
+                "ID001".into(),
+                "Found deployment 'web' but deployments are not allowed".into(),
+                Severity::Low,
+                false,
+                1,
+                15
+            ),
+            ("main.deny".into(), "Containers must not run as root".into(), Severity::High, false, 1, 15),
+            (
+                "main.deny".into(),
+                "Containers must provide app label for pod selectors".into(),
+                Severity::High,
+                false,
+                1,
+                15
+            ),
+        ]
+    );
 }
