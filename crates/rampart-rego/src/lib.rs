@@ -16,6 +16,7 @@
 //!
 //! Libraries never print: problems are [`RegoError`]s naming the file and line.
 
+mod input;
 mod load;
 mod metadata;
 
@@ -27,6 +28,7 @@ use rampart_model::{Misconfiguration, Severity};
 use rayon::prelude::*;
 use regorus::Value;
 
+pub use input::trivy_json;
 pub use metadata::Metadata;
 
 /// A problem with the policies: a file that cannot be read or parsed, a data document that is
@@ -101,6 +103,9 @@ pub(crate) struct Package {
     pub rules: Vec<(String, String)>,
     pub meta: Metadata,
     pub convention: Convention,
+    /// Declares Conftest's `exception` rule (names of `deny_<name>`/`violation_<name>` rules
+    /// whose results do not count for this input).
+    pub exception: bool,
 }
 
 /// Loaded, parsed policies, ready to evaluate.
@@ -209,15 +214,26 @@ impl Policies {
         if packages.is_empty() || inputs.is_empty() {
             return Ok(Vec::new());
         }
-        let per_input: Vec<Result<Vec<PolicyFinding>, RegoError>> = inputs
-            .par_iter()
-            .map_init(|| self.engine.clone(), |engine, input| evaluate_one(engine, &packages, input))
+        // A few chunks per worker thread, each evaluated by its own engine clone.
+        let chunk = inputs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let per_chunk: Vec<Result<Vec<PolicyFinding>, RegoError>> = inputs
+            .par_chunks(chunk)
+            .map(|inputs| {
+                let mut engine = self.engine.clone();
+                let mut out = Vec::new();
+                for input in inputs {
+                    out.extend(evaluate_one(&mut engine, &packages, input)?);
+                }
+                Ok(out)
+            })
             .collect();
         let mut out = Vec::new();
-        for r in per_input {
+        for r in per_chunk {
             out.extend(r?);
         }
-        out.sort_by(|a, b| (&a.path, a.span.start, &a.id, &a.message).cmp(&(&b.path, b.span.start, &b.id, &b.message)));
+        out.sort_by(|a, b| {
+            (&a.path, a.span.start, &a.id, &a.message).cmp(&(&b.path, b.span.start, &b.id, &b.message))
+        });
         out.dedup();
         Ok(out)
     }
@@ -248,10 +264,22 @@ fn evaluate_one(
                 Convention::Conftest => input.conftest_input.as_ref().unwrap_or(&input.input),
                 Convention::Trivy => &input.input,
             };
-            engine.set_input(Value::from(doc.clone()));
+            // Deserialized from the borrowed JSON: no copy of the document first.
+            let value = <Value as serde::Deserialize>::deserialize(doc).map_err(|e| RegoError::Eval {
+                policy: package.rules.first().map(|(_, f)| f.clone()).unwrap_or_default(),
+                rule: "input".into(),
+                input: input.path.clone(),
+                message: e.to_string(),
+            })?;
+            engine.set_input(value);
             current = Some(want);
         }
+        let excepted = if package.exception { exceptions(engine, package, input)? } else { Vec::new() };
         for (rule, file) in &package.rules {
+            let name = rule.split_once('_').map(|(_, n)| n).unwrap_or_default();
+            if !name.is_empty() && !rule.starts_with("warn") && excepted.iter().any(|e| e == name) {
+                continue;
+            }
             let query = format!("{}.{rule}", package.query);
             let value = engine.eval_rule(query).map_err(|e| RegoError::Eval {
                 policy: file.clone(),
@@ -265,6 +293,35 @@ fn evaluate_one(
         }
     }
     Ok(out)
+}
+
+/// The rule names a Conftest `exception` rule exempts on the current input (`exception[rules]
+/// { ...; rules := ["run_as_root"] }` exempts `deny_run_as_root`).
+fn exceptions(
+    engine: &mut regorus::Engine,
+    package: &Package,
+    input: &PolicyInput,
+) -> Result<Vec<String>, RegoError> {
+    let value = engine.eval_rule(format!("{}.exception", package.query)).map_err(|e| RegoError::Eval {
+        policy: package.rules.first().map(|(_, f)| f.clone()).unwrap_or_default(),
+        rule: format!("{}.exception", package.path),
+        input: input.path.clone(),
+        message: e.to_string(),
+    })?;
+    let mut names = Vec::new();
+    for item in results(&value) {
+        match item {
+            Value::String(s) => names.push(s.to_string()),
+            Value::Array(items) => {
+                names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string()))
+            }
+            Value::Set(items) => {
+                names.extend(items.iter().filter_map(|i| i.as_string().ok()).map(|s| s.to_string()))
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
 }
 
 /// The individual results of a rule's value: the members of a set or array, a single string or
@@ -295,7 +352,10 @@ fn finding(package: &Package, rule: &str, file: &str, input: &PolicyInput, item:
             };
             severity = obj.get("severity").and_then(|s| s.as_str()).and_then(|s| s.parse().ok());
             let line = |k: &str, k2: &str| {
-                obj.get(k).or_else(|| obj.get(k2)).and_then(|v| v.as_u64()).filter(|&n| n > 0 && n <= u32::MAX as u64)
+                obj.get(k)
+                    .or_else(|| obj.get(k2))
+                    .and_then(|v| v.as_u64())
+                    .filter(|&n| n > 0 && n <= u32::MAX as u64)
             };
             if let Some(start) = line("startline", "StartLine") {
                 let end = line("endline", "EndLine").filter(|&e| e >= start).unwrap_or(start);
@@ -307,7 +367,8 @@ fn finding(package: &Package, rule: &str, file: &str, input: &PolicyInput, item:
     let meta = &package.meta;
     let default_severity = if warning { Severity::Low } else { Severity::High };
     let id = meta.id.clone().unwrap_or_else(|| format!("{}.{rule}", package.path));
-    let title = meta.title.clone().unwrap_or_else(|| if message.is_empty() { id.clone() } else { message.clone() });
+    let title =
+        meta.title.clone().unwrap_or_else(|| if message.is_empty() { id.clone() } else { message.clone() });
     if message.is_empty() {
         message = title.clone();
     }

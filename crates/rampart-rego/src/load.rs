@@ -29,6 +29,31 @@ new(message, cause) := {
 "#;
 const LIB_RESULT_PATH: &str = "<rampart>/lib/result.rego";
 
+/// Trivy's `result.new(msg, cause)` builtin: the message with the lines of its cause (its
+/// `__defsec_metadata`, or the `StartLine`/`EndLine` of a Dockerfile command).
+fn result_new(args: Vec<Value>) -> anyhow::Result<Value> {
+    let mut args = args.into_iter();
+    let msg = args.next().unwrap_or(Value::Undefined);
+    let cause = args.next().unwrap_or(Value::Undefined);
+    let field = |v: &Value, k: &str| match v {
+        Value::Object(_) => v[&Value::from(k)].clone(),
+        _ => Value::Undefined,
+    };
+    let meta = match field(&cause, "__defsec_metadata") {
+        m @ Value::Object(_) => m,
+        _ => cause,
+    };
+    let line = |lower: &str, upper: &str| match (field(&meta, lower), field(&meta, upper)) {
+        (n @ Value::Number(_), _) | (_, n @ Value::Number(_)) => n,
+        _ => Value::from(0u64),
+    };
+    let mut out = std::collections::BTreeMap::new();
+    out.insert(Value::from("msg"), msg);
+    out.insert(Value::from("startline"), line("startline", "StartLine"));
+    out.insert(Value::from("endline"), line("endline", "EndLine"));
+    Ok(Value::from(out))
+}
+
 /// Deepest directory nesting followed (guards against symlink loops).
 const MAX_DEPTH: usize = 32;
 
@@ -47,7 +72,8 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for file in &rego {
         let name = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
+        let text =
+            std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
         add_policy(&mut engine, &name, &text)?;
         sources.push((name, text));
     }
@@ -58,6 +84,9 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             .add_policy(LIB_RESULT_PATH.to_string(), LIB_RESULT.to_string())
             .map_err(|e| parse_error(LIB_RESULT_PATH, &e))?;
     }
+    engine
+        .add_extension("result.new".into(), 2, Box::new(result_new))
+        .map_err(|e| parse_error(LIB_RESULT_PATH, &e))?;
     for file in &data {
         add_data(&mut engine, file)?;
     }
@@ -65,7 +94,7 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
     // Group the modules by package.
     let texts: BTreeMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let mut packages: BTreeMap<String, Package> = BTreeMap::new();
-    let mut rego_meta: Vec<(String, String)> = Vec::new(); // (package, file) with __rego_* documents
+    let mut rego_meta: Vec<(String, String, Vec<&str>)> = Vec::new(); // (package, file, __rego_* documents)
     for module in &components {
         let Some(text) = texts.get(module.source_file.as_str()) else { continue };
         let file = module.source_file.clone();
@@ -76,32 +105,42 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
             rules: Vec::new(),
             meta: Metadata::default(),
             convention: Convention::Conftest,
+            exception: false,
         });
         for rule in candidate_rules(text) {
-            let declared = engine.has_declared_rule_rooted_at(&file, &rule).map_err(|e| parse_error(&file, &e))?;
-            if declared && !package.rules.iter().any(|(r, _)| *r == rule) {
+            let declared =
+                engine.has_declared_rule_rooted_at(&file, &rule).map_err(|e| parse_error(&file, &e))?;
+            if declared && rule == "exception" {
+                package.exception = true;
+            } else if declared && !package.rules.iter().any(|(r, _)| *r == rule) {
                 package.rules.push((rule, file.clone()));
             }
         }
-        let comments = Metadata::from_comments(text).map_err(|message| RegoError::Metadata { path: file.clone(), message })?;
+        let comments = Metadata::from_comments(text)
+            .map_err(|message| RegoError::Metadata { path: file.clone(), message })?;
         if let Some(m) = comments {
             package.meta.merge(m);
         }
+        let mut declared = Vec::new();
         for doc in ["__rego_metadata__", "__rego_input__"] {
             if engine.has_declared_rule_rooted_at(&file, doc).map_err(|e| parse_error(&file, &e))? {
-                rego_meta.push((path.clone(), file.clone()));
-                break;
+                declared.push(doc);
             }
+        }
+        if !declared.is_empty() {
+            rego_meta.push((path.clone(), file.clone(), declared));
         }
     }
     engine.set_input(Value::new_object());
-    for (path, file) in rego_meta {
+    for (path, file, declared) in rego_meta {
         let Some(package) = packages.get_mut(&path) else { continue };
         let mut get = |doc: &str| -> Result<Option<serde_json::Value>, RegoError> {
-            let v = engine.eval_rule(format!("{}.{doc}", package.query)).map_err(|e| RegoError::Metadata {
-                path: file.clone(),
-                message: format!("{doc}: {e}"),
-            })?;
+            if !declared.contains(&doc) {
+                return Ok(None);
+            }
+            let v = engine
+                .eval_rule(format!("{}.{doc}", package.query))
+                .map_err(|e| RegoError::Metadata { path: file.clone(), message: format!("{doc}: {e}") })?;
             Ok((v != Value::Undefined).then(|| serde_json::to_value(&v).unwrap_or(serde_json::Value::Null)))
         };
         let meta = get("__rego_metadata__")?;
@@ -143,7 +182,13 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Policies, RegoError> {
 }
 
 /// Collects `.rego` files (not `_test.rego`) and data documents under `path`.
-fn walk(path: &Path, depth: usize, explicit: bool, rego: &mut Vec<PathBuf>, data: &mut Vec<PathBuf>) -> Result<(), RegoError> {
+fn walk(
+    path: &Path,
+    depth: usize,
+    explicit: bool,
+    rego: &mut Vec<PathBuf>,
+    data: &mut Vec<PathBuf>,
+) -> Result<(), RegoError> {
     let io = |source| RegoError::Io { path: path.display().to_string(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
@@ -193,36 +238,44 @@ fn add_policy(engine: &mut Engine, name: &str, text: &str) -> Result<(), RegoErr
     Err(if declares_v1 || line(&v1) >= line(&v0) { v1 } else { v0 })
 }
 
-/// A regorus error as a [`RegoError::Parse`], with the line it names (`file:line:col: ...`).
+/// A regorus error as a [`RegoError::Parse`]: regorus writes `--> file:line:col`, the source
+/// line, then `error: message`.
 fn parse_error(name: &str, e: &impl std::fmt::Display) -> RegoError {
     let full = e.to_string();
     let prefix = format!("{name}:");
-    let mut line = 0;
-    let mut message = full.lines().next().unwrap_or_default().trim().to_string();
-    if let Some(at) = full.find(&prefix) {
-        let rest = &full[at + prefix.len()..];
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        line = digits.parse().unwrap_or(0);
-        // Drop the `file:line:col:` prefix; keep the rest of that line.
-        let after = rest[digits.len()..].trim_start_matches(':');
-        let col: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let after = after[col.len()..].trim_start_matches(':').trim();
-        if let Some(first) = after.lines().next().filter(|l| !l.is_empty()) {
-            message = first.trim_start_matches("error:").trim().to_string();
-        }
-    }
+    let line = full
+        .find(&prefix)
+        .map(|at| full[at + prefix.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    let message = full
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error:"))
+        .or_else(|| full.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("invalid policy")
+        .trim()
+        .to_string();
     RegoError::Parse { path: name.to_string(), line, message }
 }
 
 /// Merges a JSON or YAML data document (every document of a multi-document YAML) into `data`.
 fn add_data(engine: &mut Engine, file: &Path) -> Result<(), RegoError> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
+    let text =
+        std::fs::read_to_string(file).map_err(|source| RegoError::Io { path: name.clone(), source })?;
+    // Example configuration kept next to the policies (a test Deployment, a template) is not data.
+    if rampart_misconfig::detect(&name, &text).is_some() {
+        return Ok(());
+    }
     let err = |line: u32, message: String| RegoError::Data { path: name.clone(), line, message };
     let docs: Vec<serde_json::Value> = if name.to_ascii_lowercase().ends_with(".json") {
         vec![serde_json::from_str(&text).map_err(|e| err(e.line() as u32, e.to_string()))?]
     } else {
-        load_all(&text, Tags::Ignore).map_err(|e| err(e.line, e.message))?.iter().map(|d| d.to_json()).collect()
+        load_all(&text, Tags::Ignore)
+            .map_err(|e| err(e.line, e.message))?
+            .iter()
+            .map(|d| d.to_json())
+            .collect()
     };
     for doc in docs {
         if doc.is_null() {
@@ -261,9 +314,10 @@ fn candidate_rules(text: &str) -> Vec<String> {
     for line in text.lines() {
         let ident: String =
             line.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let policy = ["deny", "violation", "warn"]
-            .iter()
-            .any(|p| ident == *p || ident.strip_prefix(p).is_some_and(|r| r.starts_with('_')));
+        let policy = ident == "exception"
+            || ["deny", "violation", "warn"]
+                .iter()
+                .any(|p| ident == *p || ident.strip_prefix(p).is_some_and(|r| r.starts_with('_')));
         if policy && !out.contains(&ident) {
             out.push(ident);
         }
@@ -277,8 +331,8 @@ mod tests {
 
     #[test]
     fn finds_candidate_rules() {
-        let src = "package main\ndeny[msg] {\n  true\n}\nwarn_latest contains m if { m := 1 }\ndenylist := []\nviolation_x = 1\n";
-        assert_eq!(candidate_rules(src), ["deny", "warn_latest", "violation_x"]);
+        let src = "package main\ndeny[msg] {\n  true\n}\nwarn_latest contains m if { m := 1 }\ndenylist := []\nviolation_x = 1\nexception[r] { r := [] }\n";
+        assert_eq!(candidate_rules(src), ["deny", "warn_latest", "violation_x", "exception"]);
     }
 
     #[test]

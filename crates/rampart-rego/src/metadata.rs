@@ -48,7 +48,8 @@ impl Metadata {
             m.description = text(meta, &["description"]);
             m.resolution = text(meta, &["recommended_actions", "recommended_action", "resolution"]);
             m.severity = severity(meta)?;
-            m.references = references(meta.get("url")).into_iter().chain(references(meta.get("references"))).collect();
+            m.references =
+                references(meta.get("url")).into_iter().chain(references(meta.get("references"))).collect();
         }
         if let Some(input) = input {
             m.selectors = selectors(input)?;
@@ -60,7 +61,8 @@ impl Metadata {
     /// with `scope: package`). `Ok(None)` when the file has none.
     pub(crate) fn from_comments(source: &str) -> Result<Option<Metadata>, String> {
         let Some(block) = package_block(source) else { return Ok(None) };
-        let docs = load_all(&block, Tags::Ignore).map_err(|e| format!("METADATA block, line {}: {}", e.line, e.message))?;
+        let docs = load_all(&block, Tags::Ignore)
+            .map_err(|e| format!("METADATA block, line {}: {}", e.line, e.message))?;
         let Some(doc) = docs.first().map(|d| d.to_json()) else { return Ok(None) };
         if !doc.is_object() {
             return Err("METADATA block is not a YAML mapping".into());
@@ -221,7 +223,8 @@ mod tests {
 
     #[test]
     fn reads_rego_metadata_documents() {
-        let meta = serde_json::json!({"id": "ID001", "title": "T", "severity": "LOW", "recommended_actions": "fix"});
+        let meta =
+            serde_json::json!({"id": "ID001", "title": "T", "severity": "LOW", "recommended_actions": "fix"});
         let input = serde_json::json!({"selector": [{"type": "kubernetes"}]});
         let m = Metadata::from_rego(Some(&meta), Some(&input)).unwrap();
         assert_eq!((m.id.as_deref(), m.severity), (Some("ID001"), Some(Severity::Low)));
