@@ -43,6 +43,8 @@ const MAX_ALIASES: usize = 2;
 /// table.
 const MAX_VULN_NAME_WIDTH: usize = 16;
 const MAX_ID_WIDTH: usize = 19;
+/// Check ids are cut to this many columns (built-in ids have 12 to 15).
+const MAX_CHECK_ID_WIDTH: usize = 40;
 /// Fixed versions shown; more are counted.
 const MAX_FIXED: usize = 3;
 
@@ -229,7 +231,7 @@ fn write_misconfiguration(
 ) -> Result<(), RenderError> {
     let width = usize::from(DEFAULT_WIDTH);
     let severity = m.severity.as_str();
-    let id = clean(non_empty(&m.id));
+    let id = fit(&clean(non_empty(&m.id)), MAX_CHECK_ID_WIDTH).into_owned();
     let warning = if m.warning { " [warning]" } else { "" };
     let title = clean(m.title.trim());
     // The first line: severity and id are never wrapped; the title wraps under them.
@@ -625,7 +627,11 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
 
 /// `Misconfigurations: N (CRITICAL: a, ...), W warnings, S suppressed`, then
 /// `Config files: M scanned, K with failures`.
-fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+fn write_misconfiguration_summary(
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
     let config_files: BTreeSet<&str> =
         report.results.iter().filter(|r| r.kind == ResultKind::Config).map(|r| r.target.as_str()).collect();
     let all = || report.results.iter().flat_map(|r| r.misconfigurations.iter());

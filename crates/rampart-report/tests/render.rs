@@ -69,6 +69,16 @@ fn spdx_snapshot() {
     });
 }
 
+/// The JSON of the sample's config results (the package results are covered by the other
+/// formats' snapshots and the round trip).
+#[test]
+fn json_snapshot_of_misconfigurations() {
+    let mut report = fixture::sample_report();
+    report.results.retain(|r| r.kind == rampart_model::ResultKind::Config);
+    report.diagnostics.clear();
+    insta::assert_snapshot!(render_to_string(&report, Format::Json, false));
+}
+
 #[test]
 fn json_round_trips() {
     let report = fixture::sample_report();
