@@ -1,10 +1,15 @@
 //! Renderers: they only read a [`Report`], never scan, never print.
 //!
-//! - [`Format::Table`]: for people, one section per result (`table.rs`);
+//! - [`Format::Table`]: for people, one section per result (`table.rs`); config files list
+//!   their failed checks with snippets;
 //! - [`Format::Json`]: the report itself (`json.rs`);
 //! - [`Format::CycloneDx`]: CycloneDX 1.6 JSON (`cyclonedx.rs`);
 //! - [`Format::SpdxJson`]: SPDX 2.3 JSON (`spdx.rs`);
-//! - [`Format::Sarif`]: SARIF 2.1.0 for GitHub code scanning, findings only (`sarif.rs`).
+//! - [`Format::Sarif`]: SARIF 2.1.0 for GitHub code scanning, findings only: vulnerabilities
+//!   and misconfigurations (`sarif.rs`).
+//!
+//! CycloneDX and SPDX are inventories: config files checked for misconfigurations hold no
+//! package and are left out of them.
 
 mod common;
 mod cyclonedx;

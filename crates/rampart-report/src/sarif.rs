@@ -34,8 +34,8 @@
 //!   `security-severity` the representative score of the severity);
 //! - one result per failed check: `level` from the severity (at most `warning` for advisory
 //!   checks and Rego `warn` rules), the finding's message (with the resource), one location: the
-//!   config file with the finding's lines and, when the report has every line of the region, its
-//!   text as `region.snippet`; `partialFingerprints` from the check, file, resource and message
+//!   config file with the finding's lines and, when the report has every line of the region
+//!   whole, its text as `region.snippet`; `partialFingerprints` from the check, file, resource and message
 //!   (not the line).
 //!
 //! Suppressed misconfigurations (ignore file, inline comments) are left out and counted like
@@ -405,14 +405,19 @@ fn misconfiguration_findings(report: &Report, builder: &mut RunBuilder) {
     }
 }
 
-/// The text of lines `start..=end` when the finding has every one of them.
+/// Snippet lines longer than this were cut by the scanner (it caps them at 200 characters and
+/// appends an ellipsis): they are not the file's text.
+const MAX_SNIPPET_LINE_CHARS: usize = 200;
+
+/// The text of lines `start..=end` when the finding has every one of them, whole.
 fn snippet(m: &Misconfiguration, start: u32, end: u32) -> Option<String> {
     if m.start_line.is_none() || m.code.len() != (end - start) as usize + 1 {
         return None;
     }
     let mut text = String::new();
     for (line, expected) in m.code.iter().zip(start..=end) {
-        if line.number != expected {
+        let cut = line.content.ends_with('…') && line.content.chars().count() > MAX_SNIPPET_LINE_CHARS;
+        if line.number != expected || cut {
             return None;
         }
         text.push_str(&line.content);
@@ -588,6 +593,42 @@ mod tests {
         assert_eq!(relative_uri(""), ".");
         assert_eq!(relative_uri("C:\\x\\y"), "C%3A/x/y");
         assert_eq!(relative_uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn snippets_only_of_whole_regions() {
+        let line = |number: u32, content: &str| rampart_model::CodeLine { number, content: content.into() };
+        let mut m = Misconfiguration {
+            id: "X".into(),
+            severity: Severity::High,
+            title: String::new(),
+            message: String::new(),
+            description: String::new(),
+            resolution: String::new(),
+            references: Vec::new(),
+            config_type: "kubernetes".into(),
+            service: None,
+            resource: None,
+            start_line: Some(2),
+            end_line: Some(3),
+            code: vec![line(2, "a:"), line(3, "  b: 1")],
+            controls: Vec::new(),
+            source: "builtin".into(),
+            warning: false,
+            layer: None,
+            suppressed: None,
+        };
+        assert_eq!(snippet(&m, 2, 3).as_deref(), Some("a:\n  b: 1\n"));
+        // A capped snippet, lines out of place, a line cut by the scanner: none.
+        assert_eq!(snippet(&m, 2, 4), None);
+        m.code[1].number = 4;
+        assert_eq!(snippet(&m, 2, 3), None);
+        m.code[1] = line(3, &format!("{}…", "x".repeat(200)));
+        assert_eq!(snippet(&m, 2, 3), None);
+        m.code[1] = line(3, "ends with an ellipsis…");
+        assert!(snippet(&m, 2, 3).is_some());
+        m.start_line = None;
+        assert_eq!(snippet(&m, 2, 3), None);
     }
 
     #[test]

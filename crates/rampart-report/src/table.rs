@@ -43,6 +43,11 @@ const MAX_ALIASES: usize = 2;
 /// table.
 const MAX_VULN_NAME_WIDTH: usize = 16;
 const MAX_ID_WIDTH: usize = 19;
+/// Lines of a check's title and of a finding's message shown; the rest is cut.
+const MAX_TITLE_LINES: usize = 3;
+const MAX_MESSAGE_LINES: usize = 6;
+/// Check ids are cut to this many columns (built-in ids have 12 to 15).
+const MAX_CHECK_ID_WIDTH: usize = 40;
 /// Fixed versions shown; more are counted.
 const MAX_FIXED: usize = 3;
 
@@ -210,7 +215,7 @@ fn write_misconfigurations(
     for m in hidden {
         let Some(s) = &m.suppressed else { continue };
         let mut why = format!("{} {}", clean(&s.kind), clean(&s.source));
-        for extra in [&s.justification, &s.reason].into_iter().flatten() {
+        for extra in [&s.justification, &s.reason].into_iter().flatten().filter(|e| !e.trim().is_empty()) {
             why.push_str(&format!(", {}", clean(extra)));
         }
         let place = line_range(m).map(|l| format!(" line {l}")).unwrap_or_default();
@@ -229,7 +234,7 @@ fn write_misconfiguration(
 ) -> Result<(), RenderError> {
     let width = usize::from(DEFAULT_WIDTH);
     let severity = m.severity.as_str();
-    let id = clean(non_empty(&m.id));
+    let id = fit(&clean(non_empty(&m.id)), MAX_CHECK_ID_WIDTH).into_owned();
     let warning = if m.warning { " [warning]" } else { "" };
     let title = clean(m.title.trim());
     // The first line: severity and id are never wrapped; the title wraps under them.
@@ -242,14 +247,10 @@ fn write_misconfiguration(
         write!(out, "{severity} {id}{warning}: {first}")?;
     }
     writeln!(out)?;
-    for rest in title_lines {
-        writeln!(out, "  {rest}")?;
-    }
+    write_capped(out, title_lines.collect(), MAX_TITLE_LINES - 1)?;
     let message = clean(m.message.trim());
     if !message.is_empty() && message != title {
-        for line in wrap(&message, width - 2) {
-            writeln!(out, "  {line}")?;
-        }
+        write_capped(out, wrap(&message, width - 2), MAX_MESSAGE_LINES)?;
     }
 
     let mut place = clean(if result.target.is_empty() { "(unknown file)" } else { &result.target });
@@ -279,6 +280,20 @@ fn write_misconfiguration(
             writeln!(out, " [2m{:>number_width$} │[0m {content}", line.number)?;
         } else {
             writeln!(out, " {:>number_width$} │ {content}", line.number)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes at most `max` of `lines`, indented by two spaces; the last one shown ends with an
+/// ellipsis when some are left out.
+fn write_capped(out: &mut dyn Write, lines: Vec<String>, max: usize) -> Result<(), RenderError> {
+    let cut = lines.len() > max;
+    for (i, line) in lines.iter().take(max).enumerate() {
+        if cut && i + 1 == max {
+            writeln!(out, "  {}", fit(&format!("{line} …"), usize::from(DEFAULT_WIDTH) - 2))?;
+        } else {
+            writeln!(out, "  {line}")?;
         }
     }
     Ok(())
@@ -625,7 +640,11 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
 
 /// `Misconfigurations: N (CRITICAL: a, ...), W warnings, S suppressed`, then
 /// `Config files: M scanned, K with failures`.
-fn write_misconfiguration_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+fn write_misconfiguration_summary(
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
     let config_files: BTreeSet<&str> =
         report.results.iter().filter(|r| r.kind == ResultKind::Config).map(|r| r.target.as_str()).collect();
     let all = || report.results.iter().flat_map(|r| r.misconfigurations.iter());

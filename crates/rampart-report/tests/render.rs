@@ -69,6 +69,16 @@ fn spdx_snapshot() {
     });
 }
 
+/// The JSON of the sample's config results (the package results are covered by the other
+/// formats' snapshots and the round trip).
+#[test]
+fn json_snapshot_of_misconfigurations() {
+    let mut report = fixture::sample_report();
+    report.results.retain(|r| r.kind == rampart_model::ResultKind::Config);
+    report.diagnostics.clear();
+    insta::assert_snapshot!(render_to_string(&report, Format::Json, false));
+}
+
 #[test]
 fn json_round_trips() {
     let report = fixture::sample_report();
@@ -522,6 +532,14 @@ fn hostile_misconfigurations_stay_in_100_columns_without_control_characters() {
     }
     let out = render_to_string(&fixture::hostile_report(), Format::Table, false);
     assert!(out.contains("     key:?[31m value"), "tabs expanded, escapes neutralised:\n{out}");
+    // A huge title and message are cut: 3 lines of title, 6 of message, each ending with an
+    // ellipsis.
+    let start = out.find("CRITICAL (no id): ").expect("the finding without id");
+    let end = out[start..].find("\n  /abs/dir with space/").expect("its place") + start;
+    let lines: Vec<&str> = out[start..end].lines().collect();
+    assert_eq!(lines.len(), 3 + 6, "{lines:#?}");
+    assert!(lines[2].ends_with(" …") && lines[8].ends_with(" …"), "{lines:#?}");
+    assert!(lines[3].starts_with("  ?]8;;http://x?link"), "{lines:#?}");
 }
 
 /// Removes the SGR sequences the renderer writes (`ESC [ ... m`).

@@ -61,6 +61,7 @@ fn reports() -> Vec<(&'static str, Report)> {
         ("sample", fixture::sample_report()),
         ("hostile", fixture::hostile_report()),
         ("empty", fixture::empty_report()),
+        ("config-only", fixture::many_misconfigurations_report(25)),
     ]
 }
 
@@ -107,6 +108,37 @@ fn a_truncated_sarif_log_is_valid() {
     let path = render_to(dir.path(), "many.sarif", &fixture::many_findings_report(5_050), Format::Sarif);
     let (code, out) = validate("sarif", &path);
     assert_eq!(code, 0, "{out}");
+    // Vulnerabilities and misconfigurations together over the cap.
+    let mut mixed = fixture::many_findings_report(2_600);
+    mixed.results.extend(fixture::many_misconfigurations_report(2_600).results);
+    let path = render_to(dir.path(), "mixed.sarif", &mixed, Format::Sarif);
+    let (code, out) = validate("sarif", &path);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Misconfigurations with arbitrary contents still give a valid SARIF log.
+#[test]
+fn arbitrary_misconfigurations_give_a_valid_sarif_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = fixture::arbitrary_misconfigurations_report(300);
+    let path = render_to(dir.path(), "arbitrary-misconfig.sarif", &report, Format::Sarif);
+    let (code, out) = validate("sarif", &path);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn the_sarif_validator_rejects_a_broken_misconfiguration_snippet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut out = Vec::new();
+    render(&fixture::many_misconfigurations_report(3), Format::Sarif, &RenderOptions::default(), &mut out)
+        .expect("render");
+    let mut doc: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["snippet"] = 7.into();
+    let path = dir.path().join("snippet.sarif");
+    std::fs::write(&path, serde_json::to_vec_pretty(&doc).expect("serialise")).expect("write");
+    let (code, text) = validate("sarif", &path);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("snippet"), "{text}");
 }
 
 #[test]
