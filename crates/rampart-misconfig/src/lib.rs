@@ -77,7 +77,11 @@ pub fn detect(path: &str, text: &str) -> Option<ConfigType> {
     if is_dockerfile_name(&lower) {
         return Some(ConfigType::Dockerfile);
     }
-    if lower.ends_with(".tf") || lower.ends_with(".tfvars") || lower.ends_with(".tf.json") {
+    if lower.ends_with(".tf")
+        || lower.ends_with(".tfvars")
+        || lower.ends_with(".tf.json")
+        || lower.ends_with(".tfvars.json")
+    {
         return Some(ConfigType::Terraform);
     }
     let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
@@ -269,6 +273,7 @@ mod tests {
         assert_eq!(detect("Containerfile", ""), Some(ConfigType::Dockerfile));
         assert_eq!(detect("main.tf", ""), Some(ConfigType::Terraform));
         assert_eq!(detect("prod.tfvars", ""), Some(ConfigType::Terraform));
+        assert_eq!(detect("terraform.tfvars.json", "{}"), Some(ConfigType::Terraform));
         assert_eq!(
             detect("plan.json", "{\"terraform_version\": \"1.9\", \"planned_values\": {}}"),
             Some(ConfigType::TerraformPlan)

@@ -100,7 +100,7 @@ fn not_a_template() {
 
 #[test]
 fn whole_scan_reports_cloudformation_findings_with_snippets() {
-    let out = rampart_misconfig::scan(vec![fixture("template.json")]);
+    let out = rampart_misconfig::scan(&[fixture("template.json")]);
     let file = &out.files["template.json"];
     let public = file.misconfigurations.iter().find(|m| m.id == "RMP-AWS-0012").expect("public principal");
     assert_eq!(public.resource.as_deref(), Some("Reports"), "the bucket the policy is attached to");

@@ -203,7 +203,7 @@ fn empty_dockerfile_is_quietly_skipped() {
 #[test]
 fn whole_scan_gives_snippets_and_honours_inline_suppressions() {
     let text = "FROM debian:12\n# rampart:ignore:RMP-DS-0016 bastion image, reviewed\nEXPOSE 22\nRUN apt-get update && \\\n    apt-get install -y curl\nUSER 10001\n";
-    let out = rampart_misconfig::scan(vec![SourceFile {
+    let out = rampart_misconfig::scan(&[SourceFile {
         path: "img/Containerfile".into(),
         text: text.into(),
         config_type: ConfigType::Dockerfile,

@@ -526,7 +526,7 @@ fn messages_name_the_container_and_spans_point_at_the_field() {
 #[test]
 fn inline_suppressions_apply_to_k8s_findings() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  containers:\n    - name: c\n      image: registry.example.com/c:1\n      securityContext:\n        # rampart:ignore:RMP-K8S-0001 debugging pod, removed after the incident\n        privileged: true\n";
-    let out = rampart_misconfig::scan(vec![source("p.yaml", text)]);
+    let out = rampart_misconfig::scan(&[source("p.yaml", text)]);
     let result = &out.files["p.yaml"];
     let privileged = result.misconfigurations.iter().find(|m| m.id == "RMP-K8S-0001").expect("finding kept");
     let suppression = privileged.suppressed.as_ref().expect("suppressed");
