@@ -202,6 +202,31 @@ impl Node {
         }
     }
 
+    /// JSON as Trivy gives it to custom checks: every mapping carries
+    /// `__defsec_metadata {startline, endline, filepath}`, so `result.new(msg, obj)` points at
+    /// the object's lines.
+    pub fn to_trivy_json(&self, path: &str) -> serde_json::Value {
+        match &self.value {
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(|i| i.to_trivy_json(path)).collect())
+            }
+            Value::Map(entries) => {
+                let mut m = JsonMap::new();
+                for (k, v) in entries {
+                    m.insert(k.clone(), v.to_trivy_json(path));
+                }
+                if self.span.is_known() && !m.contains_key("__defsec_metadata") {
+                    m.insert(
+                        "__defsec_metadata".into(),
+                        serde_json::json!({"startline": self.span.start, "endline": self.span.end, "filepath": path}),
+                    );
+                }
+                serde_json::Value::Object(m)
+            }
+            _ => self.to_json(),
+        }
+    }
+
     /// Builds a node tree from JSON with every span set to `span` (Terraform plans and other
     /// inputs without line information).
     pub fn from_json(value: &serde_json::Value, span: Span) -> Node {

@@ -73,7 +73,10 @@ fn json_template() {
     let loaded = load("template.json");
     assert_eq!(loaded.inputs.len(), 1);
     assert_eq!(loaded.inputs[0].input["Resources"]["Reports"]["Type"], "AWS::S3::Bucket");
-    assert!(loaded.inputs[0].conftest_input.is_none());
+    // Trivy's shape carries the lines of every object; Conftest's is the plain template.
+    assert_eq!(loaded.inputs[0].input["Resources"]["Reports"]["__defsec_metadata"]["startline"], 7);
+    let conftest = loaded.inputs[0].conftest_input.as_ref().expect("Conftest's shape");
+    assert!(conftest["Resources"]["Reports"].get("__defsec_metadata").is_none());
     insta::assert_snapshot!(render(&loaded));
 }
 

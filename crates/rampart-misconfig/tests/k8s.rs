@@ -504,7 +504,12 @@ fn inputs_and_passed_counts() {
     assert_eq!(resources, ["ServiceAccount/default", "Deployment/api", "StatefulSet/db", "NetworkPolicy/db"]);
     assert_eq!(out.inputs[1].input["spec"]["template"]["spec"]["hostIPC"], true);
     assert_eq!(out.inputs[1].span.start, 8);
-    assert!(out.inputs.iter().all(|i| i.conftest_input.is_none() && i.config_type == ConfigType::Kubernetes));
+    assert!(out.inputs.iter().all(|i| i.config_type == ConfigType::Kubernetes));
+    // Trivy's shape carries each object's lines; Conftest's is the document as written.
+    assert_eq!(out.inputs[1].input["__defsec_metadata"]["startline"], 8);
+    let plain = out.inputs[1].conftest_input.as_ref().expect("Conftest's shape");
+    assert!(plain.get("__defsec_metadata").is_none());
+    assert_eq!(plain["spec"]["template"]["spec"]["hostIPC"], true);
     assert_eq!(out.passed.len(), 1);
     let (path, passed) = &out.passed[0];
     assert_eq!(path, "multi-doc.yaml");

@@ -81,8 +81,8 @@ fn dockerfile() -> PolicyInput {
 fn terraform() -> PolicyInput {
     let trivy = json!({"resource": {"aws_s3_bucket": {"data": [{"acl": "public-read"}]}}});
     let conftest = json!({"resource": {"aws_s3_bucket": {
-        "data": {"bucket": "my-data", "acl": "public-read"},
-        "logs": {"bucket": "my-logs", "acl": "private"}
+        "data": [{"bucket": "my-data", "acl": "public-read"}],
+        "logs": [{"bucket": "my-logs", "acl": "private"}]
     }}});
     let mut i = input("infra/main.tf", ConfigType::Terraform, Span::new(1, 9), trivy);
     i.conftest_input = Some(conftest);

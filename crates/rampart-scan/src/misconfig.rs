@@ -209,18 +209,12 @@ mod tests {
         scan_sources(&mut report, &files, &MisconfigOptions::default());
         assert!(report.results.iter().all(|r| r.kind == ResultKind::Config));
         assert!(report.results.iter().any(|r| r.target == "Dockerfile"));
-        if rampart_misconfig::k8s::checks().is_empty() {
-            return; // the Kubernetes family reports its parse errors once it exists
-        }
         assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
         assert_eq!(report.diagnostics[0].path, "bad.yaml");
     }
 
     #[test]
     fn policy_findings_get_snippets() {
-        if rampart_misconfig::checks().is_empty() {
-            return;
-        }
         let files = vec![SourceFile {
             path: "Dockerfile".into(),
             text: "FROM scratch\nUSER app\n".into(),
@@ -257,9 +251,8 @@ pub fn scan_image_config(report: &mut Report, options: &MisconfigOptions<'_>) {
     scan_sources(report, std::slice::from_ref(&file), options);
     for result in &mut report.results[before..] {
         for m in &mut result.misconfigurations {
-            let index = m
-                .start_line
-                .and_then(|l| rebuilt.history_of_line.get(l as usize - 1).copied().flatten());
+            let index =
+                m.start_line.and_then(|l| rebuilt.history_of_line.get(l as usize - 1).copied().flatten());
             let Some(created_by) = index.and_then(|i| history.get(i)) else { continue };
             m.layer = layers.iter().find(|l| l.created_by.as_deref() == Some(created_by.as_str())).cloned();
         }

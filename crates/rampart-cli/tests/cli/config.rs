@@ -93,7 +93,12 @@ fn findings(report: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
         .iter()
         .flat_map(|r| {
             let target = r["target"].as_str().unwrap_or_default().to_string();
-            r["misconfigurations"].as_array().cloned().unwrap_or_default().into_iter().map(move |m| (target.clone(), m))
+            r["misconfigurations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |m| (target.clone(), m))
         })
         .collect()
 }
@@ -161,7 +166,9 @@ fn every_finding_has_lines_a_snippet_and_documentation() {
     // Exact lines on the shared Deployment: `privileged: true` is line 24.
     let privileged = all
         .iter()
-        .find(|(f, m)| f == "k8s/deployment.yaml" && m["title"].as_str().unwrap_or_default().contains("rivileged"))
+        .find(|(f, m)| {
+            f == "k8s/deployment.yaml" && m["title"].as_str().unwrap_or_default().contains("rivileged")
+        })
         .expect("privileged finding");
     assert_eq!(privileged.1["start_line"], 24);
 }
@@ -170,7 +177,8 @@ fn every_finding_has_lines_a_snippet_and_documentation() {
 fn targets_misconfig_folder_covers_the_peer_reference() {
     let dir = targets_dir().join("fs/misconfig");
     let reference: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(shared_dir().join("targets/reference/fs-misconfig.misconfig.json")).expect("reference"),
+        &std::fs::read(shared_dir().join("targets/reference/fs-misconfig.misconfig.json"))
+            .expect("reference"),
     )
     .expect("json");
     let peers = peer_map();
@@ -199,7 +207,8 @@ fn inline_suppressions_ignore_file_and_exit_codes() {
     );
     let (code, report, _) = config_json(dir.path(), &["--exit-code", "9"]);
     assert_eq!(code, 9, "findings remain");
-    let ids: Vec<String> = findings(&report).iter().map(|(_, m)| m["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> =
+        findings(&report).iter().map(|(_, m)| m["id"].as_str().unwrap().to_string()).collect();
     assert!(!ids.contains(&"RMP-K8S-0001".to_string()), "inline-suppressed: {ids:?}");
     assert!(!ids.is_empty());
 
@@ -246,7 +255,10 @@ fn malformed_files_are_diagnostics_naming_file_and_line_and_the_rest_is_scanned(
     assert_eq!(code, 3, "partial scan exit code: {stderr}");
     let diags = report["diagnostics"].as_array().expect("diagnostics");
     for file in ["bad.yaml", "broken.tf"] {
-        let d = diags.iter().find(|d| d["path"] == file).unwrap_or_else(|| panic!("no diagnostic for {file}: {diags:?}"));
+        let d = diags
+            .iter()
+            .find(|d| d["path"] == file)
+            .unwrap_or_else(|| panic!("no diagnostic for {file}: {diags:?}"));
         assert!(d["line"].as_u64().is_some_and(|l| l >= 1), "{d}");
         assert_eq!(d["code"], "RMP-W001");
     }
@@ -264,9 +276,13 @@ fn custom_rego_policies_in_conftest_and_trivy_conventions() {
     ] {
         let policy_dir = rego.join(policy);
         let (_, report, stderr) = config_json(&iac.join(target), &["--policy", policy_dir.to_str().unwrap()]);
-        let custom: Vec<_> = findings(&report).into_iter().filter(|(_, m)| m.get("source").is_some()).collect();
+        let custom: Vec<_> =
+            findings(&report).into_iter().filter(|(_, m)| m.get("source").is_some()).collect();
         assert!(
-            custom.iter().any(|(_, m)| m["id"].as_str().unwrap_or_default().starts_with(id.split('.').next().unwrap())),
+            custom.iter().any(|(_, m)| m["id"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(id.split('.').next().unwrap())),
             "{policy} on {target}: {custom:?} {stderr}"
         );
         for (_, m) in &custom {
@@ -289,7 +305,10 @@ fn compliance_reports_per_control() {
     assert_eq!(doc["framework"], "pss-baseline");
     let controls = doc["controls"].as_array().expect("controls");
     let status = |id: &str| {
-        controls.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no {id}"))["status"].as_str().unwrap().to_string()
+        controls.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no {id}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(status("pss-baseline/privileged-containers"), "FAIL");
     assert_eq!(status("pss-baseline/host-namespaces"), "FAIL");

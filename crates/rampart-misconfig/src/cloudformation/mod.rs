@@ -66,8 +66,8 @@ fn load_file(file: &SourceFile, out: &mut Loaded) {
         config_type: ConfigType::CloudFormation,
         span: doc.span,
         resource: None,
-        input: doc.to_json(),
-        conftest_input: None,
+        input: doc.to_trivy_json(&file.path),
+        conftest_input: Some(doc.to_json()),
     });
     let Some(resources) = doc.get("Resources") else {
         out.errors.push(FileError::new(

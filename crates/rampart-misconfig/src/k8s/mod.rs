@@ -54,8 +54,8 @@ pub fn scan(files: &[&SourceFile]) -> FamilyOutput {
                 config_type: ConfigType::Kubernetes,
                 span: obj.span,
                 resource: Some(format!("{}/{}", obj.kind, obj.name)),
-                input: obj.node.to_json(),
-                conftest_input: None,
+                input: obj.node.to_trivy_json(obj.path),
+                conftest_input: Some(obj.node.to_json()),
             };
             (findings, ok, input)
         })
