@@ -164,6 +164,33 @@ pub fn scan_sources(report: &mut Report, files: &[SourceFile], options: &Misconf
     report.diagnostics.sort();
 }
 
+/// The result target of an image's config checks: a Dockerfile rebuilt from its history.
+pub const IMAGE_CONFIG_TARGET: &str = "Dockerfile (image config)";
+
+/// Checks an image's config and history with the Dockerfile checks (as Trivy's image config
+/// scanner does), and the user's policies; findings on a history line carry its layer.
+pub fn scan_image_config(report: &mut Report, options: &MisconfigOptions<'_>) {
+    let Some(image) = &report.image else { return };
+    let rebuilt = rampart_misconfig::docker::image_dockerfile(&image.config);
+    let history = image.config.history.clone();
+    let layers: Vec<rampart_model::LayerRef> = image.layers.iter().map(|l| l.layer.clone()).collect();
+    let file = SourceFile {
+        path: IMAGE_CONFIG_TARGET.to_string(),
+        text: rebuilt.text,
+        config_type: ConfigType::ImageConfig,
+    };
+    let before = report.results.len();
+    scan_sources(report, std::slice::from_ref(&file), options);
+    for result in &mut report.results[before..] {
+        for m in &mut result.misconfigurations {
+            let index =
+                m.start_line.and_then(|l| rebuilt.history_of_line.get(l as usize - 1).copied().flatten());
+            let Some(created_by) = index.and_then(|i| history.get(i)) else { continue };
+            m.layer = layers.iter().find(|l| l.created_by.as_deref() == Some(created_by.as_str())).cloned();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,32 +256,5 @@ mod tests {
             .find(|m| m.source == "p.rego")
             .expect("policy finding");
         assert!(!m.code.is_empty());
-    }
-}
-
-/// The result target of an image's config checks: a Dockerfile rebuilt from its history.
-pub const IMAGE_CONFIG_TARGET: &str = "Dockerfile (image config)";
-
-/// Checks an image's config and history with the Dockerfile checks (as Trivy's image config
-/// scanner does), and the user's policies; findings on a history line carry its layer.
-pub fn scan_image_config(report: &mut Report, options: &MisconfigOptions<'_>) {
-    let Some(image) = &report.image else { return };
-    let rebuilt = rampart_misconfig::docker::image_dockerfile(&image.config);
-    let history = image.config.history.clone();
-    let layers: Vec<rampart_model::LayerRef> = image.layers.iter().map(|l| l.layer.clone()).collect();
-    let file = SourceFile {
-        path: IMAGE_CONFIG_TARGET.to_string(),
-        text: rebuilt.text,
-        config_type: ConfigType::ImageConfig,
-    };
-    let before = report.results.len();
-    scan_sources(report, std::slice::from_ref(&file), options);
-    for result in &mut report.results[before..] {
-        for m in &mut result.misconfigurations {
-            let index =
-                m.start_line.and_then(|l| rebuilt.history_of_line.get(l as usize - 1).copied().flatten());
-            let Some(created_by) = index.and_then(|i| history.get(i)) else { continue };
-            m.layer = layers.iter().find(|l| l.created_by.as_deref() == Some(created_by.as_str())).cloned();
-        }
     }
 }
