@@ -116,12 +116,16 @@ impl IgnoreEntry {
                 .is_none_or(|g| paths.iter().any(|p| g.is_match(p.strip_prefix("./").unwrap_or(p))))
     }
 
-    /// True when the entry names this misconfiguration: its check `id` (ASCII case-insensitive)
-    /// in the config file `target` (when the entry has `paths`). Expiry is not considered here.
-    pub(crate) fn matches_misconfiguration(&self, id: &str, target: &str) -> bool {
+    /// True when the entry names this misconfiguration: its check `id` or one of the peers' ids
+    /// of the same check (`KSV-0017`, Trivy's `AVD-KSV-0017`, `CKV_K8S_16`; ASCII
+    /// case-insensitive) in the config file `target` (when the entry has `paths`). Expiry is not
+    /// considered here.
+    pub(crate) fn matches_misconfiguration(&self, id: &str, aliases: &[String], target: &str) -> bool {
+        let wanted = self.id.strip_prefix("AVD-").or_else(|| self.id.strip_prefix("avd-")).unwrap_or(&self.id);
         self.kind != EntryKind::Vulnerability
             && self.purls.is_empty()
-            && id.eq_ignore_ascii_case(&self.id)
+            && (id.eq_ignore_ascii_case(&self.id)
+                || aliases.iter().any(|a| a.eq_ignore_ascii_case(&self.id) || a.eq_ignore_ascii_case(wanted)))
             && self.globs.as_ref().is_none_or(|g| g.is_match(target.strip_prefix("./").unwrap_or(target)))
     }
 }

@@ -246,7 +246,7 @@ pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
             }
             let mut ignored_by = None;
             for (i, entry) in entries.iter().enumerate() {
-                if entry.matches_misconfiguration(&m.id, &result.target) {
+                if entry.matches_misconfiguration(&m.id, &m.aliases, &result.target) {
                     if entry.applies_on(options.today) {
                         active_hits[i] += 1;
                         ignored_by.get_or_insert(entry);

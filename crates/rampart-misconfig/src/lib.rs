@@ -216,6 +216,7 @@ pub fn to_model(finding: &Finding, text: Option<&str>) -> Misconfiguration {
     Misconfiguration {
         id: check.id.to_string(),
         severity: check.severity,
+        aliases: check.peers.iter().map(|p| p.to_string()).collect(),
         title: check.title.to_string(),
         message: finding.message.clone(),
         description: check.description.to_string(),

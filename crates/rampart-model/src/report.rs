@@ -295,6 +295,10 @@ pub struct Misconfiguration {
     /// `<package>.<rule>`).
     pub id: String,
     pub severity: crate::Severity,
+    /// The same check's ids in other tools (`KSV-0017`, `CKV_K8S_16`, `DS-0002`), so ignore
+    /// files written for them keep working.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     pub title: String,
     /// What is wrong with this resource, in one sentence.
     pub message: String,

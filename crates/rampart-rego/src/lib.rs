@@ -158,6 +158,7 @@ impl PolicyFinding {
         Misconfiguration {
             id: self.id,
             severity: self.severity,
+            aliases: Vec::new(),
             title: self.title,
             message: self.message,
             description: self.description,

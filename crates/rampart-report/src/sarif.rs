@@ -601,6 +601,7 @@ mod tests {
         let mut m = Misconfiguration {
             id: "X".into(),
             severity: Severity::High,
+            aliases: Vec::new(),
             title: String::new(),
             message: String::new(),
             description: String::new(),

@@ -382,3 +382,26 @@ fn image_config_findings_carry_their_layer() {
         assert!(m["layer"]["diff_id"].as_str().unwrap().starts_with("sha256:"));
     }
 }
+
+#[test]
+fn trivy_and_checkov_ids_in_ignore_files_match_the_same_checks() {
+    let dir = Dir::new();
+    dir.write(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
+    );
+    let has = |report: &serde_json::Value, id: &str| findings(report).iter().any(|(_, m)| m["id"] == id);
+    let (_, before, _) = config_json(dir.path(), &[]);
+    assert!(has(&before, "RMP-K8S-0001") && has(&before, "RMP-K8S-0003"));
+    let aliases = findings(&before)
+        .into_iter()
+        .find(|(_, m)| m["id"] == "RMP-K8S-0001")
+        .map(|(_, m)| m["aliases"].clone())
+        .expect("privileged");
+    assert!(aliases.as_array().unwrap().iter().any(|a| a == "KSV-0017"), "{aliases}");
+    // Trivy's AVD-prefixed id for privileged containers, Checkov's id for hostPID.
+    dir.write(".trivyignore", "AVD-KSV-0017\nCKV_K8S_17\n");
+    let (_, after, stderr) = config_json(dir.path(), &[]);
+    assert!(!has(&after, "RMP-K8S-0001") && !has(&after, "RMP-K8S-0003"), "{stderr}");
+    assert!(!findings(&after).is_empty(), "only those two are hidden");
+}

@@ -91,6 +91,7 @@ pub fn misconfig(id: &str, severity: Severity, line: u32) -> rampart_model::Misc
     rampart_model::Misconfiguration {
         id: id.into(),
         severity,
+        aliases: vec![format!("PEER-{id}")],
         title: format!("title of {id}"),
         message: format!("message of {id}"),
         description: String::new(),
