@@ -121,7 +121,8 @@ impl IgnoreEntry {
     /// case-insensitive) in the config file `target` (when the entry has `paths`). Expiry is not
     /// considered here.
     pub(crate) fn matches_misconfiguration(&self, id: &str, aliases: &[String], target: &str) -> bool {
-        let wanted = self.id.strip_prefix("AVD-").or_else(|| self.id.strip_prefix("avd-")).unwrap_or(&self.id);
+        let wanted =
+            self.id.strip_prefix("AVD-").or_else(|| self.id.strip_prefix("avd-")).unwrap_or(&self.id);
         self.kind != EntryKind::Vulnerability
             && self.purls.is_empty()
             && (id.eq_ignore_ascii_case(&self.id)

@@ -50,6 +50,30 @@ pub mod workdir_relative;
 pub mod workdir_system;
 
 /// `apt-get`/`apt` commands with subcommand `sub` in `cmds`.
+/// Reports a stage with more than one `instruction` (lower case: `cmd`, `entrypoint`,
+/// `healthcheck`) at its last one: only that one takes effect.
+pub(crate) fn several_in_a_stage(
+    ctx: &crate::docker::Ctx,
+    meta: &'static crate::check::CheckMeta,
+    instruction: &str,
+    out: &mut Vec<crate::check::Finding>,
+) {
+    for stage in &ctx.df.stages {
+        let all: Vec<_> = stage.instrs.iter().filter(|i| i.cmd == instruction).collect();
+        if let [.., last] = all[..]
+            && all.len() > 1
+        {
+            let name = instruction.to_ascii_uppercase();
+            out.push(ctx.at(
+                meta,
+                stage,
+                last,
+                format!("Stage has {} {name} instructions; only the last one takes effect", all.len()),
+            ));
+        }
+    }
+}
+
 pub(crate) fn apt<'a>(cmds: &'a [SimpleCmd], subs: &'a [&str]) -> impl Iterator<Item = &'a SimpleCmd> {
     cmds.iter()
         .filter(|c| matches!(c.program(), "apt-get" | "apt"))

@@ -22,17 +22,5 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for stage in &ctx.df.stages {
-        let all: Vec<_> = stage.instrs.iter().filter(|i| i.cmd == "cmd").collect();
-        if let [.., last] = all[..]
-            && all.len() > 1
-        {
-            out.push(ctx.at(
-                &META,
-                stage,
-                last,
-                format!("Stage has {} CMD instructions; only the last one takes effect", all.len()),
-            ));
-        }
-    }
+    super::several_in_a_stage(ctx, &META, "cmd", out);
 }
