@@ -74,6 +74,18 @@ pub fn containers<'o>(
     true
 }
 
+/// [`containers`] for the controls that apply to Linux only: containers of Windows pods are
+/// never flagged (the check still applies to the workload).
+pub fn linux_containers<'o>(
+    meta: &'static CheckMeta,
+    obj: &'o Object<'_>,
+    out: &mut Vec<Finding>,
+    which: Which,
+    f: impl Fn(&Pod<'o>, &Container<'o>) -> Option<(Span, String)>,
+) -> bool {
+    containers(meta, obj, out, which, |p, c| if p.is_windows() { None } else { f(p, c) })
+}
+
 /// Which containers a container check looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Which {

@@ -51,10 +51,7 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
+    util::linux_containers(&META, obj, out, Which::All, |_, c| {
         util::expect_bool(
             c.sc("allowPrivilegeEscalation"),
             false,

@@ -48,10 +48,7 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
+    util::linux_containers(&META, obj, out, Which::All, |_, c| {
         util::added_capabilities(c, "adds capabilities other than NET_BIND_SERVICE", |n| {
             n != "NET_BIND_SERVICE"
         })

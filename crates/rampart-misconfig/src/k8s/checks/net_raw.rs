@@ -46,10 +46,7 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
+    util::linux_containers(&META, obj, out, Which::Run, |_, c| {
         if let Some(n) = util::adds_capability(c, "NET_RAW") {
             return Some((n.span, "adds the NET_RAW capability".to_string()));
         }

@@ -47,10 +47,7 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
+    util::linux_containers(&META, obj, out, Which::All, |p, c| {
         if let Some(t) = util::seccomp_type(p, c) {
             let v = t.to_text().unwrap_or_default();
             return (v != "RuntimeDefault" && v != "Localhost").then(|| {
