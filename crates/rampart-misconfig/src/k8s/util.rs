@@ -1,5 +1,6 @@
-//! Shared helpers of the Kubernetes checks: iterating containers and pods, RBAC rule matching,
-//! image references.
+//! Shared helpers of the Kubernetes checks: iterating containers, pods, volumes and objects of a
+//! kind, container settings (capabilities, ports, resources, probes, seccomp), RBAC rules and
+//! subjects, image references.
 
 use std::collections::{HashMap, HashSet};
 
@@ -354,7 +355,7 @@ pub fn each_rule(
     true
 }
 
-/// `apiGroups` of the core API (`""`, or any group).
+/// The `apiGroups` that cover the core API: `""` itself or the wildcard `*`.
 pub const CORE: Option<&[&str]> = Some(&["", "*"]);
 
 /// Verbs that create or change objects.
@@ -400,7 +401,7 @@ pub fn str_field<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
 
 /// `ServiceAccount apps/ci`, `Group system:masters`: a binding subject for messages.
 pub fn subject_name(s: &Node) -> String {
-    let kind = s.get("kind").and_then(Node::as_str).unwrap_or("subject");
+    let kind = str_field(s, "kind").unwrap_or("subject");
     let name = s.get("name").and_then(Node::to_text).unwrap_or_default();
     match s.get("namespace").and_then(Node::to_text) {
         Some(ns) => format!("{kind} {ns}/{name}"),
