@@ -30,6 +30,11 @@ fn fixture(name: &str) -> String {
     read(&crate_dir().join("fixtures/k8s").join(name))
 }
 
+/// Scans the fixture `name` of `fixtures/k8s/` alone.
+fn scan_fixture(name: &str) -> FamilyOutput {
+    scan_texts(&[(name, &fixture(name))])
+}
+
 /// Findings and errors as one line each: `id start-end resource: message`.
 fn render(out: &FamilyOutput) -> String {
     let mut lines: Vec<String> = out
@@ -100,115 +105,34 @@ fn every_bad_example_fails_and_every_good_example_passes() {
 /// the commands of `shared/peers/README.md` section 1 (Trivy 0.76.0 `trivy config`, Checkov 3.3.30
 /// `checkov --framework kubernetes`), on `shared/peers/fixtures/iac/k8s/deployment.yaml` and on
 /// the Deployment of `shared/targets/build.sh` (`build_fs_extras`, copied to
-/// `fixtures/k8s/targets-misconfig-deployment.yaml`).
+/// `fixtures/k8s/targets-misconfig-deployment.yaml`). Each string holds ids separated by spaces.
 const PEERS_SHARED: &[&str] = &[
     // Trivy
-    "KSV-0001",
-    "KSV-0003",
-    "KSV-0004",
-    "KSV-0006",
-    "KSV-0009",
-    "KSV-0010",
-    "KSV-0011",
-    "KSV-0012",
-    "KSV-0013",
-    "KSV-0014",
-    "KSV-0015",
-    "KSV-0016",
-    "KSV-0017",
-    "KSV-0018",
-    "KSV-0020",
-    "KSV-0021",
-    "KSV-0023",
-    "KSV-0030",
-    "KSV-0104",
-    "KSV-0105",
-    "KSV-0106",
-    "KSV-0110",
-    "KSV-0111",
-    "KSV-0117",
-    "KSV-0118",
+    "KSV-0001 KSV-0003 KSV-0004 KSV-0006 KSV-0009 KSV-0010 KSV-0011 KSV-0012 KSV-0013 KSV-0014 KSV-0015",
+    "KSV-0016 KSV-0017 KSV-0018 KSV-0020 KSV-0021 KSV-0023 KSV-0030 KSV-0104 KSV-0105 KSV-0106 KSV-0110",
+    "KSV-0111 KSV-0117 KSV-0118",
     // Checkov
-    "CKV_K8S_8",
-    "CKV_K8S_9",
-    "CKV_K8S_10",
-    "CKV_K8S_11",
-    "CKV_K8S_12",
-    "CKV_K8S_13",
-    "CKV_K8S_14",
-    "CKV_K8S_16",
-    "CKV_K8S_17",
-    "CKV_K8S_19",
-    "CKV_K8S_20",
-    "CKV_K8S_21",
-    "CKV_K8S_22",
-    "CKV_K8S_23",
-    "CKV_K8S_27",
-    "CKV_K8S_28",
-    "CKV_K8S_29",
-    "CKV_K8S_31",
-    "CKV_K8S_37",
-    "CKV_K8S_38",
-    "CKV_K8S_40",
-    "CKV_K8S_42",
-    "CKV_K8S_43",
-    "CKV2_K8S_6",
+    "CKV_K8S_8 CKV_K8S_9 CKV_K8S_10 CKV_K8S_11 CKV_K8S_12 CKV_K8S_13 CKV_K8S_14 CKV_K8S_16 CKV_K8S_17",
+    "CKV_K8S_19 CKV_K8S_20 CKV_K8S_21 CKV_K8S_22 CKV_K8S_23 CKV_K8S_27 CKV_K8S_28 CKV_K8S_29 CKV_K8S_31",
+    "CKV_K8S_37 CKV_K8S_38 CKV_K8S_40 CKV_K8S_42 CKV_K8S_43 CKV2_K8S_6",
 ];
 
 const PEERS_TARGETS: &[&str] = &[
     // Trivy
-    "KSV-0001",
-    "KSV-0003",
-    "KSV-0004",
-    "KSV-0009",
-    "KSV-0010",
-    "KSV-0011",
-    "KSV-0012",
-    "KSV-0013",
-    "KSV-0014",
-    "KSV-0015",
-    "KSV-0016",
-    "KSV-0017",
-    "KSV-0018",
-    "KSV-0020",
-    "KSV-0021",
-    "KSV-0023",
-    "KSV-0030",
-    "KSV-0104",
-    "KSV-0105",
-    "KSV-0106",
-    "KSV-0110",
-    "KSV-0118",
-    "KSV-0121",
-    "KSV-0125",
+    "KSV-0001 KSV-0003 KSV-0004 KSV-0009 KSV-0010 KSV-0011 KSV-0012 KSV-0013 KSV-0014 KSV-0015 KSV-0016",
+    "KSV-0017 KSV-0018 KSV-0020 KSV-0021 KSV-0023 KSV-0030 KSV-0104 KSV-0105 KSV-0106 KSV-0110 KSV-0118",
+    "KSV-0121 KSV-0125",
     // Checkov
-    "CKV_K8S_8",
-    "CKV_K8S_9",
-    "CKV_K8S_10",
-    "CKV_K8S_11",
-    "CKV_K8S_12",
-    "CKV_K8S_13",
-    "CKV_K8S_14",
-    "CKV_K8S_16",
-    "CKV_K8S_17",
-    "CKV_K8S_19",
-    "CKV_K8S_20",
-    "CKV_K8S_21",
-    "CKV_K8S_22",
-    "CKV_K8S_23",
-    "CKV_K8S_28",
-    "CKV_K8S_29",
-    "CKV_K8S_31",
-    "CKV_K8S_37",
-    "CKV_K8S_38",
-    "CKV_K8S_40",
-    "CKV_K8S_43",
-    "CKV2_K8S_6",
+    "CKV_K8S_8 CKV_K8S_9 CKV_K8S_10 CKV_K8S_11 CKV_K8S_12 CKV_K8S_13 CKV_K8S_14 CKV_K8S_16 CKV_K8S_17",
+    "CKV_K8S_19 CKV_K8S_20 CKV_K8S_21 CKV_K8S_22 CKV_K8S_23 CKV_K8S_28 CKV_K8S_29 CKV_K8S_31 CKV_K8S_37",
+    "CKV_K8S_38 CKV_K8S_40 CKV_K8S_43 CKV2_K8S_6",
 ];
 
+/// Asserts that the findings carry every peer id of `expected` (strings of space-separated ids).
 fn assert_covers(out: &FamilyOutput, expected: &[&str]) {
     let covered: BTreeSet<&str> = out.findings.iter().flat_map(|f| f.check.peers.iter().copied()).collect();
-    let missing: Vec<&&str> = expected.iter().filter(|id| !covered.contains(**id)).collect();
+    let missing: Vec<&str> =
+        expected.iter().flat_map(|ids| ids.split_whitespace()).filter(|id| !covered.contains(id)).collect();
     assert!(missing.is_empty(), "peer findings not covered: {missing:?}\n{}", render(out));
 }
 
@@ -228,7 +152,7 @@ fn shared_fixture_covers_every_peer_finding() {
 
 #[test]
 fn targets_deployment_covers_every_peer_finding() {
-    let out = scan_texts(&[("deployment.yaml", &fixture("targets-misconfig-deployment.yaml"))]);
+    let out = scan_fixture("targets-misconfig-deployment.yaml");
     assert!(out.errors.is_empty());
     assert_covers(&out, PEERS_TARGETS);
     insta::assert_snapshot!("targets_deployment", render(&out));
@@ -250,120 +174,30 @@ const PEERS_OWN: &[(&str, &[&str])] = &[
     (
         "cronjob.yaml",
         &[
-            "CKV_K8S_10",
-            "CKV_K8S_11",
-            "CKV_K8S_12",
-            "CKV_K8S_13",
-            "CKV_K8S_15",
-            "CKV_K8S_20",
-            "CKV_K8S_22",
-            "CKV_K8S_23",
-            "CKV_K8S_28",
-            "CKV_K8S_31",
-            "CKV_K8S_37",
-            "CKV_K8S_38",
-            "CKV_K8S_40",
-            "CKV_K8S_43",
-            "KSV-0001",
-            "KSV-0003",
-            "KSV-0004",
-            "KSV-0011",
-            "KSV-0012",
-            "KSV-0014",
-            "KSV-0015",
-            "KSV-0016",
-            "KSV-0018",
-            "KSV-0020",
-            "KSV-0021",
-            "KSV-0023",
-            "KSV-0026",
-            "KSV-0028",
-            "KSV-0030",
-            "KSV-0103",
-            "KSV-0104",
-            "KSV-0106",
-            "KSV-0121",
-            "KSV-0125",
+            "CKV_K8S_10 CKV_K8S_11 CKV_K8S_12 CKV_K8S_13 CKV_K8S_15 CKV_K8S_20 CKV_K8S_22 CKV_K8S_23",
+            "CKV_K8S_28 CKV_K8S_31 CKV_K8S_37 CKV_K8S_38 CKV_K8S_40 CKV_K8S_43 KSV-0001 KSV-0003 KSV-0004",
+            "KSV-0011 KSV-0012 KSV-0014 KSV-0015 KSV-0016 KSV-0018 KSV-0020 KSV-0021 KSV-0023 KSV-0026",
+            "KSV-0028 KSV-0030 KSV-0103 KSV-0104 KSV-0106 KSV-0121 KSV-0125",
         ],
     ),
     // Trivy reports nothing on a `List` in JSON; Checkov reads it.
     (
         "list.json",
         &[
-            "CKV_K8S_8",
-            "CKV_K8S_9",
-            "CKV_K8S_10",
-            "CKV_K8S_11",
-            "CKV_K8S_12",
-            "CKV_K8S_13",
-            "CKV_K8S_14",
-            "CKV_K8S_16",
-            "CKV_K8S_19",
-            "CKV_K8S_20",
-            "CKV_K8S_22",
-            "CKV_K8S_23",
-            "CKV_K8S_26",
-            "CKV_K8S_28",
-            "CKV_K8S_29",
-            "CKV_K8S_31",
-            "CKV_K8S_37",
-            "CKV_K8S_38",
-            "CKV_K8S_40",
-            "CKV_K8S_43",
+            "CKV_K8S_8 CKV_K8S_9 CKV_K8S_10 CKV_K8S_11 CKV_K8S_12 CKV_K8S_13 CKV_K8S_14 CKV_K8S_16",
+            "CKV_K8S_19 CKV_K8S_20 CKV_K8S_22 CKV_K8S_23 CKV_K8S_26 CKV_K8S_28 CKV_K8S_29 CKV_K8S_31",
+            "CKV_K8S_37 CKV_K8S_38 CKV_K8S_40 CKV_K8S_43",
         ],
     ),
     (
         "multi-doc.yaml",
         &[
-            "CKV_K8S_8",
-            "CKV_K8S_9",
-            "CKV_K8S_10",
-            "CKV_K8S_11",
-            "CKV_K8S_12",
-            "CKV_K8S_13",
-            "CKV_K8S_14",
-            "CKV_K8S_15",
-            "CKV_K8S_18",
-            "CKV_K8S_20",
-            "CKV_K8S_22",
-            "CKV_K8S_23",
-            "CKV_K8S_25",
-            "CKV_K8S_28",
-            "CKV_K8S_29",
-            "CKV_K8S_31",
-            "CKV_K8S_35",
-            "CKV_K8S_37",
-            "CKV_K8S_38",
-            "CKV_K8S_39",
-            "CKV_K8S_40",
-            "CKV_K8S_41",
-            "CKV_K8S_43",
-            "CKV2_K8S_6",
-            "KSV-0001",
-            "KSV-0002",
-            "KSV-0003",
-            "KSV-0004",
-            "KSV-0005",
-            "KSV-0008",
-            "KSV-0011",
-            "KSV-0012",
-            "KSV-0013",
-            "KSV-0014",
-            "KSV-0015",
-            "KSV-0016",
-            "KSV-0018",
-            "KSV-0020",
-            "KSV-0021",
-            "KSV-0022",
-            "KSV-0025",
-            "KSV-0027",
-            "KSV-0030",
-            "KSV-0104",
-            "KSV-0105",
-            "KSV-0106",
-            "KSV-0118",
-            "KSV-0119",
-            "KSV-0125",
+            "CKV_K8S_8 CKV_K8S_9 CKV_K8S_10 CKV_K8S_11 CKV_K8S_12 CKV_K8S_13 CKV_K8S_14 CKV_K8S_15",
+            "CKV_K8S_18 CKV_K8S_20 CKV_K8S_22 CKV_K8S_23 CKV_K8S_25 CKV_K8S_28 CKV_K8S_29 CKV_K8S_31",
+            "CKV_K8S_35 CKV_K8S_37 CKV_K8S_38 CKV_K8S_39 CKV_K8S_40 CKV_K8S_41 CKV_K8S_43 CKV2_K8S_6",
+            "KSV-0001 KSV-0002 KSV-0003 KSV-0004 KSV-0005 KSV-0008 KSV-0011 KSV-0012 KSV-0013 KSV-0014",
+            "KSV-0015 KSV-0016 KSV-0018 KSV-0020 KSV-0021 KSV-0022 KSV-0025 KSV-0027 KSV-0030 KSV-0104",
+            "KSV-0105 KSV-0106 KSV-0118 KSV-0119 KSV-0125",
         ],
     ),
     ("network.yaml", &["KSV-0108"]),
@@ -373,18 +207,8 @@ const PEERS_OWN: &[(&str, &[&str])] = &[
     (
         "rbac.yaml",
         &[
-            "CKV_K8S_42",
-            "CKV_K8S_49",
-            "CKV_K8S_157",
-            "CKV_K8S_158",
-            "KSV-0044",
-            "KSV-0046",
-            "KSV-0047",
-            "KSV-0048",
-            "KSV-0050",
-            "KSV-0053",
-            "KSV-0111",
-            "KSV-0113",
+            "CKV_K8S_42 CKV_K8S_49 CKV_K8S_157 CKV_K8S_158 KSV-0044 KSV-0046 KSV-0047 KSV-0048 KSV-0050",
+            "KSV-0053 KSV-0111 KSV-0113",
         ],
     ),
 ];
@@ -392,7 +216,7 @@ const PEERS_OWN: &[(&str, &[&str])] = &[
 #[test]
 fn own_fixtures_cover_every_peer_finding() {
     for (name, expected) in PEERS_OWN {
-        let out = scan_texts(&[(name, &fixture(name))]);
+        let out = scan_fixture(name);
         assert_covers(&out, expected);
     }
     // Neither peer flags anything in the CRD file, and the hardened StatefulSet of multi-doc.yaml.
@@ -402,14 +226,11 @@ fn own_fixtures_cover_every_peer_finding() {
 fn windows_pods_are_exempt_from_linux_only_controls() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: w, namespace: apps}\nspec:\n  os: {name: windows}\n  containers:\n    - name: w\n      image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n";
     let found = ids(&scan_texts(&[("w.yaml", text)]));
-    for id in ["RMP-K8S-0015", "RMP-K8S-0018", "RMP-K8S-0019", "RMP-K8S-0034"] {
-        assert!(!found.contains(id), "{id}");
-    }
-    assert!(found.contains("RMP-K8S-0016"));
     let linux = ids(&scan_texts(&[("l.yaml", &text.replace("windows}", "linux}"))]));
     for id in ["RMP-K8S-0015", "RMP-K8S-0018", "RMP-K8S-0019", "RMP-K8S-0034"] {
-        assert!(linux.contains(id), "{id}");
+        assert!(!found.contains(id) && linux.contains(id), "{id}");
     }
+    assert!(found.contains("RMP-K8S-0016"));
 }
 
 #[test]
@@ -421,48 +242,41 @@ fn aliases_are_unknown_and_never_flag() {
     }
 }
 
+/// The fixtures of `fixtures/k8s/` whose findings are snapshotted, with their snapshot names.
+const SNAPSHOTS: &[(&str, &str)] = &[
+    ("multi-doc.yaml", "multi_doc"),
+    ("list.json", "list"),
+    ("cronjob.yaml", "cronjob"),
+    ("rbac.yaml", "rbac"),
+    ("network.yaml", "network"),
+];
+
 #[test]
-fn snapshot_multi_doc() {
-    let out = scan_texts(&[("multi-doc.yaml", &fixture("multi-doc.yaml"))]);
+fn snapshot_fixtures() {
+    for (name, snapshot) in SNAPSHOTS {
+        let out = scan_fixture(name);
+        insta::assert_snapshot!(*snapshot, render(&out));
+    }
+}
+
+#[test]
+fn fixture_expectations() {
+    let multi_doc = scan_fixture("multi-doc.yaml");
     // The hardened StatefulSet passes every check.
     assert!(
-        out.findings.iter().all(|f| !f.resource.as_deref().unwrap_or("").starts_with("StatefulSet/")),
+        multi_doc.findings.iter().all(|f| !f.resource.as_deref().unwrap_or("").starts_with("StatefulSet/")),
         "{}",
-        render(&out)
+        render(&multi_doc)
     );
-    insta::assert_snapshot!("multi_doc", render(&out));
-}
-
-#[test]
-fn snapshot_list() {
-    let out = scan_texts(&[("list.json", &fixture("list.json"))]);
-    assert!(ids(&out).contains("RMP-K8S-0001"));
-    insta::assert_snapshot!("list", render(&out));
-}
-
-#[test]
-fn snapshot_cronjob() {
-    let out = scan_texts(&[("cronjob.yaml", &fixture("cronjob.yaml"))]);
+    assert!(ids(&scan_fixture("list.json")).contains("RMP-K8S-0001"));
     // Probes are not expected of CronJobs.
-    assert!(!ids(&out).contains("RMP-K8S-0025") && !ids(&out).contains("RMP-K8S-0026"));
-    insta::assert_snapshot!("cronjob", render(&out));
-}
-
-#[test]
-fn snapshot_rbac() {
-    let out = scan_texts(&[("rbac.yaml", &fixture("rbac.yaml"))]);
-    insta::assert_snapshot!("rbac", render(&out));
-}
-
-#[test]
-fn snapshot_network() {
-    let out = scan_texts(&[("network.yaml", &fixture("network.yaml"))]);
-    insta::assert_snapshot!("network", render(&out));
+    let cronjob = ids(&scan_fixture("cronjob.yaml"));
+    assert!(!cronjob.contains("RMP-K8S-0025") && !cronjob.contains("RMP-K8S-0026"));
 }
 
 #[test]
 fn crds_and_unknown_documents_are_skipped_quietly() {
-    let out = scan_texts(&[("crd.yaml", &fixture("crd.yaml"))]);
+    let out = scan_fixture("crd.yaml");
     assert!(out.findings.is_empty(), "{}", render(&out));
     assert!(out.errors.is_empty());
     // Custom policies still see both objects.
@@ -480,7 +294,7 @@ fn malformed_yaml_is_an_error_with_its_line() {
     assert!(out.errors[0].line >= 7, "{:?}", out.errors[0]);
     // The other file is still scanned.
     assert!(!out.findings.is_empty());
-    let only = scan_texts(&[("malformed.yaml", &fixture("malformed.yaml"))]);
+    let only = scan_fixture("malformed.yaml");
     insta::assert_snapshot!("malformed", render(&only));
 }
 
@@ -498,8 +312,7 @@ fn network_policy_check_is_cross_file() {
 
 #[test]
 fn inputs_and_passed_counts() {
-    let text = fixture("multi-doc.yaml");
-    let out = scan_texts(&[("multi-doc.yaml", &text)]);
+    let out = scan_fixture("multi-doc.yaml");
     let resources: Vec<&str> = out.inputs.iter().filter_map(|i| i.resource.as_deref()).collect();
     assert_eq!(resources, ["ServiceAccount/default", "Deployment/api", "StatefulSet/db", "NetworkPolicy/db"]);
     assert_eq!(out.inputs[1].input["spec"]["template"]["spec"]["hostIPC"], true);

@@ -1,5 +1,6 @@
-//! Shared helpers of the Kubernetes checks: iterating containers and pods, RBAC rule matching,
-//! image references.
+//! Shared helpers of the Kubernetes checks: iterating containers, pods, volumes and objects of a
+//! kind, container settings (capabilities, ports, resources, probes, seccomp), RBAC rules and
+//! subjects, image references.
 
 use std::collections::{HashMap, HashSet};
 
@@ -74,6 +75,18 @@ pub fn containers<'o>(
     true
 }
 
+/// [`containers`] for the controls that apply to Linux only: containers of Windows pods are
+/// never flagged (the check still applies to the workload).
+pub fn linux_containers<'o>(
+    meta: &'static CheckMeta,
+    obj: &'o Object<'_>,
+    out: &mut Vec<Finding>,
+    which: Which,
+    f: impl Fn(&Pod<'o>, &Container<'o>) -> Option<(Span, String)>,
+) -> bool {
+    containers(meta, obj, out, which, |p, c| if p.is_windows() { None } else { f(p, c) })
+}
+
 /// Which containers a container check looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Which {
@@ -133,6 +146,173 @@ pub fn capabilities_span(c: &Container<'_>, list: &str) -> Span {
     c.node.at(&["securityContext", "capabilities", list]).map(|n| n.span).unwrap_or(c.node.span)
 }
 
+/// The capabilities a container adds for which `extra` holds, as one finding on
+/// `capabilities.add`: "{phrase}: A, B".
+pub fn added_capabilities(
+    c: &Container<'_>,
+    phrase: &str,
+    extra: impl Fn(&str) -> bool,
+) -> Option<(Span, String)> {
+    let found: Vec<String> =
+        capabilities(c, "add").into_iter().map(|(n, _)| n).filter(|n| extra(n)).collect();
+    (!found.is_empty()).then(|| (capabilities_span(c, "add"), format!("{phrase}: {}", found.join(", "))))
+}
+
+/// The entry of `capabilities.add` that adds `cap` (or `ALL`).
+pub fn adds_capability<'a>(c: &Container<'a>, cap: &str) -> Option<&'a Node> {
+    capabilities(c, "add").into_iter().find(|(n, _)| n == cap || n == "ALL").map(|(_, n)| n)
+}
+
+/// A boolean setting that must be `want`: nothing when it is (or is unknown), `wrong` on the
+/// setting when it is anything else, `absent` on `absent_span` when it is missing.
+pub fn expect_bool(
+    setting: Option<&Node>,
+    want: bool,
+    absent_span: Span,
+    wrong: &str,
+    absent: &str,
+) -> Option<(Span, String)> {
+    match setting {
+        Some(n) if n.as_bool() == Some(want) || n.is_unknown() => None,
+        Some(n) => Some((n.span, wrong.to_string())),
+        None => Some((absent_span, absent.to_string())),
+    }
+}
+
+/// Flags every container and init container whose `key` (`runAsUser`, `runAsGroup`, from the
+/// container or the pod) is not above 10000.
+pub fn id_above_10000(meta: &'static CheckMeta, obj: &Object<'_>, out: &mut Vec<Finding>, key: &str) -> bool {
+    containers(meta, obj, out, Which::Run, |p, c| match p.effective(c, key) {
+        Some(n) if n.as_i64().is_some_and(|v| v > 10000) => None,
+        Some(n) if n.is_unknown() => None,
+        Some(n) => {
+            Some((n.span, format!("runs with {key} {} (not above 10000)", n.to_text().unwrap_or_default())))
+        }
+        None => Some((item_span(c), format!("does not set {key} above 10000"))),
+    })
+}
+
+/// Flags every container and init container that does not set `resources.<kind>.<resource>`.
+pub fn lacks_resource(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    kind: &str,
+    resource: &str,
+) -> bool {
+    containers(meta, obj, out, Which::Run, |_, c| {
+        c.node
+            .at(&["resources", kind, resource])
+            .is_none_or(Node::is_null)
+            .then(|| (item_span(c), format!("does not set resources.{kind}.{resource}")))
+    })
+}
+
+/// Flags every (main) container without the probe `key`; Jobs and CronJobs are not checked.
+pub fn lacks_probe(meta: &'static CheckMeta, obj: &Object<'_>, out: &mut Vec<Finding>, key: &str) -> bool {
+    if obj.is("Job") || obj.is("CronJob") {
+        return false;
+    }
+    containers(meta, obj, out, Which::Main, |_, c| {
+        c.node.get(key).is_none_or(Node::is_null).then(|| (item_span(c), format!("has no {key}")))
+    })
+}
+
+/// The ports of a container whose `key` (`hostPort`, `containerPort`) `keep` selects, as one
+/// finding over all of them: "{phrase} 80, 443".
+pub fn ports(
+    c: &Container<'_>,
+    key: &str,
+    phrase: &str,
+    keep: impl Fn(i64) -> bool,
+) -> Option<(Span, String)> {
+    let ports = c.node.get("ports").map(Node::items).unwrap_or_default();
+    let found: Vec<(Span, i64)> = ports
+        .iter()
+        .filter_map(|p| p.get(key).and_then(|n| Some((n.span, n.as_i64()?))))
+        .filter(|(_, n)| keep(*n))
+        .collect();
+    let span = found.iter().fold(Span::UNKNOWN, |s, (f, _)| s.join(*f));
+    let list: Vec<String> = found.iter().map(|(_, n)| n.to_string()).collect();
+    (!found.is_empty()).then(|| (span, format!("{phrase} {}", list.join(", "))))
+}
+
+/// The seccomp profile type of a container (its own or the pod's).
+pub fn seccomp_type<'a>(p: &Pod<'a>, c: &Container<'a>) -> Option<&'a Node> {
+    p.effective(c, "seccompProfile").and_then(|s| s.get("type"))
+}
+
+/// The legacy seccomp annotation of a container, or the pod's.
+pub fn seccomp_annotation<'a>(p: &Pod<'a>, c: &Container<'a>) -> Option<&'a Node> {
+    let key = format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name);
+    p.annotation(&key).or_else(|| p.annotation("seccomp.security.alpha.kubernetes.io/pod"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods, volumes and other kinds
+
+/// Flags a pod spec setting `key` (`hostNetwork`, `hostPID`, `hostIPC`) set to `true`.
+pub fn pod_flag(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    key: &str,
+    phrase: &str,
+) -> bool {
+    pod(meta, obj, out, |p| {
+        p.spec
+            .get(key)
+            .filter(|n| n.as_bool() == Some(true))
+            .map(|n| (n.span, phrase.to_string()))
+            .into_iter()
+            .collect()
+    })
+}
+
+/// Runs `f` on the path of every hostPath volume of a workload, reporting on the path.
+pub fn host_paths(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    f: impl Fn(&str) -> Option<String>,
+) -> bool {
+    pod(meta, obj, out, |p| {
+        p.volumes()
+            .iter()
+            .filter_map(|v| {
+                let path = v.at(&["hostPath", "path"])?;
+                let text = path.to_text()?;
+                Some((path.span, f(&text)?))
+            })
+            .collect()
+    })
+}
+
+/// Runs `f` on every object of `kind`, pushing "Kind 'name' {phrase}" for each `(span, phrase)`.
+pub fn of_kind<'o, I>(
+    meta: &'static CheckMeta,
+    obj: &'o Object<'_>,
+    out: &mut Vec<Finding>,
+    kind: &str,
+    f: impl FnOnce(&'o Object<'_>) -> I,
+) -> bool
+where
+    I: IntoIterator<Item = (Span, String)>,
+{
+    if !obj.is(kind) {
+        return false;
+    }
+    for (span, phrase) in f(obj) {
+        push(meta, obj, out, span, &phrase);
+    }
+    true
+}
+
+/// True for a list (or a single value) with at least one item.
+pub fn has_items(n: &Node) -> bool {
+    !n.items_or_self().is_empty()
+}
+
 // ---------------------------------------------------------------------------------------------
 // RBAC
 
@@ -175,9 +355,20 @@ pub fn each_rule(
     true
 }
 
-/// Verbs of a rule (for messages and wildcard checks).
-pub fn rule_strings(rule: &Node, key: &str) -> Vec<String> {
-    strings(rule, key)
+/// The `apiGroups` that cover the core API: `""` itself or the wildcard `*`.
+pub const CORE: Option<&[&str]> = Some(&["", "*"]);
+
+/// Verbs that create or change objects.
+pub const WRITE: &[&str] = &["create", "update", "patch"];
+
+/// True when a rule does not narrow itself to named objects (`resourceNames`).
+pub fn all_names(rule: &Node) -> bool {
+    rule.get("resourceNames").is_none_or(|n| !has_items(n))
+}
+
+/// True when any of a rule's `key` (`verbs`, `resources`, `apiGroups`) is in `values`.
+pub fn rule_has(rule: &Node, key: &str, values: &[&str]) -> bool {
+    strings(rule, key).iter().any(|v| values.contains(&v.as_str()))
 }
 
 /// The subjects of a RoleBinding or ClusterRoleBinding (nothing for other kinds).
@@ -186,9 +377,31 @@ pub fn subjects<'o>(obj: &'o Object<'_>) -> Option<&'o [Node]> {
         .then(|| obj.node.get("subjects").map(Node::items).unwrap_or_default())
 }
 
+/// Pushes one finding on each subject of a RoleBinding/ClusterRoleBinding for which `f` gives a
+/// phrase.
+pub fn each_subject(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    f: impl Fn(&Node) -> Option<String>,
+) -> bool {
+    let Some(subjects) = subjects(obj) else { return false };
+    for s in subjects {
+        if let Some(phrase) = f(s) {
+            push(meta, obj, out, s.span, &phrase);
+        }
+    }
+    true
+}
+
+/// A string field of a node (`kind`, `name` of a subject).
+pub fn str_field<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
+    n.get(key).and_then(Node::as_str)
+}
+
 /// `ServiceAccount apps/ci`, `Group system:masters`: a binding subject for messages.
 pub fn subject_name(s: &Node) -> String {
-    let kind = s.get("kind").and_then(Node::as_str).unwrap_or("subject");
+    let kind = str_field(s, "kind").unwrap_or("subject");
     let name = s.get("name").and_then(Node::to_text).unwrap_or_default();
     match s.get("namespace").and_then(Node::to_text) {
         Some(ns) => format!("{kind} {ns}/{name}"),
@@ -224,6 +437,25 @@ pub fn parse_image(image: &str) -> ImageRef<'_> {
     let last = rest.rsplit('/').next().unwrap_or(rest);
     let tag = last.split_once(':').map(|(_, t)| t);
     ImageRef { registry, tag, digest }
+}
+
+/// Runs `f` on the image of every container and init container, reporting on its `image`.
+pub fn images(
+    meta: &'static CheckMeta,
+    obj: &Object<'_>,
+    out: &mut Vec<Finding>,
+    f: impl Fn(&str, ImageRef<'_>) -> Option<String>,
+) -> bool {
+    containers(meta, obj, out, Which::Run, |_, c| {
+        let image = c.image()?;
+        let phrase = f(image, parse_image(image))?;
+        Some((image_span(c), phrase))
+    })
+}
+
+/// The span of a container's `image`, or of the container.
+pub fn image_span(c: &Container<'_>) -> Span {
+    c.node.get("image").map_or(c.node.span, |n| n.span)
 }
 
 /// Names of environment variables that hold secrets.

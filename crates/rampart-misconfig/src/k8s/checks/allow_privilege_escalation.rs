@@ -51,12 +51,13 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| match c.sc("allowPrivilegeEscalation") {
-        _ if p.is_windows() => None,
-        Some(n) if n.as_bool() == Some(false) || n.is_unknown() => None,
-        Some(n) => {
-            Some((n.span, "allows privilege escalation (allowPrivilegeEscalation is not false)".to_string()))
-        }
-        None => Some((util::item_span(c), "does not set allowPrivilegeEscalation to false".to_string())),
+    util::linux_containers(&META, obj, out, Which::All, |_, c| {
+        util::expect_bool(
+            c.sc("allowPrivilegeEscalation"),
+            false,
+            util::item_span(c),
+            "allows privilege escalation (allowPrivilegeEscalation is not false)",
+            "does not set allowPrivilegeEscalation to false",
+        )
     })
 }

@@ -48,17 +48,9 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
-        let extra: Vec<String> = util::capabilities(c, "add")
-            .into_iter()
-            .map(|(n, _)| n)
-            .filter(|n| n != "NET_BIND_SERVICE")
-            .collect();
-        (!extra.is_empty() && !p.is_windows()).then(|| {
-            (
-                util::capabilities_span(c, "add"),
-                format!("adds capabilities other than NET_BIND_SERVICE: {}", extra.join(", ")),
-            )
+    util::linux_containers(&META, obj, out, Which::All, |_, c| {
+        util::added_capabilities(c, "adds capabilities other than NET_BIND_SERVICE", |n| {
+            n != "NET_BIND_SERVICE"
         })
     })
 }

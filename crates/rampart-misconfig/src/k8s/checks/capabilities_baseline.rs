@@ -67,16 +67,6 @@ const BASELINE: &[&str] = &[
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |_, c| {
-        let extra: Vec<String> = util::capabilities(c, "add")
-            .into_iter()
-            .map(|(n, _)| n)
-            .filter(|n| !BASELINE.contains(&n.as_str()))
-            .collect();
-        (!extra.is_empty()).then(|| {
-            (
-                util::capabilities_span(c, "add"),
-                format!("adds capabilities beyond the baseline set: {}", extra.join(", ")),
-            )
-        })
+        util::added_capabilities(c, "adds capabilities beyond the baseline set", |n| !BASELINE.contains(&n))
     })
 }

@@ -49,9 +49,9 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
+    util::linux_containers(&META, obj, out, Which::All, |_, c| {
         let drop = util::capabilities(c, "drop");
-        if p.is_windows() || drop.iter().any(|(n, _)| n == "ALL") {
+        if drop.iter().any(|(n, _)| n == "ALL") {
             return None;
         }
         let phrase =

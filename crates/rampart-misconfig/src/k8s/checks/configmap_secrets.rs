@@ -40,14 +40,13 @@ data:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if !obj.is("ConfigMap") {
-        return false;
-    }
-    let data = obj.node.get("data").map(Node::entries).unwrap_or_default();
-    for (key, value) in data {
-        if util::is_secret_name(key) && value.to_text().is_some_and(|v| !v.trim().is_empty()) {
-            util::push(&META, obj, out, value.span, &format!("stores the secret-looking key '{key}'"));
-        }
-    }
-    true
+    util::of_kind(&META, obj, out, "ConfigMap", |obj| {
+        let data = obj.node.get("data").map(Node::entries).unwrap_or_default();
+        data.iter()
+            .filter(|(key, value)| {
+                util::is_secret_name(key) && value.to_text().is_some_and(|v| !v.trim().is_empty())
+            })
+            .map(|(key, value)| (value.span, format!("stores the secret-looking key '{key}'")))
+            .collect::<Vec<_>>()
+    })
 }

@@ -4,8 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
-use crate::value::Node;
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0022",
@@ -44,10 +43,5 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| {
-        c.node
-            .at(&["resources", "requests", "cpu"])
-            .is_none_or(Node::is_null)
-            .then(|| (util::item_span(c), "does not set resources.requests.cpu".to_string()))
-    })
+    util::lacks_resource(&META, obj, out, "requests", "cpu")
 }

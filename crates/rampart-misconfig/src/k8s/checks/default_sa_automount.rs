@@ -38,16 +38,14 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     if !obj.is("ServiceAccount") || obj.name != "default" {
         return false;
     }
-    match obj.node.get("automountServiceAccountToken") {
-        Some(n) if n.as_bool() == Some(false) || n.is_unknown() => {}
-        Some(n) => util::push(
-            &META,
-            obj,
-            out,
-            n.span,
-            "mounts its token in pods (automountServiceAccountToken is not false)",
-        ),
-        None => util::push(&META, obj, out, obj.span, "does not set automountServiceAccountToken to false"),
+    if let Some((span, phrase)) = util::expect_bool(
+        obj.node.get("automountServiceAccountToken"),
+        false,
+        obj.span,
+        "mounts its token in pods (automountServiceAccountToken is not false)",
+        "does not set automountServiceAccountToken to false",
+    ) {
+        util::push(&META, obj, out, span, &phrase);
     }
     true
 }

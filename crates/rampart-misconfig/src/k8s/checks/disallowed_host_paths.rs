@@ -63,17 +63,8 @@ const DISALLOWED: &[&str] = &[
 ];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::pod(&META, obj, out, |p| {
-        p.volumes()
-            .iter()
-            .filter_map(|v| {
-                let path = v.at(&["hostPath", "path"])?;
-                let text = path.to_text()?;
-                let normal = if text == "/" { "/" } else { text.trim_end_matches('/') };
-                DISALLOWED
-                    .contains(&normal)
-                    .then(|| (path.span, format!("mounts the sensitive host path '{text}'")))
-            })
-            .collect()
+    util::host_paths(&META, obj, out, |text| {
+        let normal = if text == "/" { "/" } else { text.trim_end_matches('/') };
+        DISALLOWED.contains(&normal).then(|| format!("mounts the sensitive host path '{text}'"))
     })
 }

@@ -42,12 +42,5 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::pod(&META, obj, out, |p| {
-        p.spec
-            .get("hostNetwork")
-            .filter(|n| n.as_bool() == Some(true))
-            .map(|n| (n.span, "shares the host network namespace (hostNetwork: true)".to_string()))
-            .into_iter()
-            .collect()
-    })
+    util::pod_flag(&META, obj, out, "hostNetwork", "shares the host network namespace (hostNetwork: true)")
 }

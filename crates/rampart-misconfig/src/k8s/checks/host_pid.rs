@@ -42,12 +42,5 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::pod(&META, obj, out, |p| {
-        p.spec
-            .get("hostPID")
-            .filter(|n| n.as_bool() == Some(true))
-            .map(|n| (n.span, "shares the host process ID namespace (hostPID: true)".to_string()))
-            .into_iter()
-            .collect()
-    })
+    util::pod_flag(&META, obj, out, "hostPID", "shares the host process ID namespace (hostPID: true)")
 }

@@ -5,7 +5,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
 use crate::k8s::util::{self, Ctx, Which};
-use crate::value::{Node, Span};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0008",
@@ -47,14 +46,6 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |_, c| {
-        let ports = c.node.get("ports").map(Node::items).unwrap_or_default();
-        let bound: Vec<(Span, i64)> = ports
-            .iter()
-            .filter_map(|p| p.get("hostPort").and_then(|h| Some((h.span, h.as_i64()?))))
-            .filter(|(_, n)| *n != 0)
-            .collect();
-        let span = bound.iter().fold(Span::UNKNOWN, |s, (b, _)| s.join(*b));
-        let list: Vec<String> = bound.iter().map(|(_, n)| n.to_string()).collect();
-        (!bound.is_empty()).then(|| (span, format!("binds host port {}", list.join(", "))))
+        util::ports(c, "hostPort", "binds host port", |n| n != 0)
     })
 }

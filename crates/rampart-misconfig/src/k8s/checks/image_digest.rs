@@ -4,7 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0029",
@@ -40,11 +40,7 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| {
-        let image = c.image()?;
-        util::parse_image(image).digest.is_none().then(|| {
-            let span = c.node.get("image").map_or(c.node.span, |n| n.span);
-            (span, format!("uses the image '{image}' without a digest"))
-        })
+    util::images(&META, obj, out, |image, r| {
+        r.digest.is_none().then(|| format!("uses the image '{image}' without a digest"))
     })
 }

@@ -4,7 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0027",
@@ -40,12 +40,8 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| {
-        let image = c.image()?;
-        let r = util::parse_image(image);
-        (r.digest.is_none() && r.tag == Some("latest")).then(|| {
-            let span = c.node.get("image").map_or(c.node.span, |n| n.span);
-            (span, format!("uses the image '{image}' with the :latest tag"))
-        })
+    util::images(&META, obj, out, |image, r| {
+        (r.digest.is_none() && r.tag == Some("latest"))
+            .then(|| format!("uses the image '{image}' with the :latest tag"))
     })
 }

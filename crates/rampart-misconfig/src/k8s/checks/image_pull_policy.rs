@@ -57,7 +57,7 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             // Without a policy, untagged and :latest images are pulled Always.
             None if r.tag.is_none_or(|t| t.is_empty() || t == "latest") => None,
             None => Some((
-                c.node.get("image").map_or(c.node.span, |n| n.span),
+                util::image_span(c),
                 "does not set imagePullPolicy to Always (IfNotPresent is the default for tagged images)"
                     .to_string(),
             )),

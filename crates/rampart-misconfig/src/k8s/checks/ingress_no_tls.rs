@@ -53,13 +53,9 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if !obj.is("Ingress") {
-        return false;
-    }
-    let tls = obj.node.at(&["spec", "tls"]).is_some_and(|t| !t.items_or_self().is_empty());
-    if !tls {
+    util::of_kind(&META, obj, out, "Ingress", |obj| {
+        let tls = obj.node.at(&["spec", "tls"]).is_some_and(util::has_items);
         let span = obj.node.get("spec").map_or(obj.span, |s| s.span);
-        util::push(&META, obj, out, span, "has no TLS section (serves plain HTTP)");
-    }
-    true
+        (!tls).then(|| (span, "has no TLS section (serves plain HTTP)".to_string()))
+    })
 }

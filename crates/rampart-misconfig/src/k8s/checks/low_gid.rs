@@ -4,7 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0033",
@@ -44,13 +44,5 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |p, c| match p.effective(c, "runAsGroup") {
-        Some(n) if n.as_i64().is_some_and(|v| v > 10000) => None,
-        Some(n) if n.is_unknown() => None,
-        Some(n) => Some((
-            n.span,
-            format!("runs with runAsGroup {} (not above 10000)", n.to_text().unwrap_or_default()),
-        )),
-        None => Some((util::item_span(c), "does not set runAsGroup above 10000".to_string())),
-    })
+    util::id_above_10000(&META, obj, out, "runAsGroup")
 }

@@ -46,13 +46,8 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
-        if let Some((_, n)) =
-            util::capabilities(c, "add").into_iter().find(|(n, _)| n == "NET_RAW" || n == "ALL")
-        {
+    util::linux_containers(&META, obj, out, Which::Run, |_, c| {
+        if let Some(n) = util::adds_capability(c, "NET_RAW") {
             return Some((n.span, "adds the NET_RAW capability".to_string()));
         }
         let dropped = util::capabilities(c, "drop").iter().any(|(n, _)| n == "ALL" || n == "NET_RAW");

@@ -5,7 +5,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
 use crate::k8s::util::{self, Ctx, Which};
-use crate::value::{Node, Span};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0045",
@@ -46,14 +45,6 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::Run, |_, c| {
-        let ports = c.node.get("ports").map(Node::items).unwrap_or_default();
-        let low: Vec<(Span, i64)> = ports
-            .iter()
-            .filter_map(|p| p.get("containerPort").and_then(|n| Some((n.span, n.as_i64()?))))
-            .filter(|(_, n)| (1..1024).contains(n))
-            .collect();
-        let span = low.iter().fold(Span::UNKNOWN, |s, (l, _)| s.join(*l));
-        let list: Vec<String> = low.iter().map(|(_, n)| n.to_string()).collect();
-        (!low.is_empty()).then(|| (span, format!("listens on privileged port {}", list.join(", "))))
+        util::ports(c, "containerPort", "listens on privileged port", |n| (1..1024).contains(&n))
     })
 }

@@ -48,7 +48,7 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             rule,
             Some(&["admissionregistration.k8s.io"]),
             &["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
-            &["create", "update", "patch"],
+            util::WRITE,
         )
     })
 }

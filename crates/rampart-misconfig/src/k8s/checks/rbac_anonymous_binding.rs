@@ -5,7 +5,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
 use crate::k8s::util::{self, Ctx};
-use crate::value::Node;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0056",
@@ -52,13 +51,8 @@ subjects:
 const PUBLIC: &[&str] = &["system:anonymous", "system:unauthenticated", "system:authenticated"];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    let Some(subjects) = util::subjects(obj) else { return false };
-    for s in subjects {
-        if let Some(name) = s.get("name").and_then(Node::as_str)
-            && PUBLIC.contains(&name)
-        {
-            util::push(&META, obj, out, s.span, &format!("binds a role to '{name}'"));
-        }
-    }
-    true
+    util::each_subject(&META, obj, out, |s| {
+        let name = util::str_field(s, "name").filter(|name| PUBLIC.contains(name))?;
+        Some(format!("binds a role to '{name}'"))
+    })
 }

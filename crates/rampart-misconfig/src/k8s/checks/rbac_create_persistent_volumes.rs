@@ -44,6 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can create PersistentVolumes", |rule| {
-        util::grants(rule, Some(&["", "*"]), &["persistentvolumes"], &["create"])
+        util::grants(rule, util::CORE, &["persistentvolumes"], &["create"])
     })
 }

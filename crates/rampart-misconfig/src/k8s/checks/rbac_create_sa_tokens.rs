@@ -44,7 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can create service account tokens", |rule| {
-        util::grants(rule, Some(&["", "*"]), &["serviceaccounts/token"], &["create"])
-            && rule.get("resourceNames").is_none_or(|n| n.items_or_self().is_empty())
+        util::grants(rule, util::CORE, &["serviceaccounts/token"], &["create"]) && util::all_names(rule)
     })
 }

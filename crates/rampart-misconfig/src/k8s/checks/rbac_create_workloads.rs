@@ -55,6 +55,6 @@ const WORKLOADS: &[&str] = &[
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can create pods or workloads", |rule| {
-        util::grants(rule, None, WORKLOADS, &["create", "update", "patch"])
+        util::grants(rule, None, WORKLOADS, util::WRITE)
     })
 }

@@ -47,25 +47,12 @@ subjects:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    let Some(subjects) = util::subjects(obj) else { return false };
-    for s in subjects {
-        if s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
-            && s.get("name").and_then(Node::as_str) == Some("default")
-        {
-            util::push(
-                &META,
-                obj,
-                out,
-                s.span,
-                &format!(
-                    "binds a role to the default service account of namespace '{}'",
-                    s.get("namespace")
-                        .and_then(Node::to_text)
-                        .or_else(|| obj.namespace.clone())
-                        .unwrap_or_default()
-                ),
-            );
-        }
-    }
-    true
+    util::each_subject(&META, obj, out, |s| {
+        let default_sa = util::str_field(s, "kind") == Some("ServiceAccount")
+            && util::str_field(s, "name") == Some("default");
+        default_sa.then(|| {
+            let ns = s.get("namespace").and_then(Node::to_text).or_else(|| obj.namespace.clone());
+            format!("binds a role to the default service account of namespace '{}'", ns.unwrap_or_default())
+        })
+    })
 }

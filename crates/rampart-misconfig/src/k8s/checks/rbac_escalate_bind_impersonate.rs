@@ -46,6 +46,6 @@ const DANGEROUS: &[&str] = &["escalate", "bind", "impersonate"];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "grants the escalate, bind or impersonate verb", |rule| {
-        util::rule_strings(rule, "verbs").iter().any(|v| DANGEROUS.contains(&v.as_str()))
+        util::rule_has(rule, "verbs", DANGEROUS)
     })
 }

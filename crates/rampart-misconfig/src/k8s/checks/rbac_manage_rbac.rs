@@ -48,7 +48,7 @@ pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
             rule,
             Some(&["rbac.authorization.k8s.io"]),
             &["roles", "clusterroles", "rolebindings", "clusterrolebindings"],
-            &["create", "update", "patch"],
+            util::WRITE,
         )
     })
 }

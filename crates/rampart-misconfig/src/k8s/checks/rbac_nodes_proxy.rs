@@ -44,6 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can use the nodes/proxy subresource", |rule| {
-        util::grants(rule, Some(&["", "*"]), &["nodes/proxy"], &["get", "create", "update", "patch"])
+        util::grants(rule, util::CORE, &["nodes/proxy"], &["get", "create", "update", "patch"])
     })
 }

@@ -44,6 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can exec or attach into pods", |rule| {
-        util::grants(rule, Some(&["", "*"]), &["pods/exec", "pods/attach"], &["create", "get"])
+        util::grants(rule, util::CORE, &["pods/exec", "pods/attach"], &["create", "get"])
     })
 }

@@ -45,7 +45,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "can read secrets", |rule| {
-        util::grants(rule, Some(&["", "*"]), &["secrets"], &["get", "list", "watch"])
-            && rule.get("resourceNames").is_none_or(|n| n.items_or_self().is_empty())
+        util::grants(rule, util::CORE, &["secrets"], &["get", "list", "watch"]) && util::all_names(rule)
     })
 }

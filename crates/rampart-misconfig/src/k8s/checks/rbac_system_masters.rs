@@ -5,7 +5,6 @@ use rampart_model::Severity;
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
 use crate::k8s::util::{self, Ctx};
-use crate::value::Node;
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0067",
@@ -50,11 +49,8 @@ subjects:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    let Some(subjects) = util::subjects(obj) else { return false };
-    for s in subjects {
-        if s.get("name").and_then(Node::as_str) == Some("system:masters") {
-            util::push(&META, obj, out, s.span, "binds a role to the system:masters group");
-        }
-    }
-    true
+    util::each_subject(&META, obj, out, |s| {
+        (util::str_field(s, "name") == Some("system:masters"))
+            .then(|| "binds a role to the system:masters group".to_string())
+    })
 }

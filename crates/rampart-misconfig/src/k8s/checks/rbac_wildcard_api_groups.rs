@@ -44,6 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "grants access in every API group (*) in a rule", |rule| {
-        util::rule_strings(rule, "apiGroups").iter().any(|v| v == "*")
+        util::rule_has(rule, "apiGroups", &["*"])
     })
 }

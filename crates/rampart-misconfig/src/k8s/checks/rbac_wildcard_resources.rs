@@ -44,6 +44,6 @@ rules:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::each_rule(&META, obj, out, "grants access to every resource (*) in a rule", |rule| {
-        util::rule_strings(rule, "resources").iter().any(|v| v == "*")
+        util::rule_has(rule, "resources", &["*"])
     })
 }

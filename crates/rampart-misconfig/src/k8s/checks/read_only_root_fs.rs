@@ -42,11 +42,13 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| match c.sc("readOnlyRootFilesystem") {
-        Some(n) if n.as_bool() == Some(true) || n.is_unknown() => None,
-        Some(n) => {
-            Some((n.span, "has a writable root filesystem (readOnlyRootFilesystem is not true)".to_string()))
-        }
-        None => Some((util::item_span(c), "does not set readOnlyRootFilesystem to true".to_string())),
+    util::containers(&META, obj, out, Which::Run, |_, c| {
+        util::expect_bool(
+            c.sc("readOnlyRootFilesystem"),
+            true,
+            util::item_span(c),
+            "has a writable root filesystem (readOnlyRootFilesystem is not true)",
+            "does not set readOnlyRootFilesystem to true",
+        )
     })
 }

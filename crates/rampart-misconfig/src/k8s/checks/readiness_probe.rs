@@ -4,8 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
-use crate::value::Node;
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0026",
@@ -45,13 +44,5 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if obj.is("Job") || obj.is("CronJob") {
-        return false;
-    }
-    util::containers(&META, obj, out, Which::Main, |_, c| {
-        c.node
-            .get("readinessProbe")
-            .is_none_or(Node::is_null)
-            .then(|| (util::item_span(c), "has no readinessProbe".to_string()))
-    })
+    util::lacks_probe(&META, obj, out, "readinessProbe")
 }

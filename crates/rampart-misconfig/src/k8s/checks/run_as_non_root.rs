@@ -49,9 +49,13 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| match p.effective(c, "runAsNonRoot") {
-        Some(n) if n.as_bool() == Some(true) || n.is_unknown() => None,
-        Some(n) => Some((n.span, "sets runAsNonRoot to false".to_string())),
-        None => Some((util::item_span(c), "does not set runAsNonRoot to true".to_string())),
+    util::containers(&META, obj, out, Which::All, |p, c| {
+        util::expect_bool(
+            p.effective(c, "runAsNonRoot"),
+            true,
+            util::item_span(c),
+            "sets runAsNonRoot to false",
+            "does not set runAsNonRoot to true",
+        )
     })
 }

@@ -62,17 +62,8 @@ const SOCKETS: &[&str] = &[
 ];
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::pod(&META, obj, out, |p| {
-        p.volumes()
-            .iter()
-            .filter_map(|v| {
-                let path = v.at(&["hostPath", "path"])?;
-                let text = path.to_text()?;
-                let normal = text.trim_end_matches('/');
-                SOCKETS
-                    .contains(&normal)
-                    .then(|| (path.span, format!("mounts the container runtime socket '{text}'")))
-            })
-            .collect()
+    util::host_paths(&META, obj, out, |text| {
+        let normal = text.trim_end_matches('/');
+        SOCKETS.contains(&normal).then(|| format!("mounts the container runtime socket '{text}'"))
     })
 }

@@ -47,20 +47,14 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::All, |p, c| {
-        if p.is_windows() {
-            return None;
-        }
-        if let Some(t) = p.effective(c, "seccompProfile").and_then(|s| s.get("type")) {
+    util::linux_containers(&META, obj, out, Which::All, |p, c| {
+        if let Some(t) = util::seccomp_type(p, c) {
             let v = t.to_text().unwrap_or_default();
             return (v != "RuntimeDefault" && v != "Localhost").then(|| {
                 (t.span, format!("sets the seccomp profile to '{v}' instead of RuntimeDefault or Localhost"))
             });
         }
-        let key = format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name);
-        let annotated = p
-            .annotation(&key)
-            .or_else(|| p.annotation("seccomp.security.alpha.kubernetes.io/pod"))
+        let annotated = util::seccomp_annotation(p, c)
             .and_then(Node::as_str)
             .is_some_and(|v| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/"));
         (!annotated).then(|| {

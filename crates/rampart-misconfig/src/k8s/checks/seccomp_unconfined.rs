@@ -50,14 +50,13 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |p, c| {
-        if let Some(t) = p.effective(c, "seccompProfile").and_then(|s| s.get("type")) {
+        if let Some(t) = util::seccomp_type(p, c) {
             let v = t.to_text().unwrap_or_default();
             return v
                 .eq_ignore_ascii_case("unconfined")
                 .then(|| (t.span, "sets the seccomp profile to Unconfined".to_string()));
         }
-        let key = format!("container.seccomp.security.alpha.kubernetes.io/{}", c.name);
-        let a = p.annotation(&key).or_else(|| p.annotation("seccomp.security.alpha.kubernetes.io/pod"))?;
+        let a = util::seccomp_annotation(p, c)?;
         (a.as_str() == Some("unconfined"))
             .then(|| (a.span, "has the seccomp annotation set to unconfined".to_string()))
     })

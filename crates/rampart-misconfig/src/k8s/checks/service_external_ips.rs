@@ -46,13 +46,8 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if !obj.is("Service") {
-        return false;
-    }
-    if let Some(ips) = obj.node.at(&["spec", "externalIPs"])
-        && !ips.items_or_self().is_empty()
-    {
-        util::push(&META, obj, out, ips.span, "sets externalIPs (CVE-2020-8554)");
-    }
-    true
+    util::of_kind(&META, obj, out, "Service", |obj| {
+        let ips = obj.node.at(&["spec", "externalIPs"]).filter(|ips| util::has_items(ips));
+        ips.map(|ips| (ips.span, "sets externalIPs (CVE-2020-8554)".to_string()))
+    })
 }

@@ -48,19 +48,15 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if !obj.is("Service") {
-        return false;
-    }
-    let Some(t) = obj.node.at(&["spec", "type"]).filter(|t| t.as_str() == Some("LoadBalancer")) else {
-        return true;
-    };
-    let ranges =
-        obj.node.at(&["spec", "loadBalancerSourceRanges"]).is_some_and(|r| !r.items_or_self().is_empty());
-    let internal = obj.metadata().and_then(|m| m.get("annotations")).is_some_and(|a| {
-        a.entries().iter().any(|(k, v)| k.contains("internal") && v.to_text().is_some_and(|v| v != "false"))
-    });
-    if !ranges && !internal {
-        util::push(&META, obj, out, t.span, "is a LoadBalancer without loadBalancerSourceRanges");
-    }
-    true
+    util::of_kind(&META, obj, out, "Service", |obj| {
+        let t = obj.node.at(&["spec", "type"]).filter(|t| t.as_str() == Some("LoadBalancer"))?;
+        let ranges = obj.node.at(&["spec", "loadBalancerSourceRanges"]).is_some_and(util::has_items);
+        let internal = obj.metadata().and_then(|m| m.get("annotations")).is_some_and(|a| {
+            a.entries()
+                .iter()
+                .any(|(k, v)| k.contains("internal") && v.to_text().is_some_and(|v| v != "false"))
+        });
+        (!ranges && !internal)
+            .then(|| (t.span, "is a LoadBalancer without loadBalancerSourceRanges".to_string()))
+    })
 }

@@ -44,13 +44,8 @@ spec:
 };
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    if !obj.is("Service") {
-        return false;
-    }
-    if let Some(t) = obj.node.at(&["spec", "type"])
-        && t.as_str() == Some("NodePort")
-    {
-        util::push(&META, obj, out, t.span, "is of type NodePort (opens a port on every node)");
-    }
-    true
+    util::of_kind(&META, obj, out, "Service", |obj| {
+        let t = obj.node.at(&["spec", "type"]).filter(|t| t.as_str() == Some("NodePort"));
+        t.map(|t| (t.span, "is of type NodePort (opens a port on every node)".to_string()))
+    })
 }

@@ -50,8 +50,7 @@ spec:
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
     util::containers(&META, obj, out, Which::All, |_, c| {
-        let (_, n) =
-            util::capabilities(c, "add").into_iter().find(|(n, _)| n == "SYS_ADMIN" || n == "ALL")?;
+        let n = util::adds_capability(c, "SYS_ADMIN")?;
         Some((n.span, "adds the SYS_ADMIN capability".to_string()))
     })
 }

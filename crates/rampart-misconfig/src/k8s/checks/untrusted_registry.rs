@@ -4,7 +4,7 @@ use rampart_model::Severity;
 
 use crate::check::{CheckMeta, Family, Finding};
 use crate::k8s::manifest::Object;
-use crate::k8s::util::{self, Ctx, Which};
+use crate::k8s::util::{self, Ctx};
 
 pub static META: CheckMeta = CheckMeta {
     id: "RMP-K8S-0030",
@@ -60,13 +60,10 @@ fn trusted(registry: &str) -> bool {
 }
 
 pub fn run(_ctx: &Ctx<'_>, obj: &Object<'_>, out: &mut Vec<Finding>) -> bool {
-    util::containers(&META, obj, out, Which::Run, |_, c| {
-        let image = c.image()?;
-        let registry = util::parse_image(image).registry?;
-        (!trusted(registry)).then(|| {
-            let span = c.node.get("image").map_or(c.node.span, |n| n.span);
-            (span, format!("uses the image '{image}' from the untrusted registry '{registry}'"))
-        })
+    util::images(&META, obj, out, |image, r| {
+        let registry = r.registry?;
+        (!trusted(registry))
+            .then(|| format!("uses the image '{image}' from the untrusted registry '{registry}'"))
     })
 }
 
