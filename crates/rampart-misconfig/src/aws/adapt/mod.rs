@@ -3,6 +3,7 @@
 //! bucket's separate configuration resources (or a flow log to its VPC) is a hash lookup.
 
 pub mod cloudformation;
+pub mod props;
 pub mod terraform;
 
 use std::collections::HashMap;
