@@ -112,3 +112,39 @@ pub(crate) fn off_or_absent<'a>(
         }
     }
 }
+
+/// Reports each object whose attribute is absent or has a value `bad` holds for, at the
+/// attribute's lines.
+pub(crate) fn absent_or<'a, T: 'a>(
+    meta: &'static CheckMeta,
+    out: &mut Vec<Finding>,
+    attrs: impl IntoIterator<Item = (&'a Meta, &'a Attr<T>)>,
+    bad: impl Fn(&T) -> bool,
+    message: &str,
+) {
+    for (m, a) in attrs {
+        if a.is_absent() || a.get().is_some_and(&bad) {
+            out.push(report(meta, m, a.span, message));
+        }
+    }
+}
+
+/// Reports buckets whose public access block does not turn on `setting` (at the setting's
+/// lines), or that have no public access block (at the bucket's lines).
+pub(crate) fn public_access_block_setting(
+    meta: &'static CheckMeta,
+    m: &Model,
+    out: &mut Vec<Finding>,
+    setting: impl Fn(&PublicAccessBlock) -> &Attr<bool>,
+    message: &str,
+) {
+    for b in &m.buckets {
+        let (setting, span) = match &b.public_access_block {
+            None => (Attr::absent(b.meta.span), b.meta.span),
+            Some(p) => (setting(p).clone(), setting(p).span),
+        };
+        if setting.off_or_absent() {
+            out.push(report(meta, &b.meta, span, message));
+        }
+    }
+}
