@@ -75,6 +75,24 @@ const LISTENER: ListenerProps = ListenerProps {
     redirect_protocol: &["RedirectConfig", "Protocol"],
 };
 
+/// The resource types read by [`ServiceProps`] alone.
+const SERVICE_TYPES: &[(&str, Service)] = &[
+    ("AWS::EC2::Volume", Service::Volume),
+    ("AWS::Lambda::Function", Service::Function),
+    ("AWS::Lambda::Permission", Service::Permission),
+    ("AWS::Lambda::Url", Service::FunctionUrl),
+    ("AWS::SQS::Queue", Service::Queue),
+    ("AWS::SNS::Topic", Service::Topic),
+    ("AWS::DynamoDB::Table", Service::Table),
+    ("AWS::ECR::Repository", Service::Repository),
+    ("AWS::Logs::LogGroup", Service::LogGroup),
+    ("AWS::ElastiCache::ReplicationGroup", Service::Cache),
+    ("AWS::OpenSearchService::Domain", Service::SearchDomain),
+    ("AWS::Elasticsearch::Domain", Service::SearchDomain),
+    ("AWS::Redshift::Cluster", Service::Redshift),
+    ("AWS::EFS::FileSystem", Service::FileSystem),
+];
+
 const SERVICES: ServiceProps = ServiceProps {
     lambda_tracing_mode: &["TracingConfig", "Mode"],
     lambda_principal: &["Principal"],
@@ -243,7 +261,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     model.policies.push(IamPolicy { meta: m, owner, document });
                 }
             }
-            "AWS::EC2::Volume" => model.volumes.push(SERVICES.volume(m, &a)),
             "AWS::EC2::Instance" => model.instances.push(instance(m, InstanceKind::Instance, a)),
             "AWS::EC2::LaunchTemplate" => {
                 let data = a.block(&["LaunchTemplateData"]).unwrap_or(Reader::new(Node::null(), r.span));
@@ -274,9 +291,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 };
                 model.eks_clusters.push(EKS_CLUSTER.read(m, &a, log_types));
             }
-            "AWS::Lambda::Function" => model.functions.push(SERVICES.function(m, &a)),
-            "AWS::Lambda::Permission" => model.lambda_permissions.push(SERVICES.permission(m, &a)),
-            "AWS::Lambda::Url" => model.lambda_permissions.push(SERVICES.function_url(m, &a)),
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
                 let drop = a
                     .blocks(&["LoadBalancerAttributes"])
@@ -292,19 +306,12 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 });
             }
             "AWS::ElasticLoadBalancingV2::Listener" => model.listeners.push(LISTENER.read(m, &a)),
-            "AWS::SQS::Queue" => model.queues.push(SERVICES.queue(m, &a)),
-            "AWS::SNS::Topic" => model.topics.push(SERVICES.topic(m, &a)),
-            "AWS::DynamoDB::Table" => model.tables.push(SERVICES.table(m, &a)),
-            "AWS::ECR::Repository" => model.repositories.push(SERVICES.repository(m, &a)),
-            "AWS::Logs::LogGroup" => model.log_groups.push(SERVICES.log_group(m, &a)),
             "AWS::SecretsManager::Secret" => links.add_secret(model, SERVICES.secret(m, &a, false)),
-            "AWS::ElastiCache::ReplicationGroup" => model.caches.push(SERVICES.cache(m, &a)),
-            "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => {
-                model.search_domains.push(SERVICES.search_domain(m, &a))
+            t => {
+                if let Some(kind) = service(SERVICE_TYPES, t) {
+                    SERVICES.add(model, kind, m, &a);
+                }
             }
-            "AWS::Redshift::Cluster" => model.redshift_clusters.push(SERVICES.redshift(m, &a)),
-            "AWS::EFS::FileSystem" => model.file_systems.push(SERVICES.file_system(m, &a)),
-            _ => {}
         }
     }
     for r in linked {

@@ -284,89 +284,94 @@ pub struct ServiceProps {
     pub encrypted: Path,
 }
 
+/// The objects [`ServiceProps`] reads alone, whatever the format: each adapter maps its
+/// resource types to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Volume,
+    Function,
+    Permission,
+    FunctionUrl,
+    Queue,
+    Topic,
+    Table,
+    Repository,
+    LogGroup,
+    Cache,
+    SearchDomain,
+    Redshift,
+    FileSystem,
+}
+
+/// The [`Service`] a resource type maps to in `types`.
+pub fn service(types: &[(&str, Service)], resource_type: &str) -> Option<Service> {
+    types.iter().find(|(t, _)| *t == resource_type).map(|(_, s)| *s)
+}
+
 impl ServiceProps {
-    pub fn function(&self, meta: Meta, a: &Reader<'_>) -> LambdaFunction {
-        LambdaFunction { tracing_mode: a.str(self.lambda_tracing_mode), meta }
-    }
-
-    pub fn permission(&self, meta: Meta, a: &Reader<'_>) -> LambdaPermission {
-        LambdaPermission {
-            principal: a.str(self.lambda_principal),
-            source_arn: a.str(self.lambda_source_arn),
-            url_auth: None,
-            meta,
-        }
-    }
-
-    pub fn function_url(&self, meta: Meta, a: &Reader<'_>) -> LambdaPermission {
-        LambdaPermission {
-            principal: Attr::absent(a.span),
-            source_arn: Attr::absent(a.span),
-            url_auth: Some(a.str(self.lambda_url_auth)),
-            meta,
-        }
-    }
-
-    pub fn queue(&self, meta: Meta, a: &Reader<'_>) -> Queue {
-        Queue { kms_key: a.str(self.queue_kms_key), managed_sse: a.bool(self.queue_managed_sse), meta }
-    }
-
-    pub fn topic(&self, meta: Meta, a: &Reader<'_>) -> Topic {
-        Topic { kms_key: a.str(self.topic_kms_key), meta }
-    }
-
-    pub fn table(&self, meta: Meta, a: &Reader<'_>) -> DynamoTable {
-        DynamoTable {
-            pitr: a.bool(self.table_pitr),
-            sse_enabled: a.bool(self.table_sse_enabled),
-            kms_key: a.str(self.table_kms_key),
-            meta,
-        }
-    }
-
-    pub fn repository(&self, meta: Meta, a: &Reader<'_>) -> EcrRepository {
-        EcrRepository {
-            scan_on_push: a.bool(self.ecr_scan_on_push),
-            tag_mutability: a.str(self.ecr_tag_mutability),
-            meta,
-        }
-    }
-
-    pub fn log_group(&self, meta: Meta, a: &Reader<'_>) -> LogGroup {
-        LogGroup {
-            kms_key: a.str(self.log_group_kms_key),
-            retention_days: a.int(self.log_group_retention),
-            meta,
+    /// Adds the object of `kind` that `a` describes to `model`.
+    pub fn add(&self, model: &mut Model, kind: Service, meta: Meta, a: &Reader<'_>) {
+        match kind {
+            Service::Volume => model.volumes.push(EbsVolume { encrypted: a.bool(self.encrypted), meta }),
+            Service::Function => {
+                model.functions.push(LambdaFunction { tracing_mode: a.str(self.lambda_tracing_mode), meta })
+            }
+            Service::Permission => model.lambda_permissions.push(LambdaPermission {
+                principal: a.str(self.lambda_principal),
+                source_arn: a.str(self.lambda_source_arn),
+                url_auth: None,
+                meta,
+            }),
+            Service::FunctionUrl => model.lambda_permissions.push(LambdaPermission {
+                principal: Attr::absent(a.span),
+                source_arn: Attr::absent(a.span),
+                url_auth: Some(a.str(self.lambda_url_auth)),
+                meta,
+            }),
+            Service::Queue => model.queues.push(Queue {
+                kms_key: a.str(self.queue_kms_key),
+                managed_sse: a.bool(self.queue_managed_sse),
+                meta,
+            }),
+            Service::Topic => model.topics.push(Topic { kms_key: a.str(self.topic_kms_key), meta }),
+            Service::Table => model.tables.push(DynamoTable {
+                pitr: a.bool(self.table_pitr),
+                sse_enabled: a.bool(self.table_sse_enabled),
+                kms_key: a.str(self.table_kms_key),
+                meta,
+            }),
+            Service::Repository => model.repositories.push(EcrRepository {
+                scan_on_push: a.bool(self.ecr_scan_on_push),
+                tag_mutability: a.str(self.ecr_tag_mutability),
+                meta,
+            }),
+            Service::LogGroup => model.log_groups.push(LogGroup {
+                kms_key: a.str(self.log_group_kms_key),
+                retention_days: a.int(self.log_group_retention),
+                meta,
+            }),
+            Service::Cache => model.caches.push(CacheGroup {
+                at_rest: a.bool(self.cache_at_rest),
+                in_transit: a.bool(self.cache_in_transit),
+                meta,
+            }),
+            Service::SearchDomain => model.search_domains.push(SearchDomain {
+                at_rest: a.bool(self.search_at_rest),
+                node_to_node: a.bool(self.search_node_to_node),
+                enforce_https: a.bool(self.search_enforce_https),
+                meta,
+            }),
+            Service::Redshift => {
+                model.redshift_clusters.push(RedshiftCluster { encrypted: a.bool(self.encrypted), meta })
+            }
+            Service::FileSystem => {
+                model.file_systems.push(FileSystem { encrypted: a.bool(self.encrypted), meta })
+            }
         }
     }
 
     pub fn secret(&self, meta: Meta, a: &Reader<'_>, rotation: bool) -> Secret {
         Secret { kms_key: a.str(self.secret_kms_key), rotation, meta }
-    }
-
-    pub fn cache(&self, meta: Meta, a: &Reader<'_>) -> CacheGroup {
-        CacheGroup { at_rest: a.bool(self.cache_at_rest), in_transit: a.bool(self.cache_in_transit), meta }
-    }
-
-    pub fn search_domain(&self, meta: Meta, a: &Reader<'_>) -> SearchDomain {
-        SearchDomain {
-            at_rest: a.bool(self.search_at_rest),
-            node_to_node: a.bool(self.search_node_to_node),
-            enforce_https: a.bool(self.search_enforce_https),
-            meta,
-        }
-    }
-
-    pub fn volume(&self, meta: Meta, a: &Reader<'_>) -> EbsVolume {
-        EbsVolume { encrypted: a.bool(self.encrypted), meta }
-    }
-
-    pub fn redshift(&self, meta: Meta, a: &Reader<'_>) -> RedshiftCluster {
-        RedshiftCluster { encrypted: a.bool(self.encrypted), meta }
-    }
-
-    pub fn file_system(&self, meta: Meta, a: &Reader<'_>) -> FileSystem {
-        FileSystem { encrypted: a.bool(self.encrypted), meta }
     }
 }
 

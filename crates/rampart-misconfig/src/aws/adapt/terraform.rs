@@ -105,6 +105,24 @@ const LISTENER: ListenerProps = ListenerProps {
     redirect_protocol: &["redirect", "protocol"],
 };
 
+/// The resource types read by [`ServiceProps`] alone.
+const SERVICE_TYPES: &[(&str, Service)] = &[
+    ("aws_ebs_volume", Service::Volume),
+    ("aws_lambda_function", Service::Function),
+    ("aws_lambda_permission", Service::Permission),
+    ("aws_lambda_function_url", Service::FunctionUrl),
+    ("aws_sqs_queue", Service::Queue),
+    ("aws_sns_topic", Service::Topic),
+    ("aws_dynamodb_table", Service::Table),
+    ("aws_ecr_repository", Service::Repository),
+    ("aws_cloudwatch_log_group", Service::LogGroup),
+    ("aws_elasticache_replication_group", Service::Cache),
+    ("aws_elasticsearch_domain", Service::SearchDomain),
+    ("aws_opensearch_domain", Service::SearchDomain),
+    ("aws_redshift_cluster", Service::Redshift),
+    ("aws_efs_file_system", Service::FileSystem),
+];
+
 const SERVICES: ServiceProps = ServiceProps {
     lambda_tracing_mode: &["tracing_config", "mode"],
     lambda_principal: &["principal"],
@@ -304,7 +322,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 max_age: a.int(&["max_password_age"]),
                 meta: m,
             }),
-            "aws_ebs_volume" => model.volumes.push(SERVICES.volume(m, &a)),
             "aws_ebs_encryption_by_default" => {
                 let enabled = a.bool(&["enabled"]);
                 let enabled = if enabled.is_absent() { Attr::known(true, r.span) } else { enabled };
@@ -329,9 +346,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             "aws_eks_cluster" => {
                 model.eks_clusters.push(EKS_CLUSTER.read(m, &a, a.strs(&["enabled_cluster_log_types"])))
             }
-            "aws_lambda_function" => model.functions.push(SERVICES.function(m, &a)),
-            "aws_lambda_permission" => model.lambda_permissions.push(SERVICES.permission(m, &a)),
-            "aws_lambda_function_url" => model.lambda_permissions.push(SERVICES.function_url(m, &a)),
             "aws_lb" | "aws_alb" => model.load_balancers.push(LoadBalancer {
                 lb_type: a
                     .node(&["load_balancer_type"])
@@ -343,23 +357,16 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 meta: m,
             }),
             "aws_lb_listener" | "aws_alb_listener" => model.listeners.push(LISTENER.read(m, &a)),
-            "aws_sqs_queue" => model.queues.push(SERVICES.queue(m, &a)),
-            "aws_sns_topic" => model.topics.push(SERVICES.topic(m, &a)),
-            "aws_dynamodb_table" => model.tables.push(SERVICES.table(m, &a)),
-            "aws_ecr_repository" => model.repositories.push(SERVICES.repository(m, &a)),
-            "aws_cloudwatch_log_group" => model.log_groups.push(SERVICES.log_group(m, &a)),
             "aws_secretsmanager_secret" => {
                 let rotation = a.node(&["rotation_rules"]).is_some();
                 links.add_secret(model, SERVICES.secret(m, &a, rotation));
             }
             "aws_secretsmanager_secret_rotation" => linked.push(r),
-            "aws_elasticache_replication_group" => model.caches.push(SERVICES.cache(m, &a)),
-            "aws_elasticsearch_domain" | "aws_opensearch_domain" => {
-                model.search_domains.push(SERVICES.search_domain(m, &a))
+            t => {
+                if let Some(kind) = service(SERVICE_TYPES, t) {
+                    SERVICES.add(model, kind, m, &a);
+                }
             }
-            "aws_redshift_cluster" => model.redshift_clusters.push(SERVICES.redshift(m, &a)),
-            "aws_efs_file_system" => model.file_systems.push(SERVICES.file_system(m, &a)),
-            _ => {}
         }
     }
     for r in linked {
