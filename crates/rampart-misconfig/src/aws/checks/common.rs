@@ -148,3 +148,31 @@ pub(crate) fn public_access_block_setting(
         }
     }
 }
+
+/// Reports each object that lacks something (its flag is false), at the object's lines.
+pub(crate) fn lacking<'a>(
+    meta: &'static CheckMeta,
+    out: &mut Vec<Finding>,
+    objects: impl IntoIterator<Item = (&'a Meta, bool)>,
+    message: &str,
+) {
+    for (m, has) in objects {
+        if !has {
+            out.push(report(meta, m, m.span, message));
+        }
+    }
+}
+
+/// Reports each object whose boolean attribute is set to true, at the attribute's lines.
+pub(crate) fn turned_on<'a>(
+    meta: &'static CheckMeta,
+    out: &mut Vec<Finding>,
+    attrs: impl IntoIterator<Item = (&'a Meta, &'a Attr<bool>)>,
+    message: &str,
+) {
+    for (m, a) in attrs {
+        if a.is_true() {
+            out.push(report(meta, m, a.span, message));
+        }
+    }
+}
