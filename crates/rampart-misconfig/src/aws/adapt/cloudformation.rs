@@ -2,25 +2,120 @@
 //! resource reference. MFA delete cannot be set in a template (it is enabled out of band by the
 //! root user), so it is *unknown* for CloudFormation buckets, never a finding.
 
-use std::collections::HashMap;
-
-use super::lookup;
+use super::props::*;
 use crate::aws::model::*;
 use crate::cloud::RawResource;
 use crate::value::{Node, Span};
 
-fn protocol(a: &Attr<String>) -> Attr<String> {
-    let mut a = a.clone();
-    if let Some(v) = a.value.as_mut() {
-        *v = match v.to_ascii_lowercase().as_str() {
-            "6" => "tcp".into(),
-            "17" => "udp".into(),
-            "1" => "icmp".into(),
-            other => other.to_string(),
-        };
-    }
-    a
-}
+const SG_RULE: SgRuleProps = SgRuleProps {
+    protocol: &["IpProtocol"],
+    from_port: &["FromPort"],
+    to_port: &["ToPort"],
+    description: &["Description"],
+    protocol_aliases: &[],
+};
+
+const NACL_RULE: NaclRuleProps = NaclRuleProps {
+    action: &["RuleAction"],
+    protocol: &["Protocol"],
+    from_port: &["PortRange", "From"],
+    to_port: &["PortRange", "To"],
+    cidr: &["CidrBlock"],
+    ipv6_cidr: &["Ipv6CidrBlock"],
+    protocol_aliases: &[],
+};
+
+const INSTANCE: InstanceProps = InstanceProps {
+    http_tokens: &["MetadataOptions", "HttpTokens"],
+    http_endpoint: &["MetadataOptions", "HttpEndpoint"],
+    user_data: &["UserData"],
+};
+
+const DB_INSTANCE: DatabaseProps = DatabaseProps {
+    storage_encrypted: &["StorageEncrypted"],
+    publicly_accessible: &["PubliclyAccessible"],
+    backup_retention: &["BackupRetentionPeriod"],
+    deletion_protection: &["DeletionProtection"],
+    iam_auth: &["EnableIAMDatabaseAuthentication"],
+    auto_minor_upgrade: &["AutoMinorVersionUpgrade"],
+    performance_insights: &["EnablePerformanceInsights"],
+    performance_insights_kms: &["PerformanceInsightsKMSKeyId"],
+    multi_az: &["MultiAZ"],
+    monitoring_interval: &["MonitoringInterval"],
+    log_exports: &["EnableCloudwatchLogsExports"],
+    copy_tags: &["CopyTagsToSnapshot"],
+};
+
+const DB_CLUSTER: DatabaseProps =
+    DatabaseProps { performance_insights: &["PerformanceInsightsEnabled"], ..DB_INSTANCE };
+
+const TRAIL: TrailProps = TrailProps {
+    multi_region: &["IsMultiRegionTrail"],
+    log_validation: &["EnableLogFileValidation"],
+    kms_key: &["KMSKeyId"],
+    cloudwatch_logs: &["CloudWatchLogsLogGroupArn"],
+    sns_topic: &["SnsTopicName"],
+    bucket: &["S3BucketName"],
+};
+
+const KMS_KEY: KmsKeyProps = KmsKeyProps { rotation: &["EnableKeyRotation"], spec: &[&["KeySpec"]] };
+
+const EKS_CLUSTER: EksClusterProps = EksClusterProps {
+    public_access: &["ResourcesVpcConfig", "EndpointPublicAccess"],
+    public_cidrs: &["ResourcesVpcConfig", "PublicAccessCidrs"],
+    encryption_config: &["EncryptionConfig"],
+    encrypted_resources: &["Resources"],
+};
+
+const LISTENER: ListenerProps = ListenerProps {
+    protocol: &["Protocol"],
+    ssl_policy: &["SslPolicy"],
+    default_actions: &["DefaultActions"],
+    action_type: &["Type"],
+    redirect_protocol: &["RedirectConfig", "Protocol"],
+};
+
+/// The resource types read by [`ServiceProps`] alone.
+const SERVICE_TYPES: &[(&str, Service)] = &[
+    ("AWS::EC2::Volume", Service::Volume),
+    ("AWS::Lambda::Function", Service::Function),
+    ("AWS::Lambda::Permission", Service::Permission),
+    ("AWS::Lambda::Url", Service::FunctionUrl),
+    ("AWS::SQS::Queue", Service::Queue),
+    ("AWS::SNS::Topic", Service::Topic),
+    ("AWS::DynamoDB::Table", Service::Table),
+    ("AWS::ECR::Repository", Service::Repository),
+    ("AWS::Logs::LogGroup", Service::LogGroup),
+    ("AWS::ElastiCache::ReplicationGroup", Service::Cache),
+    ("AWS::OpenSearchService::Domain", Service::SearchDomain),
+    ("AWS::Elasticsearch::Domain", Service::SearchDomain),
+    ("AWS::Redshift::Cluster", Service::Redshift),
+    ("AWS::EFS::FileSystem", Service::FileSystem),
+];
+
+const SERVICES: ServiceProps = ServiceProps {
+    lambda_tracing_mode: &["TracingConfig", "Mode"],
+    lambda_principal: &["Principal"],
+    lambda_source_arn: &["SourceArn"],
+    lambda_url_auth: &["AuthType"],
+    queue_kms_key: &["KmsMasterKeyId"],
+    queue_managed_sse: &["SqsManagedSseEnabled"],
+    topic_kms_key: &["KmsMasterKeyId"],
+    table_pitr: &["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"],
+    table_sse_enabled: &["SSESpecification", "SSEEnabled"],
+    table_kms_key: &["SSESpecification", "KMSMasterKeyId"],
+    ecr_scan_on_push: &["ImageScanningConfiguration", "ScanOnPush"],
+    ecr_tag_mutability: &["ImageTagMutability"],
+    log_group_kms_key: &["KmsKeyId"],
+    log_group_retention: &["RetentionInDays"],
+    secret_kms_key: &["KmsKeyId"],
+    cache_at_rest: &["AtRestEncryptionEnabled"],
+    cache_in_transit: &["TransitEncryptionEnabled"],
+    search_at_rest: &["EncryptionAtRestOptions", "Enabled"],
+    search_node_to_node: &["NodeToNodeEncryptionOptions", "Enabled"],
+    search_enforce_https: &["DomainEndpointOptions", "EnforceHTTPS"],
+    encrypted: &["Encrypted"],
+};
 
 fn sg_rule(meta: &Meta, r: Reader<'_>, direction: Direction) -> SgRule {
     let mut cidrs = Vec::new();
@@ -31,16 +126,7 @@ fn sg_rule(meta: &Meta, r: Reader<'_>, direction: Direction) -> SgRule {
             cidrs.push((s.to_string(), if n.span.is_known() { n.span } else { r.span }));
         }
     }
-    SgRule {
-        meta: meta.clone(),
-        direction,
-        span: r.span,
-        protocol: protocol(&r.str(&["IpProtocol"])),
-        from_port: r.int(&["FromPort"]),
-        to_port: r.int(&["ToPort"]),
-        cidrs,
-        description: r.str(&["Description"]),
-    }
+    SG_RULE.read(meta, &r, direction, cidrs)
 }
 
 fn instance(meta: Meta, kind: InstanceKind, a: Reader<'_>) -> Instance {
@@ -59,21 +145,12 @@ fn instance(meta: Meta, kind: InstanceKind, a: Reader<'_>) -> Instance {
             .find(|p| p.is_set())
             .unwrap_or(Attr::absent(a.span)),
     };
+    let mut i = INSTANCE.read(meta, kind, &a, public_ip, block_devices);
     // An instance's metadata options are only settable through a launch template.
-    let templated = kind == InstanceKind::Instance && a.node(&["LaunchTemplate"]).is_some();
-    Instance {
-        meta,
-        kind,
-        http_tokens: if templated {
-            Attr::unknown(a.span)
-        } else {
-            a.str(&["MetadataOptions", "HttpTokens"])
-        },
-        http_endpoint: a.str(&["MetadataOptions", "HttpEndpoint"]),
-        public_ip,
-        user_data: a.str(&["UserData"]),
-        block_devices,
+    if kind == InstanceKind::Instance && a.node(&["LaunchTemplate"]).is_some() {
+        i.http_tokens = Attr::unknown(a.span);
     }
+    i
 }
 
 fn document(node: Option<&Node>, path: &str) -> Option<PolicyDocument> {
@@ -94,9 +171,7 @@ fn non_empty(a: &Reader<'_>, key: &str) -> bool {
 
 /// Adds the CloudFormation resources to `model`.
 pub fn adapt(resources: &[&RawResource], model: &mut Model) {
-    let mut buckets: HashMap<String, usize> = HashMap::new();
-    let mut vpcs: HashMap<String, usize> = HashMap::new();
-    let mut secrets: HashMap<String, usize> = HashMap::new();
+    let mut links = Links::default();
     let mut linked = Vec::new();
     for r in resources.iter().copied() {
         let m = meta(r);
@@ -105,7 +180,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
         match r.resource_type.as_str() {
             "AWS::S3::Bucket" => {
                 let mut b = S3Bucket::new(m);
-                b.bucket_name = a.node(&["BucketName"]).and_then(Node::as_str).map(str::to_string);
+                b.bucket_name = bucket_name(&a, &["BucketName"]);
                 b.acl = a.str(&["AccessControl"]).map(|s| canned_acl(&s));
                 if let Some(p) = a.block(&["PublicAccessBlockConfiguration"]) {
                     b.public_access_block = Some(PublicAccessBlock {
@@ -132,11 +207,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 b.lifecycle = a.node(&["LifecycleConfiguration"]).is_some();
                 b.notifications = a.node(&["NotificationConfiguration"]).is_some();
                 b.replication = a.node(&["ReplicationConfiguration"]).is_some();
-                buckets.insert(b.meta.name.clone(), model.buckets.len());
-                if let Some(n) = &b.bucket_name {
-                    buckets.insert(n.clone(), model.buckets.len());
-                }
-                model.buckets.push(b);
+                links.add_bucket(model, b);
             }
             "AWS::S3::BucketPolicy" | "AWS::EC2::FlowLog" | "AWS::SecretsManager::RotationSchedule" => {
                 linked.push(r)
@@ -158,20 +229,9 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             }
             "AWS::EC2::SecurityGroupIngress" => model.sg_rules.push(sg_rule(&m, a, Direction::Ingress)),
             "AWS::EC2::SecurityGroupEgress" => model.sg_rules.push(sg_rule(&m, a, Direction::Egress)),
-            "AWS::EC2::NetworkAclEntry" => model.nacl_rules.push(NaclRule {
-                span: r.span,
-                egress: a.bool(&["Egress"]).is_true(),
-                allow: a.str(&["RuleAction"]).is("allow"),
-                protocol: protocol(&a.str(&["Protocol"])),
-                from_port: a.int(&["PortRange", "From"]),
-                to_port: a.int(&["PortRange", "To"]),
-                cidr: if a.node(&["CidrBlock"]).is_some() {
-                    a.str(&["CidrBlock"])
-                } else {
-                    a.str(&["Ipv6CidrBlock"])
-                },
-                meta: m,
-            }),
+            "AWS::EC2::NetworkAclEntry" => {
+                model.nacl_rules.push(NACL_RULE.read(m, &a, a.bool(&["Egress"]).is_true()))
+            }
             "AWS::IAM::Role" => {
                 inline_policies(model, &m, a, PolicyOwner::Role);
                 model
@@ -201,9 +261,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     model.policies.push(IamPolicy { meta: m, owner, document });
                 }
             }
-            "AWS::EC2::Volume" => {
-                model.volumes.push(EbsVolume { encrypted: a.bool(&["Encrypted"]), meta: m })
-            }
             "AWS::EC2::Instance" => model.instances.push(instance(m, InstanceKind::Instance, a)),
             "AWS::EC2::LaunchTemplate" => {
                 let data = a.block(&["LaunchTemplateData"]).unwrap_or(Reader::new(Node::null(), r.span));
@@ -213,59 +270,17 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 model.instances.push(instance(m, InstanceKind::LaunchConfiguration, a))
             }
             "AWS::EC2::VPC" => {
-                vpcs.insert(m.name.clone(), model.vpcs.len());
-                model.vpcs.push(Vpc { meta: m, flow_logs: false });
+                links.add_vpc(model, m);
             }
             "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {
                 let cluster = r.resource_type == "AWS::RDS::DBCluster";
-                let pi_key = if cluster { "PerformanceInsightsEnabled" } else { "EnablePerformanceInsights" };
-                model.databases.push(Database {
-                    cluster,
-                    aurora_instance: !cluster && a.node(&["DBClusterIdentifier"]).is_some(),
-                    storage_encrypted: a.bool(&["StorageEncrypted"]),
-                    publicly_accessible: a.bool(&["PubliclyAccessible"]),
-                    backup_retention: a.int(&["BackupRetentionPeriod"]),
-                    deletion_protection: a.bool(&["DeletionProtection"]),
-                    iam_auth: a.bool(&["EnableIAMDatabaseAuthentication"]),
-                    auto_minor_upgrade: a.bool(&["AutoMinorVersionUpgrade"]),
-                    performance_insights: a.bool(&[pi_key]),
-                    performance_insights_kms: a.str(&["PerformanceInsightsKMSKeyId"]),
-                    multi_az: a.bool(&["MultiAZ"]),
-                    monitoring_interval: a.int(&["MonitoringInterval"]),
-                    log_exports: a.strs(&["EnableCloudwatchLogsExports"]),
-                    copy_tags: a.bool(&["CopyTagsToSnapshot"]),
-                    meta: m,
-                });
+                let props = if cluster { &DB_CLUSTER } else { &DB_INSTANCE };
+                let aurora_instance = !cluster && a.node(&["DBClusterIdentifier"]).is_some();
+                model.databases.push(props.read(m, &a, cluster, aurora_instance));
             }
-            "AWS::CloudTrail::Trail" => model.trails.push(Trail {
-                multi_region: a.bool(&["IsMultiRegionTrail"]),
-                log_validation: a.bool(&["EnableLogFileValidation"]),
-                kms_key: a.str(&["KMSKeyId"]),
-                cloudwatch_logs: a.str(&["CloudWatchLogsLogGroupArn"]),
-                sns_topic: a.str(&["SnsTopicName"]),
-                bucket: a.str(&["S3BucketName"]),
-                bucket_ref: a.reference(&["S3BucketName"]).map(str::to_string),
-                meta: m,
-            }),
-            "AWS::KMS::Key" => {
-                let spec = a.str(&["KeySpec"]);
-                model.kms_keys.push(KmsKey {
-                    rotation: a.bool(&["EnableKeyRotation"]),
-                    symmetric: spec.is_absent() || spec.is("SYMMETRIC_DEFAULT"),
-                    meta: m,
-                });
-            }
+            "AWS::CloudTrail::Trail" => model.trails.push(TRAIL.read(m, &a)),
+            "AWS::KMS::Key" => model.kms_keys.push(KMS_KEY.read(m, &a)),
             "AWS::EKS::Cluster" => {
-                let enc = a.blocks(&["EncryptionConfig"]);
-                let secrets_encryption = match enc.first() {
-                    None => Attr::absent(r.span),
-                    Some(e) => match e.strs(&["Resources"]) {
-                        Attr { value: Some(v), span, .. } => {
-                            Attr::known(v.iter().any(|s| s == "secrets"), span)
-                        }
-                        other => Attr { state: other.state, value: None, span: other.span },
-                    },
-                };
                 let log_types = match a.node(&["Logging", "ClusterLogging", "EnabledTypes"]) {
                     None => Attr::absent(r.span),
                     Some(n) => {
@@ -274,29 +289,8 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                         types.map_or(Attr::unknown(n.span), |t| Attr::known(t, n.span))
                     }
                 };
-                model.eks_clusters.push(EksCluster {
-                    public_access: a.bool(&["ResourcesVpcConfig", "EndpointPublicAccess"]),
-                    public_cidrs: a.strs(&["ResourcesVpcConfig", "PublicAccessCidrs"]),
-                    secrets_encryption,
-                    log_types,
-                    meta: m,
-                });
+                model.eks_clusters.push(EKS_CLUSTER.read(m, &a, log_types));
             }
-            "AWS::Lambda::Function" => model
-                .functions
-                .push(LambdaFunction { tracing_mode: a.str(&["TracingConfig", "Mode"]), meta: m }),
-            "AWS::Lambda::Permission" => model.lambda_permissions.push(LambdaPermission {
-                principal: a.str(&["Principal"]),
-                source_arn: a.str(&["SourceArn"]),
-                url_auth: None,
-                meta: m,
-            }),
-            "AWS::Lambda::Url" => model.lambda_permissions.push(LambdaPermission {
-                principal: Attr::absent(r.span),
-                source_arn: Attr::absent(r.span),
-                url_auth: Some(a.str(&["AuthType"])),
-                meta: m,
-            }),
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
                 let drop = a
                     .blocks(&["LoadBalancerAttributes"])
@@ -311,92 +305,22 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     meta: m,
                 });
             }
-            "AWS::ElasticLoadBalancingV2::Listener" => {
-                let actions = a.blocks(&["DefaultActions"]);
-                let redirects = actions.iter().any(|d| {
-                    d.str(&["Type"]).is("redirect") && d.str(&["RedirectConfig", "Protocol"]).is("HTTPS")
-                });
-                let unknown = actions.iter().any(|d| d.str(&["Type"]).state == State::Unknown);
-                model.listeners.push(Listener {
-                    protocol: a.str(&["Protocol"]),
-                    ssl_policy: a.str(&["SslPolicy"]),
-                    redirects_to_https: if redirects {
-                        Some(true)
-                    } else if unknown {
-                        None
-                    } else {
-                        Some(false)
-                    },
-                    meta: m,
-                });
+            "AWS::ElasticLoadBalancingV2::Listener" => model.listeners.push(LISTENER.read(m, &a)),
+            "AWS::SecretsManager::Secret" => links.add_secret(model, SERVICES.secret(m, &a, false)),
+            t => {
+                if let Some(kind) = service(SERVICE_TYPES, t) {
+                    SERVICES.add(model, kind, m, &a);
+                }
             }
-            "AWS::SQS::Queue" => model.queues.push(Queue {
-                kms_key: a.str(&["KmsMasterKeyId"]),
-                managed_sse: a.bool(&["SqsManagedSseEnabled"]),
-                meta: m,
-            }),
-            "AWS::SNS::Topic" => model.topics.push(Topic { kms_key: a.str(&["KmsMasterKeyId"]), meta: m }),
-            "AWS::DynamoDB::Table" => model.tables.push(DynamoTable {
-                pitr: a.bool(&["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"]),
-                sse_enabled: a.bool(&["SSESpecification", "SSEEnabled"]),
-                kms_key: a.str(&["SSESpecification", "KMSMasterKeyId"]),
-                meta: m,
-            }),
-            "AWS::ECR::Repository" => model.repositories.push(EcrRepository {
-                scan_on_push: a.bool(&["ImageScanningConfiguration", "ScanOnPush"]),
-                tag_mutability: a.str(&["ImageTagMutability"]),
-                meta: m,
-            }),
-            "AWS::Logs::LogGroup" => model.log_groups.push(LogGroup {
-                kms_key: a.str(&["KmsKeyId"]),
-                retention_days: a.int(&["RetentionInDays"]),
-                meta: m,
-            }),
-            "AWS::SecretsManager::Secret" => {
-                secrets.insert(m.name.clone(), model.secrets.len());
-                model.secrets.push(Secret { kms_key: a.str(&["KmsKeyId"]), rotation: false, meta: m });
-            }
-            "AWS::ElastiCache::ReplicationGroup" => model.caches.push(CacheGroup {
-                at_rest: a.bool(&["AtRestEncryptionEnabled"]),
-                in_transit: a.bool(&["TransitEncryptionEnabled"]),
-                meta: m,
-            }),
-            "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => {
-                model.search_domains.push(SearchDomain {
-                    at_rest: a.bool(&["EncryptionAtRestOptions", "Enabled"]),
-                    node_to_node: a.bool(&["NodeToNodeEncryptionOptions", "Enabled"]),
-                    enforce_https: a.bool(&["DomainEndpointOptions", "EnforceHTTPS"]),
-                    meta: m,
-                })
-            }
-            "AWS::Redshift::Cluster" => {
-                model.redshift_clusters.push(RedshiftCluster { encrypted: a.bool(&["Encrypted"]), meta: m })
-            }
-            "AWS::EFS::FileSystem" => {
-                model.file_systems.push(FileSystem { encrypted: a.bool(&["Encrypted"]), meta: m })
-            }
-            _ => {}
         }
     }
     for r in linked {
         let a = Reader::new(&r.attrs, r.span);
-        let target = |key: &str| -> Option<String> {
-            let n = a.node(&[key])?;
-            n.as_ref_target().or_else(|| n.as_str()).map(str::to_string)
-        };
         match r.resource_type.as_str() {
-            "AWS::EC2::FlowLog" => {
-                if let Some(i) = target("ResourceId").and_then(|t| lookup(&vpcs, &t)) {
-                    model.vpcs[i].flow_logs = true;
-                }
-            }
-            "AWS::SecretsManager::RotationSchedule" => {
-                if let Some(i) = target("SecretId").and_then(|t| lookup(&secrets, &t)) {
-                    model.secrets[i].rotation = true;
-                }
-            }
+            "AWS::EC2::FlowLog" => links.flow_log(model, &a, "ResourceId"),
+            "AWS::SecretsManager::RotationSchedule" => links.rotation(model, &a, "SecretId"),
             _ => {
-                if let Some(i) = target("Bucket").and_then(|t| lookup(&buckets, &t)) {
+                if let Some(i) = links.bucket(&a, "Bucket") {
                     let policy = document(a.node(&["PolicyDocument"]), &r.path);
                     model.buckets[i].policy_unknown = policy.is_none();
                     model.buckets[i].policy = policy;

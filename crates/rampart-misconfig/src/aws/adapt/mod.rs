@@ -1,8 +1,11 @@
 //! Translation of [`crate::cloud::RawResource`]s into the [`crate::aws::model::Model`]: one
 //! adapter per source format. Resources are indexed by address / logical id once, so linking a
 //! bucket's separate configuration resources (or a flow log to its VPC) is a hash lookup.
+//! The construction of model objects is shared ([`props`]): each adapter only names its format's
+//! resource types and properties.
 
 pub mod cloudformation;
+pub mod props;
 pub mod terraform;
 
 use std::collections::HashMap;

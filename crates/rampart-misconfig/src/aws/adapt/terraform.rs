@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::lookup;
+use super::props::*;
 use crate::aws::model::*;
 use crate::cloud::RawResource;
 use crate::value::{Node, Span};
@@ -28,19 +29,123 @@ impl Ctx<'_> {
     }
 }
 
-fn protocol(a: &Attr<String>) -> Attr<String> {
-    let mut a = a.clone();
-    if let Some(v) = a.value.as_mut() {
-        *v = match v.to_ascii_lowercase().as_str() {
-            "6" => "tcp".into(),
-            "17" => "udp".into(),
-            "1" => "icmp".into(),
-            "all" => "-1".into(),
-            other => other.to_string(),
-        };
-    }
-    a
-}
+/// `all` is Terraform's name for every protocol (`-1`).
+const PROTOCOL_ALIASES: &[(&str, &str)] = &[("all", "-1")];
+
+const SG_RULE: SgRuleProps = SgRuleProps {
+    protocol: &["protocol"],
+    from_port: &["from_port"],
+    to_port: &["to_port"],
+    description: &["description"],
+    protocol_aliases: PROTOCOL_ALIASES,
+};
+
+/// `aws_vpc_security_group_*_rule`.
+const VPC_SG_RULE: SgRuleProps = SgRuleProps { protocol: &["ip_protocol"], ..SG_RULE };
+
+/// `aws_network_acl_rule`.
+const NACL_RULE: NaclRuleProps = NaclRuleProps {
+    action: &["rule_action"],
+    protocol: &["protocol"],
+    from_port: &["from_port"],
+    to_port: &["to_port"],
+    cidr: &["cidr_block"],
+    ipv6_cidr: &["ipv6_cidr_block"],
+    protocol_aliases: PROTOCOL_ALIASES,
+};
+
+/// The `ingress` / `egress` blocks of `aws_network_acl`.
+const NACL_BLOCK: NaclRuleProps = NaclRuleProps { action: &["action"], ..NACL_RULE };
+
+const INSTANCE: InstanceProps = InstanceProps {
+    http_tokens: &["metadata_options", "http_tokens"],
+    http_endpoint: &["metadata_options", "http_endpoint"],
+    user_data: &["user_data"],
+};
+
+const DATABASE: DatabaseProps = DatabaseProps {
+    storage_encrypted: &["storage_encrypted"],
+    publicly_accessible: &["publicly_accessible"],
+    backup_retention: &["backup_retention_period"],
+    deletion_protection: &["deletion_protection"],
+    iam_auth: &["iam_database_authentication_enabled"],
+    auto_minor_upgrade: &["auto_minor_version_upgrade"],
+    performance_insights: &["performance_insights_enabled"],
+    performance_insights_kms: &["performance_insights_kms_key_id"],
+    multi_az: &["multi_az"],
+    monitoring_interval: &["monitoring_interval"],
+    log_exports: &["enabled_cloudwatch_logs_exports"],
+    copy_tags: &["copy_tags_to_snapshot"],
+};
+
+const TRAIL: TrailProps = TrailProps {
+    multi_region: &["is_multi_region_trail"],
+    log_validation: &["enable_log_file_validation"],
+    kms_key: &["kms_key_id"],
+    cloudwatch_logs: &["cloud_watch_logs_group_arn"],
+    sns_topic: &["sns_topic_name"],
+    bucket: &["s3_bucket_name"],
+};
+
+const KMS_KEY: KmsKeyProps =
+    KmsKeyProps { rotation: &["enable_key_rotation"], spec: &[&["customer_master_key_spec"], &["key_spec"]] };
+
+const EKS_CLUSTER: EksClusterProps = EksClusterProps {
+    public_access: &["vpc_config", "endpoint_public_access"],
+    public_cidrs: &["vpc_config", "public_access_cidrs"],
+    encryption_config: &["encryption_config"],
+    encrypted_resources: &["resources"],
+};
+
+const LISTENER: ListenerProps = ListenerProps {
+    protocol: &["protocol"],
+    ssl_policy: &["ssl_policy"],
+    default_actions: &["default_action"],
+    action_type: &["type"],
+    redirect_protocol: &["redirect", "protocol"],
+};
+
+/// The resource types read by [`ServiceProps`] alone.
+const SERVICE_TYPES: &[(&str, Service)] = &[
+    ("aws_ebs_volume", Service::Volume),
+    ("aws_lambda_function", Service::Function),
+    ("aws_lambda_permission", Service::Permission),
+    ("aws_lambda_function_url", Service::FunctionUrl),
+    ("aws_sqs_queue", Service::Queue),
+    ("aws_sns_topic", Service::Topic),
+    ("aws_dynamodb_table", Service::Table),
+    ("aws_ecr_repository", Service::Repository),
+    ("aws_cloudwatch_log_group", Service::LogGroup),
+    ("aws_elasticache_replication_group", Service::Cache),
+    ("aws_elasticsearch_domain", Service::SearchDomain),
+    ("aws_opensearch_domain", Service::SearchDomain),
+    ("aws_redshift_cluster", Service::Redshift),
+    ("aws_efs_file_system", Service::FileSystem),
+];
+
+const SERVICES: ServiceProps = ServiceProps {
+    lambda_tracing_mode: &["tracing_config", "mode"],
+    lambda_principal: &["principal"],
+    lambda_source_arn: &["source_arn"],
+    lambda_url_auth: &["authorization_type"],
+    queue_kms_key: &["kms_master_key_id"],
+    queue_managed_sse: &["sqs_managed_sse_enabled"],
+    topic_kms_key: &["kms_master_key_id"],
+    table_pitr: &["point_in_time_recovery", "enabled"],
+    table_sse_enabled: &["server_side_encryption", "enabled"],
+    table_kms_key: &["server_side_encryption", "kms_key_arn"],
+    ecr_scan_on_push: &["image_scanning_configuration", "scan_on_push"],
+    ecr_tag_mutability: &["image_tag_mutability"],
+    log_group_kms_key: &["kms_key_id"],
+    log_group_retention: &["retention_in_days"],
+    secret_kms_key: &["kms_key_id"],
+    cache_at_rest: &["at_rest_encryption_enabled"],
+    cache_in_transit: &["transit_encryption_enabled"],
+    search_at_rest: &["encrypt_at_rest", "enabled"],
+    search_node_to_node: &["node_to_node_encryption", "enabled"],
+    search_enforce_https: &["domain_endpoint_options", "enforce_https"],
+    encrypted: &["encrypted"],
+};
 
 fn cidrs(r: &Reader<'_>, keys: &[&str]) -> Vec<(String, Span)> {
     let mut out = Vec::new();
@@ -57,22 +162,13 @@ fn cidrs(r: &Reader<'_>, keys: &[&str]) -> Vec<(String, Span)> {
 }
 
 fn sg_rule(
+    props: &SgRuleProps,
     meta: &Meta,
     r: Reader<'_>,
     direction: Direction,
-    protocol_key: &str,
     cidr_keys: &[&str],
 ) -> SgRule {
-    SgRule {
-        meta: meta.clone(),
-        direction,
-        span: r.span,
-        protocol: protocol(&r.str(&[protocol_key])),
-        from_port: r.int(&["from_port"]),
-        to_port: r.int(&["to_port"]),
-        cidrs: cidrs(&r, cidr_keys),
-        description: r.str(&["description"]),
-    }
+    props.read(meta, &r, direction, cidrs(&r, cidr_keys))
 }
 
 fn sse(r: &Reader<'_>, bucket: &mut S3Bucket) {
@@ -104,15 +200,7 @@ fn instance(meta: Meta, kind: InstanceKind, r: Reader<'_>) -> Instance {
         InstanceKind::LaunchTemplate => r.bool(&["network_interfaces", "associate_public_ip_address"]),
         _ => r.bool(&["associate_public_ip_address"]),
     };
-    Instance {
-        meta,
-        kind,
-        http_tokens: r.str(&["metadata_options", "http_tokens"]),
-        http_endpoint: r.str(&["metadata_options", "http_endpoint"]),
-        public_ip,
-        user_data: r.str(&["user_data"]),
-        block_devices,
-    }
+    INSTANCE.read(meta, kind, &r, public_ip, block_devices)
 }
 
 /// Adds the Terraform resources to `model`.
@@ -121,9 +209,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
         by_address: resources.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect(),
         resources,
     };
-    let mut buckets: HashMap<String, usize> = HashMap::new();
-    let mut vpcs: HashMap<String, usize> = HashMap::new();
-    let mut secrets: HashMap<String, usize> = HashMap::new();
+    let mut links = Links::default();
     let mut linked = Vec::new();
     for r in resources.iter().copied() {
         let m = meta(r);
@@ -135,7 +221,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
         match r.resource_type.as_str() {
             "aws_s3_bucket" => {
                 let mut b = S3Bucket::new(m);
-                b.bucket_name = a.node(&["bucket"]).and_then(Node::as_str).map(str::to_string);
+                b.bucket_name = bucket_name(&a, &["bucket"]);
                 b.acl = a.str(&["acl"]);
                 b.public_grant = public_grant(a.blocks(&["grant"]));
                 if let Some(v) = a.block(&["versioning"]) {
@@ -152,11 +238,7 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 b.replication = a.node(&["replication_configuration"]).is_some();
                 b.policy = ctx.document(a.node(&["policy"]), path);
                 b.policy_unknown = b.policy.is_none() && a.node(&["policy"]).is_some();
-                buckets.insert(b.meta.name.clone(), model.buckets.len());
-                if let Some(n) = &b.bucket_name {
-                    buckets.insert(n.clone(), model.buckets.len());
-                }
-                model.buckets.push(b);
+                links.add_bucket(model, b);
             }
             t if t.starts_with("aws_s3_bucket_") => linked.push(r),
             "aws_security_group" | "aws_default_security_group" => {
@@ -166,10 +248,10 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                     for b in a.blocks(&[key]) {
                         spans.push(b.span);
                         model.sg_rules.push(sg_rule(
+                            &SG_RULE,
                             &m,
                             b,
                             dir,
-                            "protocol",
                             &["cidr_blocks", "ipv6_cidr_blocks"],
                         ));
                     }
@@ -183,43 +265,19 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             }
             "aws_security_group_rule" => {
                 let dir = if a.str(&["type"]).is("egress") { Direction::Egress } else { Direction::Ingress };
-                model.sg_rules.push(sg_rule(&m, a, dir, "protocol", &["cidr_blocks", "ipv6_cidr_blocks"]));
+                model.sg_rules.push(sg_rule(&SG_RULE, &m, a, dir, &["cidr_blocks", "ipv6_cidr_blocks"]));
             }
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let dir = if t_is(r, "egress") { Direction::Egress } else { Direction::Ingress };
-                model.sg_rules.push(sg_rule(&m, a, dir, "ip_protocol", &["cidr_ipv4", "cidr_ipv6"]));
+                model.sg_rules.push(sg_rule(&VPC_SG_RULE, &m, a, dir, &["cidr_ipv4", "cidr_ipv6"]));
             }
-            "aws_network_acl_rule" => model.nacl_rules.push(NaclRule {
-                span: r.span,
-                egress: a.bool(&["egress"]).is_true(),
-                allow: a.str(&["rule_action"]).is("allow"),
-                protocol: protocol(&a.str(&["protocol"])),
-                from_port: a.int(&["from_port"]),
-                to_port: a.int(&["to_port"]),
-                cidr: if a.node(&["cidr_block"]).is_some() {
-                    a.str(&["cidr_block"])
-                } else {
-                    a.str(&["ipv6_cidr_block"])
-                },
-                meta: m,
-            }),
+            "aws_network_acl_rule" => {
+                model.nacl_rules.push(NACL_RULE.read(m, &a, a.bool(&["egress"]).is_true()))
+            }
             "aws_network_acl" => {
                 for (key, egress) in [("ingress", false), ("egress", true)] {
                     for b in a.blocks(&[key]) {
-                        model.nacl_rules.push(NaclRule {
-                            meta: m.clone(),
-                            span: b.span,
-                            egress,
-                            allow: b.str(&["action"]).is("allow"),
-                            protocol: protocol(&b.str(&["protocol"])),
-                            from_port: b.int(&["from_port"]),
-                            to_port: b.int(&["to_port"]),
-                            cidr: if b.node(&["cidr_block"]).is_some() {
-                                b.str(&["cidr_block"])
-                            } else {
-                                b.str(&["ipv6_cidr_block"])
-                            },
-                        });
+                        model.nacl_rules.push(NACL_BLOCK.read(m.clone(), &b, egress));
                     }
                 }
             }
@@ -264,7 +322,6 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 max_age: a.int(&["max_password_age"]),
                 meta: m,
             }),
-            "aws_ebs_volume" => model.volumes.push(EbsVolume { encrypted: a.bool(&["encrypted"]), meta: m }),
             "aws_ebs_encryption_by_default" => {
                 let enabled = a.bool(&["enabled"]);
                 let enabled = if enabled.is_absent() { Attr::known(true, r.span) } else { enabled };
@@ -276,84 +333,19 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 model.instances.push(instance(m, InstanceKind::LaunchConfiguration, a))
             }
             "aws_vpc" => {
-                vpcs.insert(m.name.clone(), model.vpcs.len());
-                model.vpcs.push(Vpc { meta: m, flow_logs: false });
+                links.add_vpc(model, m);
             }
             "aws_flow_log" => linked.push(r),
             "aws_db_instance" | "aws_rds_cluster" | "aws_rds_cluster_instance" => {
                 let cluster = r.resource_type == "aws_rds_cluster";
-                let pi = a.bool(&["performance_insights_enabled"]);
-                model.databases.push(Database {
-                    cluster,
-                    aurora_instance: r.resource_type == "aws_rds_cluster_instance",
-                    storage_encrypted: a.bool(&["storage_encrypted"]),
-                    publicly_accessible: a.bool(&["publicly_accessible"]),
-                    backup_retention: a.int(&["backup_retention_period"]),
-                    deletion_protection: a.bool(&["deletion_protection"]),
-                    iam_auth: a.bool(&["iam_database_authentication_enabled"]),
-                    auto_minor_upgrade: a.bool(&["auto_minor_version_upgrade"]),
-                    performance_insights: pi,
-                    performance_insights_kms: a.str(&["performance_insights_kms_key_id"]),
-                    multi_az: a.bool(&["multi_az"]),
-                    monitoring_interval: a.int(&["monitoring_interval"]),
-                    log_exports: a.strs(&["enabled_cloudwatch_logs_exports"]),
-                    copy_tags: a.bool(&["copy_tags_to_snapshot"]),
-                    meta: m,
-                });
+                let aurora_instance = r.resource_type == "aws_rds_cluster_instance";
+                model.databases.push(DATABASE.read(m, &a, cluster, aurora_instance));
             }
-            "aws_cloudtrail" => model.trails.push(Trail {
-                multi_region: a.bool(&["is_multi_region_trail"]),
-                log_validation: a.bool(&["enable_log_file_validation"]),
-                kms_key: a.str(&["kms_key_id"]),
-                cloudwatch_logs: a.str(&["cloud_watch_logs_group_arn"]),
-                sns_topic: a.str(&["sns_topic_name"]),
-                bucket: a.str(&["s3_bucket_name"]),
-                bucket_ref: a.reference(&["s3_bucket_name"]).map(str::to_string),
-                meta: m,
-            }),
-            "aws_kms_key" => {
-                let spec = a.str(&["customer_master_key_spec"]);
-                let spec = if spec.is_absent() { a.str(&["key_spec"]) } else { spec };
-                model.kms_keys.push(KmsKey {
-                    rotation: a.bool(&["enable_key_rotation"]),
-                    symmetric: spec.is_absent() || spec.is("SYMMETRIC_DEFAULT"),
-                    meta: m,
-                });
-            }
+            "aws_cloudtrail" => model.trails.push(TRAIL.read(m, &a)),
+            "aws_kms_key" => model.kms_keys.push(KMS_KEY.read(m, &a)),
             "aws_eks_cluster" => {
-                let enc = a.blocks(&["encryption_config"]);
-                let secrets_encryption = match enc.first() {
-                    None => Attr::absent(r.span),
-                    Some(e) => match e.strs(&["resources"]) {
-                        Attr { value: Some(v), span, .. } => {
-                            Attr::known(v.iter().any(|s| s == "secrets"), span)
-                        }
-                        other => Attr { state: other.state, value: None, span: other.span },
-                    },
-                };
-                model.eks_clusters.push(EksCluster {
-                    public_access: a.bool(&["vpc_config", "endpoint_public_access"]),
-                    public_cidrs: a.strs(&["vpc_config", "public_access_cidrs"]),
-                    secrets_encryption,
-                    log_types: a.strs(&["enabled_cluster_log_types"]),
-                    meta: m,
-                });
+                model.eks_clusters.push(EKS_CLUSTER.read(m, &a, a.strs(&["enabled_cluster_log_types"])))
             }
-            "aws_lambda_function" => model
-                .functions
-                .push(LambdaFunction { tracing_mode: a.str(&["tracing_config", "mode"]), meta: m }),
-            "aws_lambda_permission" => model.lambda_permissions.push(LambdaPermission {
-                principal: a.str(&["principal"]),
-                source_arn: a.str(&["source_arn"]),
-                url_auth: None,
-                meta: m,
-            }),
-            "aws_lambda_function_url" => model.lambda_permissions.push(LambdaPermission {
-                principal: Attr::absent(r.span),
-                source_arn: Attr::absent(r.span),
-                url_auth: Some(a.str(&["authorization_type"])),
-                meta: m,
-            }),
             "aws_lb" | "aws_alb" => model.load_balancers.push(LoadBalancer {
                 lb_type: a
                     .node(&["load_balancer_type"])
@@ -364,92 +356,30 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
                 drop_invalid_headers: a.bool(&["drop_invalid_header_fields"]),
                 meta: m,
             }),
-            "aws_lb_listener" | "aws_alb_listener" => {
-                let actions = a.blocks(&["default_action"]);
-                let redirects = actions
-                    .iter()
-                    .any(|d| d.str(&["type"]).is("redirect") && d.str(&["redirect", "protocol"]).is("HTTPS"));
-                let unknown = actions.iter().any(|d| d.str(&["type"]).state == State::Unknown);
-                model.listeners.push(Listener {
-                    protocol: a.str(&["protocol"]),
-                    ssl_policy: a.str(&["ssl_policy"]),
-                    redirects_to_https: if redirects {
-                        Some(true)
-                    } else if unknown {
-                        None
-                    } else {
-                        Some(false)
-                    },
-                    meta: m,
-                });
-            }
-            "aws_sqs_queue" => model.queues.push(Queue {
-                kms_key: a.str(&["kms_master_key_id"]),
-                managed_sse: a.bool(&["sqs_managed_sse_enabled"]),
-                meta: m,
-            }),
-            "aws_sns_topic" => model.topics.push(Topic { kms_key: a.str(&["kms_master_key_id"]), meta: m }),
-            "aws_dynamodb_table" => model.tables.push(DynamoTable {
-                pitr: a.bool(&["point_in_time_recovery", "enabled"]),
-                sse_enabled: a.bool(&["server_side_encryption", "enabled"]),
-                kms_key: a.str(&["server_side_encryption", "kms_key_arn"]),
-                meta: m,
-            }),
-            "aws_ecr_repository" => model.repositories.push(EcrRepository {
-                scan_on_push: a.bool(&["image_scanning_configuration", "scan_on_push"]),
-                tag_mutability: a.str(&["image_tag_mutability"]),
-                meta: m,
-            }),
-            "aws_cloudwatch_log_group" => model.log_groups.push(LogGroup {
-                kms_key: a.str(&["kms_key_id"]),
-                retention_days: a.int(&["retention_in_days"]),
-                meta: m,
-            }),
+            "aws_lb_listener" | "aws_alb_listener" => model.listeners.push(LISTENER.read(m, &a)),
             "aws_secretsmanager_secret" => {
-                secrets.insert(m.name.clone(), model.secrets.len());
                 let rotation = a.node(&["rotation_rules"]).is_some();
-                model.secrets.push(Secret { kms_key: a.str(&["kms_key_id"]), rotation, meta: m });
+                links.add_secret(model, SERVICES.secret(m, &a, rotation));
             }
             "aws_secretsmanager_secret_rotation" => linked.push(r),
-            "aws_elasticache_replication_group" => model.caches.push(CacheGroup {
-                at_rest: a.bool(&["at_rest_encryption_enabled"]),
-                in_transit: a.bool(&["transit_encryption_enabled"]),
-                meta: m,
-            }),
-            "aws_elasticsearch_domain" | "aws_opensearch_domain" => model.search_domains.push(SearchDomain {
-                at_rest: a.bool(&["encrypt_at_rest", "enabled"]),
-                node_to_node: a.bool(&["node_to_node_encryption", "enabled"]),
-                enforce_https: a.bool(&["domain_endpoint_options", "enforce_https"]),
-                meta: m,
-            }),
-            "aws_redshift_cluster" => {
-                model.redshift_clusters.push(RedshiftCluster { encrypted: a.bool(&["encrypted"]), meta: m })
+            t => {
+                if let Some(kind) = service(SERVICE_TYPES, t) {
+                    SERVICES.add(model, kind, m, &a);
+                }
             }
-            "aws_efs_file_system" => {
-                model.file_systems.push(FileSystem { encrypted: a.bool(&["encrypted"]), meta: m })
-            }
-            _ => {}
         }
     }
     for r in linked {
         let a = Reader::new(&r.attrs, r.span);
-        let target = |key: &str| -> Option<String> {
-            let n = a.node(&[key])?;
-            n.as_ref_target().or_else(|| n.as_str()).map(str::to_string)
-        };
         if r.resource_type == "aws_flow_log" {
-            if let Some(i) = target("vpc_id").and_then(|t| lookup(&vpcs, &t)) {
-                model.vpcs[i].flow_logs = true;
-            }
+            links.flow_log(model, &a, "vpc_id");
             continue;
         }
         if r.resource_type == "aws_secretsmanager_secret_rotation" {
-            if let Some(i) = target("secret_id").and_then(|t| lookup(&secrets, &t)) {
-                model.secrets[i].rotation = true;
-            }
+            links.rotation(model, &a, "secret_id");
             continue;
         }
-        let Some(i) = target("bucket").and_then(|t| lookup(&buckets, &t)) else { continue };
+        let Some(i) = links.bucket(&a, "bucket") else { continue };
         let b = &mut model.buckets[i];
         // Lines of a configuration resource in another file than the bucket cannot be reported
         // with the bucket's path: such attributes fall back to the bucket's lines.

@@ -28,10 +28,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.trails {
-        let a = &x.cloudwatch_logs;
-        if a.is_empty_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Trail does not send logs to CloudWatch Logs."));
-        }
-    }
+    empty_or_absent(
+        &META,
+        out,
+        m.trails.iter().map(|x| (&x.meta, &x.cloudwatch_logs)),
+        "Trail does not send logs to CloudWatch Logs.",
+    );
 }

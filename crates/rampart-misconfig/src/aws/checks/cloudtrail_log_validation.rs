@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.trails {
-        let a = &x.log_validation;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Trail log file validation is disabled."));
-        }
-    }
+    let attrs = m.trails.iter().map(|x| (&x.meta, &x.log_validation));
+    off_or_absent(&META, out, attrs, "Trail log file validation is disabled.");
 }

@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.trails {
-        let a = &x.multi_region;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Trail records only one region."));
-        }
-    }
+    let attrs = m.trails.iter().map(|x| (&x.meta, &x.multi_region));
+    off_or_absent(&META, out, attrs, "Trail records only one region.");
 }

@@ -27,10 +27,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.trails {
-        let a = &x.sns_topic;
-        if a.is_empty_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Trail defines no SNS topic."));
-        }
-    }
+    empty_or_absent(
+        &META,
+        out,
+        m.trails.iter().map(|x| (&x.meta, &x.sns_topic)),
+        "Trail defines no SNS topic.",
+    );
 }

@@ -31,10 +31,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.tables {
-        let a = &x.pitr;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Table has no point-in-time recovery."));
-        }
-    }
+    off_or_absent(
+        &META,
+        out,
+        m.tables.iter().map(|x| (&x.meta, &x.pitr)),
+        "Table has no point-in-time recovery.",
+    );
 }

@@ -27,10 +27,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.volumes {
-        let a = &x.encrypted;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "EBS volume is not encrypted."));
-        }
-    }
+    let attrs = m.volumes.iter().map(|x| (&x.meta, &x.encrypted));
+    off_or_absent(&META, out, attrs, "EBS volume is not encrypted.");
 }

@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.instances {
-        let a = &x.public_ip;
-        if a.is_true() {
-            out.push(report(&META, &x.meta, a.span, "Instance is given a public IP address."));
-        }
-    }
+    let attrs = m.instances.iter().map(|x| (&x.meta, &x.public_ip));
+    turned_on(&META, out, attrs, "Instance is given a public IP address.");
 }

@@ -27,10 +27,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.repositories {
-        let a = &x.scan_on_push;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Repository does not scan images on push."));
-        }
-    }
+    let attrs = m.repositories.iter().map(|x| (&x.meta, &x.scan_on_push));
+    off_or_absent(&META, out, attrs, "Repository does not scan images on push.");
 }

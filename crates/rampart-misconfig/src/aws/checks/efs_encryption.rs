@@ -25,10 +25,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.file_systems {
-        let a = &x.encrypted;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "File system is not encrypted."));
-        }
-    }
+    let attrs = m.file_systems.iter().map(|x| (&x.meta, &x.encrypted));
+    off_or_absent(&META, out, attrs, "File system is not encrypted.");
 }

@@ -32,10 +32,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.eks_clusters {
-        let a = &x.secrets_encryption;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Cluster secrets are not encrypted with a KMS key."));
-        }
-    }
+    let attrs = m.eks_clusters.iter().map(|x| (&x.meta, &x.secrets_encryption));
+    off_or_absent(&META, out, attrs, "Cluster secrets are not encrypted with a KMS key.");
 }

@@ -27,10 +27,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.caches {
-        let a = &x.at_rest;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Replication group is not encrypted at rest."));
-        }
-    }
+    off_or_absent(
+        &META,
+        out,
+        m.caches.iter().map(|x| (&x.meta, &x.at_rest)),
+        "Replication group is not encrypted at rest.",
+    );
 }

@@ -27,10 +27,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.caches {
-        let a = &x.in_transit;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Replication group is not encrypted in transit."));
-        }
-    }
+    off_or_absent(
+        &META,
+        out,
+        m.caches.iter().map(|x| (&x.meta, &x.in_transit)),
+        "Replication group is not encrypted in transit.",
+    );
 }

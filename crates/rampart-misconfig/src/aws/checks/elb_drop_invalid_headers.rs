@@ -31,10 +31,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.load_balancers.iter().filter(|x| x.lb_type == "application") {
-        let a = &x.drop_invalid_headers;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Load balancer does not drop invalid header fields."));
-        }
-    }
+    let attrs = m
+        .load_balancers
+        .iter()
+        .filter(|x| x.lb_type == "application")
+        .map(|x| (&x.meta, &x.drop_invalid_headers));
+    off_or_absent(&META, out, attrs, "Load balancer does not drop invalid header fields.");
 }

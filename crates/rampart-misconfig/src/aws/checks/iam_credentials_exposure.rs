@@ -40,31 +40,21 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = [
-                "iam:CreateAccessKey",
-                "iam:UpdateAccessKey",
-                "iam:CreateServiceSpecificCredential",
-                "iam:ResetServiceSpecificCredential",
-                "ec2:GetPasswordData",
-                "ecr:GetAuthorizationToken",
-                "redshift:GetClusterCredentials",
-                "rds-db:Connect",
-                "sso:GetRoleCredentials",
-                "sts:GetFederationToken",
-                "sts:GetSessionToken",
-                "sts:AssumeRole",
-                "cognito-identity:GetCredentialsForIdentity",
-                "lightsail:GetInstanceAccessDetails",
-            ]
-            .into_iter()
-            .find(|a| s.allows(a))
-            .filter(|_| s.any_resource() && s.conditions.is_empty())
-            .map(|a| format!("Policy allows {a} on any resource (credentials exposure)."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    const ACTIONS: &[&str] = &[
+        "iam:CreateAccessKey",
+        "iam:UpdateAccessKey",
+        "iam:CreateServiceSpecificCredential",
+        "iam:ResetServiceSpecificCredential",
+        "ec2:GetPasswordData",
+        "ecr:GetAuthorizationToken",
+        "redshift:GetClusterCredentials",
+        "rds-db:Connect",
+        "sso:GetRoleCredentials",
+        "sts:GetFederationToken",
+        "sts:GetSessionToken",
+        "sts:AssumeRole",
+        "cognito-identity:GetCredentialsForIdentity",
+        "lightsail:GetInstanceAccessDetails",
+    ];
+    unconstrained_actions(&META, m, out, ACTIONS, "credentials exposure");
 }

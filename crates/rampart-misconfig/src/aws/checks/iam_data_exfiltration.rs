@@ -40,23 +40,13 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = [
-                "s3:GetObject",
-                "ssm:GetParameter",
-                "ssm:GetParameters",
-                "ssm:GetParametersByPath",
-                "secretsmanager:GetSecretValue",
-                "kms:Decrypt",
-            ]
-            .into_iter()
-            .find(|a| s.allows(a))
-            .filter(|_| s.any_resource() && s.conditions.is_empty())
-            .map(|a| format!("Policy allows {a} on any resource (data exfiltration)."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    const ACTIONS: &[&str] = &[
+        "s3:GetObject",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "secretsmanager:GetSecretValue",
+        "kms:Decrypt",
+    ];
+    unconstrained_actions(&META, m, out, ACTIONS, "data exfiltration");
 }

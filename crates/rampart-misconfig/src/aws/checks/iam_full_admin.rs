@@ -40,14 +40,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = (s.has_action(|a| a == "*" || a == "*:*").is_some()
-                && s.resources.iter().any(|r| r == "*"))
+    allow_statements(&META, m, out, |s| {
+        (s.has_action(|a| a == "*" || a == "*:*").is_some() && s.resources.iter().any(|r| r == "*"))
             .then(|| "Policy allows \"*\" on \"*\" (full administrator access).".to_string())
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    });
 }

@@ -40,14 +40,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = (s.has_action(|a| a == "*" || a.eq_ignore_ascii_case("iam:*")).is_some()
-                && s.any_resource())
+    allow_statements(&META, m, out, |s| {
+        (s.has_action(|a| a == "*" || a.eq_ignore_ascii_case("iam:*")).is_some() && s.any_resource())
             .then(|| "Policy allows every IAM action on any resource.".to_string())
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    });
 }

@@ -40,13 +40,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = (s.allows("iam:PassRole") && s.any_resource())
-                .then(|| "Policy allows iam:PassRole on any role.".to_string())
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    allow_statements(&META, m, out, |s| {
+        (s.allows("iam:PassRole") && s.any_resource())
+            .then(|| "Policy allows iam:PassRole on any role.".to_string())
+    });
 }

@@ -26,10 +26,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.password_policies {
-        let a = &p.minimum_length;
-        if a.is_absent() || a.get().is_some_and(|n| *n < 14) {
-            out.push(report(&META, &p.meta, a.span, "Password policy minimum length is below 14."));
-        }
-    }
+    let attrs = m.password_policies.iter().map(|p| (&p.meta, &p.minimum_length));
+    absent_or(&META, out, attrs, |n| *n < 14, "Password policy minimum length is below 14.");
 }

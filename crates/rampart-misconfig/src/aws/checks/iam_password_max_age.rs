@@ -26,15 +26,12 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.password_policies {
-        let a = &p.max_age;
-        if a.is_absent() || a.get().is_some_and(|n| *n <= 0 || *n > 90) {
-            out.push(report(
-                &META,
-                &p.meta,
-                a.span,
-                "Password policy lets passwords live longer than 90 days.",
-            ));
-        }
-    }
+    let attrs = m.password_policies.iter().map(|p| (&p.meta, &p.max_age));
+    absent_or(
+        &META,
+        out,
+        attrs,
+        |n| *n <= 0 || *n > 90,
+        "Password policy lets passwords live longer than 90 days.",
+    );
 }

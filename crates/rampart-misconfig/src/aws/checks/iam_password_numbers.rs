@@ -26,10 +26,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.password_policies {
-        let a = &p.require_numbers;
-        if a.off_or_absent() {
-            out.push(report(&META, &p.meta, a.span, "Password policy does not require numbers."));
-        }
-    }
+    let attrs = m.password_policies.iter().map(|p| (&p.meta, &p.require_numbers));
+    off_or_absent(&META, out, attrs, "Password policy does not require numbers.");
 }

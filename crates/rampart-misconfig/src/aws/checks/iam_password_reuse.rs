@@ -26,10 +26,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.password_policies {
-        let a = &p.reuse_prevention;
-        if a.is_absent() || a.get().is_some_and(|n| *n < 24) {
-            out.push(report(&META, &p.meta, a.span, "Password policy remembers fewer than 24 passwords."));
-        }
-    }
+    let attrs = m.password_policies.iter().map(|p| (&p.meta, &p.reuse_prevention));
+    absent_or(&META, out, attrs, |n| *n < 24, "Password policy remembers fewer than 24 passwords.");
 }

@@ -26,10 +26,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.password_policies {
-        let a = &p.require_uppercase;
-        if a.off_or_absent() {
-            out.push(report(&META, &p.meta, a.span, "Password policy does not require uppercase letters."));
-        }
-    }
+    let attrs = m.password_policies.iter().map(|p| (&p.meta, &p.require_uppercase));
+    off_or_absent(&META, out, attrs, "Password policy does not require uppercase letters.");
 }

@@ -40,38 +40,28 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = [
-                "iam:AttachRolePolicy",
-                "iam:AttachUserPolicy",
-                "iam:AttachGroupPolicy",
-                "iam:PutRolePolicy",
-                "iam:PutUserPolicy",
-                "iam:PutGroupPolicy",
-                "iam:CreatePolicy",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicy",
-                "iam:UpdateAssumeRolePolicy",
-                "s3:PutBucketPolicy",
-                "s3:PutBucketAcl",
-                "s3:PutObjectAcl",
-                "s3:DeleteBucketPolicy",
-                "kms:CreateGrant",
-                "kms:PutKeyPolicy",
-                "lambda:AddPermission",
-                "sns:AddPermission",
-                "sqs:AddPermission",
-                "ecr:SetRepositoryPolicy",
-                "secretsmanager:PutResourcePolicy",
-            ]
-            .into_iter()
-            .find(|a| s.allows(a))
-            .filter(|_| s.any_resource() && s.conditions.is_empty())
-            .map(|a| format!("Policy allows {a} on any resource (permissions management)."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    const ACTIONS: &[&str] = &[
+        "iam:AttachRolePolicy",
+        "iam:AttachUserPolicy",
+        "iam:AttachGroupPolicy",
+        "iam:PutRolePolicy",
+        "iam:PutUserPolicy",
+        "iam:PutGroupPolicy",
+        "iam:CreatePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketAcl",
+        "s3:PutObjectAcl",
+        "s3:DeleteBucketPolicy",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "lambda:AddPermission",
+        "sns:AddPermission",
+        "sqs:AddPermission",
+        "ecr:SetRepositoryPolicy",
+        "secretsmanager:PutResourcePolicy",
+    ];
+    unconstrained_actions(&META, m, out, ACTIONS, "permissions management");
 }

@@ -40,33 +40,23 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = [
-                "iam:CreatePolicyVersion",
-                "iam:SetDefaultPolicyVersion",
-                "iam:CreateAccessKey",
-                "iam:CreateLoginProfile",
-                "iam:UpdateLoginProfile",
-                "iam:AttachUserPolicy",
-                "iam:AttachGroupPolicy",
-                "iam:AttachRolePolicy",
-                "iam:PutUserPolicy",
-                "iam:PutGroupPolicy",
-                "iam:PutRolePolicy",
-                "iam:AddUserToGroup",
-                "iam:UpdateAssumeRolePolicy",
-                "lambda:UpdateFunctionCode",
-                "glue:UpdateDevEndpoint",
-                "iam:PassRole",
-            ]
-            .into_iter()
-            .find(|a| s.allows(a))
-            .filter(|_| s.any_resource() && s.conditions.is_empty())
-            .map(|a| format!("Policy allows {a} on any resource (privilege escalation)."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    const ACTIONS: &[&str] = &[
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:CreateAccessKey",
+        "iam:CreateLoginProfile",
+        "iam:UpdateLoginProfile",
+        "iam:AttachUserPolicy",
+        "iam:AttachGroupPolicy",
+        "iam:AttachRolePolicy",
+        "iam:PutUserPolicy",
+        "iam:PutGroupPolicy",
+        "iam:PutRolePolicy",
+        "iam:AddUserToGroup",
+        "iam:UpdateAssumeRolePolicy",
+        "lambda:UpdateFunctionCode",
+        "glue:UpdateDevEndpoint",
+        "iam:PassRole",
+    ];
+    unconstrained_actions(&META, m, out, ACTIONS, "privilege escalation");
 }

@@ -40,14 +40,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = s
-                .has_action(|a| a.len() > 2 && a.ends_with(":*"))
-                .map(|a| format!("Policy allows every action of a service ({a})."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    allow_statements(&META, m, out, |s| {
+        s.has_action(|a| a.len() > 2 && a.ends_with(":*"))
+            .map(|a| format!("Policy allows every action of a service ({a})."))
+    });
 }

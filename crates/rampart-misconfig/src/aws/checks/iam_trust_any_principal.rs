@@ -40,18 +40,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for r in &m.roles {
-        let Some(trust) = &r.trust else { continue };
-        for s in
-            trust.statements.iter().filter(|s| s.allow && s.principal.everyone && s.conditions.is_empty())
-        {
-            out.push(report_doc(
-                &META,
-                &r.meta,
-                trust,
-                s.span,
-                "Role trust policy allows any principal to assume the role.",
-            ));
-        }
-    }
+    trust_statements(&META, m, out, |s| {
+        (s.principal.everyone && s.conditions.is_empty())
+            .then(|| "Role trust policy allows any principal to assume the role.".to_string())
+    });
 }

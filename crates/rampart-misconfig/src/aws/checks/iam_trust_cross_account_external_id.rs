@@ -41,27 +41,17 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for r in &m.roles {
-        let Some(trust) = &r.trust else { continue };
-        for s in trust.statements.iter().filter(|s| s.allow && !s.principal.everyone) {
-            let Some(account) = s.principal.aws.iter().find(|p| {
-                p.contains("arn:aws:iam::") || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))
-            }) else {
-                continue;
-            };
-            let guarded =
-                ["sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn", "aws:MultiFactorAuthPresent"]
-                    .iter()
-                    .any(|k| s.condition_key(k));
-            if !guarded {
-                out.push(report_doc(
-                    &META,
-                    &r.meta,
-                    trust,
-                    s.span,
-                    format!("Role trusts {account} without an sts:ExternalId condition."),
-                ));
-            }
+    trust_statements(&META, m, out, |s| {
+        if s.principal.everyone {
+            return None;
         }
-    }
+        let account = s.principal.aws.iter().find(|p| {
+            p.contains("arn:aws:iam::") || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()))
+        })?;
+        let guarded =
+            ["sts:ExternalId", "aws:PrincipalOrgID", "aws:PrincipalArn", "aws:MultiFactorAuthPresent"]
+                .iter()
+                .any(|k| s.condition_key(k));
+        (!guarded).then(|| format!("Role trusts {account} without an sts:ExternalId condition."))
+    });
 }

@@ -40,19 +40,12 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = s
-                .has_action(|a| a == "*" || a == "*:*")
-                .map(|_| "Policy statement allows every action (\"*\").".to_string())
-                .or_else(|| {
-                    (!s.not_actions.is_empty()).then(|| {
-                        "Policy statement allows every action except its NotAction list.".to_string()
-                    })
-                })
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    allow_statements(&META, m, out, |s| {
+        s.has_action(|a| a == "*" || a == "*:*")
+            .map(|_| "Policy statement allows every action (\"*\").".to_string())
+            .or_else(|| {
+                (!s.not_actions.is_empty())
+                    .then(|| "Policy statement allows every action except its NotAction list.".to_string())
+            })
+    });
 }

@@ -40,18 +40,12 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = s
-                .resources
-                .iter()
-                .any(|r| r == "*")
-                .then(|| s.has_action(|a| !is_read_action(a)))
-                .flatten()
-                .map(|a| format!("Policy allows {a} on resource \"*\"."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    allow_statements(&META, m, out, |s| {
+        s.resources
+            .iter()
+            .any(|r| r == "*")
+            .then(|| s.has_action(|a| !is_read_action(a)))
+            .flatten()
+            .map(|a| format!("Policy allows {a} on resource \"*\"."))
+    });
 }

@@ -40,15 +40,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for p in &m.policies {
-        for s in p.document.statements.iter().filter(|s| s.allow) {
-            if let Some(msg) = (s.any_resource() && s.conditions.is_empty())
-                .then(|| s.has_action(is_write_action))
-                .flatten()
-                .map(|a| format!("Policy allows write action {a} on any resource."))
-            {
-                out.push(report_doc(&META, &p.meta, &p.document, s.span, msg));
-            }
-        }
-    }
+    allow_statements(&META, m, out, |s| {
+        (s.any_resource() && s.conditions.is_empty())
+            .then(|| s.has_action(is_write_action))
+            .flatten()
+            .map(|a| format!("Policy allows write action {a} on any resource."))
+    });
 }

@@ -25,10 +25,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.kms_keys.iter().filter(|x| x.symmetric) {
-        let a = &x.rotation;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "KMS key rotation is disabled."));
-        }
-    }
+    let attrs = m.kms_keys.iter().filter(|x| x.symmetric).map(|x| (&x.meta, &x.rotation));
+    off_or_absent(&META, out, attrs, "KMS key rotation is disabled.");
 }

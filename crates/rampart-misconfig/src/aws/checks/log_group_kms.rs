@@ -25,15 +25,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.log_groups {
-        let a = &x.kms_key;
-        if a.is_empty_or_absent() {
-            out.push(report(
-                &META,
-                &x.meta,
-                a.span,
-                "Log group is not encrypted with a customer managed KMS key.",
-            ));
-        }
-    }
+    empty_or_absent(
+        &META,
+        out,
+        m.log_groups.iter().map(|x| (&x.meta, &x.kms_key)),
+        "Log group is not encrypted with a customer managed KMS key.",
+    );
 }

@@ -5,6 +5,9 @@ pub(crate) use crate::aws::model::*;
 pub(crate) use crate::check::{CheckMeta, ConfigType, Family, Finding};
 pub(crate) use crate::value::Span;
 
+mod common;
+pub(crate) use common::*;
+
 mod cloudtrail_bucket_logging;
 mod cloudtrail_bucket_public;
 mod cloudtrail_cloudwatch;

@@ -29,10 +29,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.search_domains {
-        let a = &x.at_rest;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Domain is not encrypted at rest."));
-        }
-    }
+    let attrs = m.search_domains.iter().map(|x| (&x.meta, &x.at_rest));
+    off_or_absent(&META, out, attrs, "Domain is not encrypted at rest.");
 }

@@ -29,10 +29,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.search_domains {
-        let a = &x.enforce_https;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Domain does not enforce HTTPS."));
-        }
-    }
+    let attrs = m.search_domains.iter().map(|x| (&x.meta, &x.enforce_https));
+    off_or_absent(&META, out, attrs, "Domain does not enforce HTTPS.");
 }

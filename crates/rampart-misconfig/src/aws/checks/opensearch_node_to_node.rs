@@ -27,10 +27,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.search_domains {
-        let a = &x.node_to_node;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Domain does not encrypt node-to-node traffic."));
-        }
-    }
+    let attrs = m.search_domains.iter().map(|x| (&x.meta, &x.node_to_node));
+    off_or_absent(&META, out, attrs, "Domain does not encrypt node-to-node traffic.");
 }

@@ -28,15 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.databases.iter().filter(|x| !x.aurora_instance) {
-        let a = &x.backup_retention;
-        if a.is_absent() || a.get().is_some_and(|n| *n < 2) {
-            out.push(report(
-                &META,
-                &x.meta,
-                a.span,
-                "Database keeps automated backups for less than 2 days.",
-            ));
-        }
-    }
+    let attrs = m.databases.iter().filter(|x| !x.aurora_instance).map(|x| (&x.meta, &x.backup_retention));
+    absent_or(&META, out, attrs, |n| *n < 2, "Database keeps automated backups for less than 2 days.");
 }

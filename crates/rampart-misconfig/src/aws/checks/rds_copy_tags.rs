@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.databases.iter().filter(|x| !x.aurora_instance) {
-        let a = &x.copy_tags;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Database snapshots do not copy tags."));
-        }
-    }
+    let attrs = m.databases.iter().filter(|x| !x.aurora_instance).map(|x| (&x.meta, &x.copy_tags));
+    off_or_absent(&META, out, attrs, "Database snapshots do not copy tags.");
 }

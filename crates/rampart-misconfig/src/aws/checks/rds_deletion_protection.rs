@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.databases.iter().filter(|x| !x.aurora_instance) {
-        let a = &x.deletion_protection;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Database has no deletion protection."));
-        }
-    }
+    let attrs = m.databases.iter().filter(|x| !x.aurora_instance).map(|x| (&x.meta, &x.deletion_protection));
+    off_or_absent(&META, out, attrs, "Database has no deletion protection.");
 }

@@ -29,10 +29,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.databases.iter().filter(|x| !x.cluster) {
-        let a = &x.monitoring_interval;
-        if a.is_absent() || a.get().is_some_and(|n| *n <= 0) {
-            out.push(report(&META, &x.meta, a.span, "Database has no enhanced monitoring."));
-        }
-    }
+    let attrs = m.databases.iter().filter(|x| !x.cluster).map(|x| (&x.meta, &x.monitoring_interval));
+    absent_or(&META, out, attrs, |n| *n <= 0, "Database has no enhanced monitoring.");
 }

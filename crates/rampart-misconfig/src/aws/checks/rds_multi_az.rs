@@ -28,15 +28,7 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in m.databases.iter().filter(|x| !x.cluster && !x.aurora_instance) {
-        let a = &x.multi_az;
-        if a.off_or_absent() {
-            out.push(report(
-                &META,
-                &x.meta,
-                a.span,
-                "Database is not deployed in several availability zones.",
-            ));
-        }
-    }
+    let attrs =
+        m.databases.iter().filter(|x| !x.cluster && !x.aurora_instance).map(|x| (&x.meta, &x.multi_az));
+    off_or_absent(&META, out, attrs, "Database is not deployed in several availability zones.");
 }

@@ -28,10 +28,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.databases {
-        let a = &x.publicly_accessible;
-        if a.is_true() {
-            out.push(report(&META, &x.meta, a.span, "Database is publicly accessible."));
-        }
-    }
+    let attrs = m.databases.iter().map(|x| (&x.meta, &x.publicly_accessible));
+    turned_on(&META, out, attrs, "Database is publicly accessible.");
 }

@@ -27,10 +27,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.redshift_clusters {
-        let a = &x.encrypted;
-        if a.off_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Cluster is not encrypted."));
-        }
-    }
+    let attrs = m.redshift_clusters.iter().map(|x| (&x.meta, &x.encrypted));
+    off_or_absent(&META, out, attrs, "Cluster is not encrypted.");
 }

@@ -30,9 +30,6 @@ resource "aws_s3_bucket_logging" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if b.logging.off_or_absent() {
-            out.push(report(&META, &b.meta, b.logging.span, "Bucket has no access logging."));
-        }
-    }
+    let attrs = m.buckets.iter().map(|b| (&b.meta, &b.logging));
+    off_or_absent(&META, out, attrs, "Bucket has no access logging.");
 }

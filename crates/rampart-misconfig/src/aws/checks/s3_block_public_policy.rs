@@ -36,18 +36,11 @@ resource "aws_s3_bucket_public_access_block" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        let (setting, span) = match &b.public_access_block {
-            None => (Attr::absent(b.meta.span), b.meta.span),
-            Some(p) => (p.block_public_policy.clone(), p.block_public_policy.span),
-        };
-        if setting.off_or_absent() {
-            out.push(report(
-                &META,
-                &b.meta,
-                span,
-                "Bucket does not set block_public_policy (BlockPublicPolicy) in its public access block.",
-            ));
-        }
-    }
+    public_access_block_setting(
+        &META,
+        m,
+        out,
+        |p| &p.block_public_policy,
+        "Bucket does not set block_public_policy (BlockPublicPolicy) in its public access block.",
+    );
 }

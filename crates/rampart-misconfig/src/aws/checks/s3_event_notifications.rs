@@ -29,9 +29,6 @@ resource "aws_s3_bucket_notification" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if !b.notifications {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket has no event notifications."));
-        }
-    }
+    let buckets = m.buckets.iter().map(|b| (&b.meta, b.notifications));
+    lacking(&META, out, buckets, "Bucket has no event notifications.");
 }

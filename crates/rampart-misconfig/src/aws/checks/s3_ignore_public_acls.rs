@@ -36,18 +36,11 @@ resource "aws_s3_bucket_public_access_block" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        let (setting, span) = match &b.public_access_block {
-            None => (Attr::absent(b.meta.span), b.meta.span),
-            Some(p) => (p.ignore_public_acls.clone(), p.ignore_public_acls.span),
-        };
-        if setting.off_or_absent() {
-            out.push(report(
-                &META,
-                &b.meta,
-                span,
-                "Bucket does not set ignore_public_acls (IgnorePublicAcls) in its public access block.",
-            ));
-        }
-    }
+    public_access_block_setting(
+        &META,
+        m,
+        out,
+        |p| &p.ignore_public_acls,
+        "Bucket does not set ignore_public_acls (IgnorePublicAcls) in its public access block.",
+    );
 }

@@ -35,9 +35,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if !b.lifecycle {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket has no lifecycle configuration."));
-        }
-    }
+    let buckets = m.buckets.iter().map(|b| (&b.meta, b.lifecycle));
+    lacking(&META, out, buckets, "Bucket has no lifecycle configuration.");
 }

@@ -33,14 +33,6 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if b.encryption.is_empty_or_absent() {
-            out.push(report(
-                &META,
-                &b.meta,
-                b.encryption.span,
-                "Bucket has no default server-side encryption.",
-            ));
-        }
-    }
+    let attrs = m.buckets.iter().map(|b| (&b.meta, &b.encryption));
+    empty_or_absent(&META, out, attrs, "Bucket has no default server-side encryption.");
 }

@@ -34,9 +34,6 @@ resource "aws_s3_bucket_public_access_block" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if b.public_access_block.is_none() {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket has no public access block."));
-        }
-    }
+    let buckets = m.buckets.iter().map(|b| (&b.meta, b.public_access_block.is_some()));
+    lacking(&META, out, buckets, "Bucket has no public access block.");
 }

@@ -35,9 +35,6 @@ resource "aws_s3_bucket_replication_configuration" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if !b.replication {
-            out.push(report(&META, &b.meta, b.meta.span, "Bucket has no cross-region replication."));
-        }
-    }
+    let buckets = m.buckets.iter().map(|b| (&b.meta, b.replication));
+    lacking(&META, out, buckets, "Bucket has no cross-region replication.");
 }

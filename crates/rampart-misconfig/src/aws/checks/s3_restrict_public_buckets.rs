@@ -36,13 +36,11 @@ resource "aws_s3_bucket_public_access_block" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        let (setting, span) = match &b.public_access_block {
-            None => (Attr::absent(b.meta.span), b.meta.span),
-            Some(p) => (p.restrict_public_buckets.clone(), p.restrict_public_buckets.span),
-        };
-        if setting.off_or_absent() {
-            out.push(report(&META, &b.meta, span, "Bucket does not set restrict_public_buckets (RestrictPublicBuckets) in its public access block."));
-        }
-    }
+    public_access_block_setting(
+        &META,
+        m,
+        out,
+        |p| &p.restrict_public_buckets,
+        "Bucket does not set restrict_public_buckets (RestrictPublicBuckets) in its public access block.",
+    );
 }

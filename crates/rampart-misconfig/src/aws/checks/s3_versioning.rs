@@ -31,9 +31,10 @@ resource "aws_s3_bucket_versioning" "data" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for b in &m.buckets {
-        if b.versioning.off_or_absent() {
-            out.push(report(&META, &b.meta, b.versioning.span, "Bucket versioning is not enabled."));
-        }
-    }
+    off_or_absent(
+        &META,
+        out,
+        m.buckets.iter().map(|x| (&x.meta, &x.versioning)),
+        "Bucket versioning is not enabled.",
+    );
 }

@@ -27,15 +27,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.secrets {
-        let a = &x.kms_key;
-        if a.is_empty_or_absent() {
-            out.push(report(
-                &META,
-                &x.meta,
-                a.span,
-                "Secret is not encrypted with a customer managed KMS key.",
-            ));
-        }
-    }
+    empty_or_absent(
+        &META,
+        out,
+        m.secrets.iter().map(|x| (&x.meta, &x.kms_key)),
+        "Secret is not encrypted with a customer managed KMS key.",
+    );
 }

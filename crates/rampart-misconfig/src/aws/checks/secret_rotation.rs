@@ -34,10 +34,5 @@ resource "aws_secretsmanager_secret_rotation" "db" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.secrets {
-        let a = &x.meta;
-        if !x.rotation {
-            out.push(report(&META, &x.meta, a.span, "Secret has no rotation."));
-        }
-    }
+    lacking(&META, out, m.secrets.iter().map(|x| (&x.meta, x.rotation)), "Secret has no rotation.");
 }

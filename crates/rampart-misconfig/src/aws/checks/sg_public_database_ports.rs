@@ -39,15 +39,11 @@ pub static META: CheckMeta = CheckMeta {
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
     const PORTS: &[i64] = &[3306, 5432, 1433, 1521, 27017, 6379, 11211, 9200, 9042];
-    for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress && !r.all_ports()) {
-        let Some((cidr, span)) = r.public_cidr() else { continue };
-        if let Some(port) = PORTS.iter().find(|p| r.covers(**p)) {
-            out.push(report(
-                &META,
-                &r.meta,
-                *span,
-                format!("Security group rule allows database port {port} from {cidr}."),
-            ));
+    public_sg_rules(&META, m, out, Direction::Ingress, |r, cidr| {
+        if r.all_ports() {
+            return None;
         }
-    }
+        let port = PORTS.iter().find(|p| r.covers(**p))?;
+        Some(format!("Security group rule allows database port {port} from {cidr}."))
+    });
 }

@@ -38,14 +38,7 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Egress && r.all_ports()) {
-        if let Some((cidr, span)) = r.public_cidr() {
-            out.push(report(
-                &META,
-                &r.meta,
-                *span,
-                format!("Security group rule allows all egress to {cidr}."),
-            ));
-        }
-    }
+    public_sg_rules(&META, m, out, Direction::Egress, |r, cidr| {
+        r.all_ports().then(|| format!("Security group rule allows all egress to {cidr}."))
+    });
 }

@@ -38,22 +38,15 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress) {
-        let Some((cidr, span)) = r.public_cidr() else { continue };
-        // Admin, database and all-port openings have their own checks.
-        const OWN: &[i64] = &[22, 3389, 3306, 5432, 1433, 1521, 27017, 6379, 11211, 9200, 9042];
+    // Admin, database and all-port openings have their own checks.
+    const OWN: &[i64] = &[22, 3389, 3306, 5432, 1433, 1521, 27017, 6379, 11211, 9200, 9042];
+    public_sg_rules(&META, m, out, Direction::Ingress, |r, cidr| {
         if r.all_ports() || OWN.iter().any(|p| r.covers(*p)) {
-            continue;
+            return None;
         }
         let web_only = matches!((r.from_port.get(), r.to_port.get()), (Some(f), Some(t)) if (*f == 80 || *f == 443) && f == t);
         let icmp = r.protocol.is("icmp") || r.protocol.is("icmpv6");
-        if !web_only && !icmp && r.protocol.state == State::Known {
-            out.push(report(
-                &META,
-                &r.meta,
-                *span,
-                format!("Security group rule allows ingress from {cidr}."),
-            ));
-        }
-    }
+        (!web_only && !icmp && r.protocol.state == State::Known)
+            .then(|| format!("Security group rule allows ingress from {cidr}."))
+    });
 }

@@ -38,14 +38,5 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for r in m.sg_rules.iter().filter(|r| r.direction == Direction::Ingress && r.covers(3389)) {
-        if let Some((cidr, span)) = r.public_cidr() {
-            out.push(report(
-                &META,
-                &r.meta,
-                *span,
-                format!("Security group rule allows RDP (port 3389) from {cidr}."),
-            ));
-        }
-    }
+    public_port(&META, m, out, 3389, "RDP");
 }

@@ -25,10 +25,6 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.topics {
-        let a = &x.kms_key;
-        if a.is_empty_or_absent() {
-            out.push(report(&META, &x.meta, a.span, "Topic is not encrypted at rest."));
-        }
-    }
+    let attrs = m.topics.iter().map(|x| (&x.meta, &x.kms_key));
+    empty_or_absent(&META, out, attrs, "Topic is not encrypted at rest.");
 }

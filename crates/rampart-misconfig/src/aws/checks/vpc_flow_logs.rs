@@ -32,10 +32,5 @@ resource "aws_flow_log" "main" {
 };
 
 pub fn check(m: &Model, out: &mut Vec<Finding>) {
-    for x in &m.vpcs {
-        let a = &x.meta;
-        if !x.flow_logs {
-            out.push(report(&META, &x.meta, a.span, "VPC has no flow logs."));
-        }
-    }
+    lacking(&META, out, m.vpcs.iter().map(|x| (&x.meta, x.flow_logs)), "VPC has no flow logs.");
 }
