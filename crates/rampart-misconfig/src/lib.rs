@@ -26,6 +26,7 @@ pub mod value;
 pub mod yaml;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use rampart_model::{CodeLine, Misconfiguration, Suppression};
 
@@ -95,10 +96,10 @@ pub fn detect(path: &str, text: &str) -> Option<ConfigType> {
     {
         return Some(ConfigType::TerraformPlan);
     }
-    if text.contains("AWSTemplateFormatVersion") || (text.contains("Resources") && text.contains("AWS::")) {
+    if looks_like_cloudformation(text) {
         return Some(ConfigType::CloudFormation);
     }
-    if text.contains("apiVersion") && text.contains("kind") {
+    if looks_like_kubernetes(text) {
         // Helm templates are not YAML until rendered.
         if path.split('/').any(|c| c == "templates") && text.contains("{{") {
             return None;
@@ -106,6 +107,32 @@ pub fn detect(path: &str, text: &str) -> Option<ConfigType> {
         return Some(ConfigType::Kubernetes);
     }
     None
+}
+
+/// A template declares its format version, or has a top-level `Resources` with `AWS::` types
+/// (other JSON that merely mentions them, such as AWS SDK models, is not a template).
+fn looks_like_cloudformation(text: &str) -> bool {
+    static TOP_RESOURCES: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)^(Resources\s*:|\s{0,4}"Resources"\s*:\s*\{)"#).expect("regex")
+    });
+    static AWS_TYPE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)(^\s+Type\s*:\s*['"]?AWS::|"Type"\s*:\s*"AWS::)"#).expect("regex")
+    });
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("AWS::") && TOP_RESOURCES.is_match(text) && AWS_TYPE.is_match(text))
+}
+
+/// A manifest has `apiVersion` and `kind` keys with text values (YAML at the start of a line, or
+/// JSON string members), not just the words.
+fn looks_like_kubernetes(text: &str) -> bool {
+    static API_VERSION: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)(^\s*(- )?apiVersion\s*:\s*['"]?[a-zA-Z]|"apiVersion"\s*:\s*"[a-z][a-zA-Z0-9.-]*(/v|v)[0-9])"#)
+            .expect("regex")
+    });
+    static KIND: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)(^\s*(- )?kind\s*:\s*['"]?[A-Z]|"kind"\s*:\s*"[A-Z])"#).expect("regex")
+    });
+    text.contains("apiVersion") && text.contains("kind") && API_VERSION.is_match(text) && KIND.is_match(text)
 }
 
 /// Everything [`scan`] found.
@@ -286,6 +313,22 @@ mod tests {
         assert_eq!(detect("d.yaml", "apiVersion: v1\nkind: Pod\n"), Some(ConfigType::Kubernetes));
         assert_eq!(detect("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.k }}\n"), None);
         assert_eq!(detect("values.yaml", "replicas: 2\n"), None);
+        assert_eq!(
+            detect("t.json", "{\n  \"Resources\": {\n    \"B\": {\"Type\": \"AWS::S3::Bucket\"}\n  }\n}"),
+            Some(ConfigType::CloudFormation)
+        );
+        assert_eq!(
+            detect("t.yml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"),
+            Some(ConfigType::CloudFormation)
+        );
+        assert_eq!(
+            detect("k.json", "{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\"}"),
+            Some(ConfigType::Kubernetes)
+        );
+        assert_eq!(detect("l.yaml", "- apiVersion: v1\n  kind: Pod\n"), Some(ConfigType::Kubernetes));
+        // AWS SDK service models mention Resources, AWS:: types, apiVersion and kind.
+        let model = "{\"metadata\": {\"apiVersion\": \"2017-07-25\"},\n \"shapes\": {\"Resources\": {\"type\": \"list\"},\n \"kind\": {\"shape\": \"S\"}, \"d\": \"AWS::S3::Bucket\"}}";
+        assert_eq!(detect("service-2.json", model), None);
         assert_eq!(detect("package.json", "{\"name\": \"x\"}"), None);
         assert_eq!(detect("README.md", "apiVersion kind"), None);
         assert!(is_candidate("deploy/x.YML") && is_candidate("Dockerfile") && !is_candidate("main.go"));
