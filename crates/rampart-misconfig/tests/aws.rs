@@ -482,3 +482,32 @@ fn split_bucket_resources_in_other_files_report_in_the_bucket_file() {
     let v = findings.iter().find(|f| f.check.id == "RMP-AWS-0009").expect("versioning suspended");
     assert_eq!((v.path.as_str(), v.span.start, v.span.end), ("s3.tf", 1, 3));
 }
+
+#[test]
+fn configuration_resources_under_for_each_over_a_bucket_resource_configure_every_instance() {
+    let tf = r#"
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["logs", "data"])
+  bucket   = "acme-${each.key}"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
+  for_each = aws_s3_bucket.b
+  bucket   = each.value.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+"#;
+    let resources = hcl_resources("main.tf", tf);
+    let findings = aws::scan(&resources);
+    let buckets: BTreeSet<&str> =
+        resources.iter().filter(|r| r.resource_type == "aws_s3_bucket").map(|r| r.name.as_str()).collect();
+    assert_eq!(buckets.len(), 2, "{buckets:?}");
+    assert_eq!(ids(&findings, "RMP-AWS-0007"), 0, "both instances are encrypted");
+    // Without the configuration resource, both are reported.
+    let bare = hcl_resources("main.tf", &tf[..tf.find("resource \"aws_s3_bucket_server").unwrap()]);
+    assert_eq!(ids(&aws::scan(&bare), "RMP-AWS-0007"), 2);
+}

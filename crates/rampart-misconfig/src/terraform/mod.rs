@@ -718,14 +718,23 @@ fn instances(body: &Body, ev: &Evaluator, span: Span) -> (Vec<InstanceKey>, Shap
                 .collect(),
             Shape::Map,
         ),
-        None => (
-            vec![InstanceKey {
-                suffix: String::new(),
-                key: String::new(),
-                binding: Some(("each", map(vec![("key", unknown(span)), ("value", unknown(span))]))),
-            }],
-            Shape::Single,
-        ),
+        None => {
+            // `for_each = aws_s3_bucket.b`: one instance per instance of that resource, whose
+            // keys are not known here; `each.value` stays a reference to it, so
+            // `each.value.id` links to every instance (`aws_s3_bucket.b.id`).
+            let value = match &coll.value {
+                Value::Ref(r) => Node::new(Value::Ref(r.clone()), span),
+                _ => unknown(span),
+            };
+            (
+                vec![InstanceKey {
+                    suffix: String::new(),
+                    key: String::new(),
+                    binding: Some(("each", map(vec![("key", unknown(span)), ("value", value)]))),
+                }],
+                Shape::Single,
+            )
+        }
     }
 }
 

@@ -422,6 +422,32 @@ impl Links {
     pub fn bucket(&self, a: &Reader<'_>, key: &str) -> Option<usize> {
         target(a, key).and_then(|t| lookup(&self.buckets, &t))
     }
+
+    /// The buckets the reference at `key` of `a` points at: the one it names, or every instance
+    /// of a `count` / `for_each` bucket when it names the resource without an index
+    /// (`for_each = aws_s3_bucket.b` with `bucket = each.value.id` configures each of them).
+    pub fn buckets(&self, a: &Reader<'_>, key: &str) -> Vec<usize> {
+        let Some(t) = target(a, key) else { return Vec::new() };
+        if let Some(i) = lookup(&self.buckets, &t) {
+            return vec![i];
+        }
+        let mut base = t.as_str();
+        for _ in 0..4 {
+            let prefix = format!("{base}[");
+            let mut all: Vec<usize> =
+                self.buckets.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, &i)| i).collect();
+            if !all.is_empty() {
+                all.sort_unstable();
+                all.dedup();
+                return all;
+            }
+            match base.rfind('.') {
+                Some(p) => base = &base[..p],
+                None => break,
+            }
+        }
+        Vec::new()
+    }
 }
 
 /// What the property `key` of `a` refers to: a reference's target, or a plain name.

@@ -379,58 +379,59 @@ pub fn adapt(resources: &[&RawResource], model: &mut Model) {
             links.rotation(model, &a, "secret_id");
             continue;
         }
-        let Some(i) = links.bucket(&a, "bucket") else { continue };
-        let b = &mut model.buckets[i];
-        // Lines of a configuration resource in another file than the bucket cannot be reported
-        // with the bucket's path: such attributes fall back to the bucket's lines.
-        let elsewhere = r.path != b.meta.path;
-        let at = |span: Span| if elsewhere { Span::UNKNOWN } else { span };
-        match r.resource_type.as_str() {
-            "aws_s3_bucket_public_access_block" => {
-                let setting = |key: &str| {
-                    let mut v = a.bool(&[key]);
-                    v.span = at(v.span);
-                    v
-                };
-                b.public_access_block = Some(PublicAccessBlock {
-                    meta: meta(r),
-                    block_public_acls: setting("block_public_acls"),
-                    block_public_policy: setting("block_public_policy"),
-                    ignore_public_acls: setting("ignore_public_acls"),
-                    restrict_public_buckets: setting("restrict_public_buckets"),
-                })
-            }
-            "aws_s3_bucket_server_side_encryption_configuration" => {
-                sse(&a, b);
-                b.encryption.span = at(b.encryption.span);
-                b.kms_key.span = at(b.kms_key.span);
-            }
-            "aws_s3_bucket_versioning" => {
-                let mut status = a.str(&["versioning_configuration", "status"]);
-                status.span = at(status.span);
-                b.versioning = status.map(|s| s == "Enabled");
-                let mut mfa = a.str(&["versioning_configuration", "mfa_delete"]);
-                mfa.span = at(mfa.span);
-                b.mfa_delete = mfa.map(|s| s == "Enabled");
-            }
-            "aws_s3_bucket_logging" => b.logging = Attr::known(true, at(r.span)),
-            "aws_s3_bucket_acl" => {
-                let mut acl = a.str(&["acl"]);
-                acl.span = at(acl.span);
-                if acl.is_set() {
-                    b.acl = acl;
+        for i in links.buckets(&a, "bucket") {
+            let b = &mut model.buckets[i];
+            // Lines of a configuration resource in another file than the bucket cannot be reported
+            // with the bucket's path: such attributes fall back to the bucket's lines.
+            let elsewhere = r.path != b.meta.path;
+            let at = |span: Span| if elsewhere { Span::UNKNOWN } else { span };
+            match r.resource_type.as_str() {
+                "aws_s3_bucket_public_access_block" => {
+                    let setting = |key: &str| {
+                        let mut v = a.bool(&[key]);
+                        v.span = at(v.span);
+                        v
+                    };
+                    b.public_access_block = Some(PublicAccessBlock {
+                        meta: meta(r),
+                        block_public_acls: setting("block_public_acls"),
+                        block_public_policy: setting("block_public_policy"),
+                        ignore_public_acls: setting("ignore_public_acls"),
+                        restrict_public_buckets: setting("restrict_public_buckets"),
+                    })
                 }
-                let grants = a.blocks(&["access_control_policy", "grant"]);
-                b.public_grant = b.public_grant.or(public_grant(grants).map(at));
+                "aws_s3_bucket_server_side_encryption_configuration" => {
+                    sse(&a, b);
+                    b.encryption.span = at(b.encryption.span);
+                    b.kms_key.span = at(b.kms_key.span);
+                }
+                "aws_s3_bucket_versioning" => {
+                    let mut status = a.str(&["versioning_configuration", "status"]);
+                    status.span = at(status.span);
+                    b.versioning = status.map(|s| s == "Enabled");
+                    let mut mfa = a.str(&["versioning_configuration", "mfa_delete"]);
+                    mfa.span = at(mfa.span);
+                    b.mfa_delete = mfa.map(|s| s == "Enabled");
+                }
+                "aws_s3_bucket_logging" => b.logging = Attr::known(true, at(r.span)),
+                "aws_s3_bucket_acl" => {
+                    let mut acl = a.str(&["acl"]);
+                    acl.span = at(acl.span);
+                    if acl.is_set() {
+                        b.acl = acl;
+                    }
+                    let grants = a.blocks(&["access_control_policy", "grant"]);
+                    b.public_grant = b.public_grant.or(public_grant(grants).map(at));
+                }
+                "aws_s3_bucket_policy" => {
+                    b.policy = ctx.document(a.node(&["policy"]), &r.path);
+                    b.policy_unknown = b.policy.is_none();
+                }
+                "aws_s3_bucket_lifecycle_configuration" => b.lifecycle = true,
+                "aws_s3_bucket_notification" => b.notifications = true,
+                "aws_s3_bucket_replication_configuration" => b.replication = true,
+                _ => {}
             }
-            "aws_s3_bucket_policy" => {
-                b.policy = ctx.document(a.node(&["policy"]), &r.path);
-                b.policy_unknown = b.policy.is_none();
-            }
-            "aws_s3_bucket_lifecycle_configuration" => b.lifecycle = true,
-            "aws_s3_bucket_notification" => b.notifications = true,
-            "aws_s3_bucket_replication_configuration" => b.replication = true,
-            _ => {}
         }
     }
 }
