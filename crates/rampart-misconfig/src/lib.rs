@@ -33,7 +33,7 @@ use rampart_model::{CodeLine, Misconfiguration, Suppression};
 pub use check::{CheckMeta, ConfigType, FamilyOutput, FileError, Finding, PolicyInput, SourceFile};
 
 /// Files larger than this are not read as configuration.
-pub const MAX_CONFIG_SIZE: u64 = 8 << 20;
+pub const MAX_CONFIG_SIZE: u64 = 32 << 20;
 /// Most lines kept in a finding's snippet.
 const MAX_SNIPPET_LINES: usize = 12;
 

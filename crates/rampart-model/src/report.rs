@@ -184,6 +184,9 @@ pub struct ScanResult {
     pub vulnerabilities: Vec<Vulnerability>,
     #[serde(default)]
     pub misconfigurations: Vec<Misconfiguration>,
+    /// Config results: how many (check, resource) evaluations passed, as Trivy's `Successes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_checks: Option<u32>,
     #[serde(default)]
     pub secrets: Vec<Secret>,
 }
@@ -203,6 +206,7 @@ impl ScanResult {
             packages,
             vulnerabilities: Vec::new(),
             misconfigurations: Vec::new(),
+            passed_checks: None,
             secrets: Vec::new(),
         }
     }

@@ -198,6 +198,9 @@ fn write_misconfigurations(
     if warnings > 0 {
         line.push_str(&format!(", warnings: {warnings}"));
     }
+    if let Some(passed) = result.passed_checks {
+        line.push_str(&format!(", passed: {passed}"));
+    }
     writeln!(out, "{line}")?;
     for m in shown {
         writeln!(out)?;

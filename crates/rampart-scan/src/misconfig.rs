@@ -158,6 +158,8 @@ pub fn scan_sources(report: &mut Report, files: &[SourceFile], options: &Misconf
             packages: Vec::new(),
             vulnerabilities: Vec::new(),
             misconfigurations,
+            // Counted by the Kubernetes and Dockerfile checks; the AWS checks do not count passes.
+            passed_checks: (file.passed > 0).then(|| u32::try_from(file.passed).unwrap_or(u32::MAX)),
             secrets: Vec::new(),
         });
     }

@@ -122,6 +122,7 @@ pub fn with_configs(mut r: Report, results: Vec<(&str, Vec<rampart_model::Miscon
             packages: Vec::new(),
             vulnerabilities: Vec::new(),
             misconfigurations,
+            passed_checks: None,
             secrets: Vec::new(),
         });
     }
