@@ -159,14 +159,23 @@ pub fn scan_tree(
     Ok(())
 }
 
-/// Adds the image config checks to an image's `report`.
-pub fn scan_image(report: &mut Report, args: &MisconfigArgs) -> anyhow::Result<()> {
+/// Adds the image's misconfigurations to its `report`: its config and history (as a
+/// Dockerfile), and the configuration files in its filesystem.
+pub fn scan_image(
+    report: &mut Report,
+    image: &rampart_image::Image,
+    args: &MisconfigArgs,
+    bar: &Bar,
+) -> anyhow::Result<()> {
     let policies = args.policies()?;
     let options = MisconfigOptions {
         policies: policies.as_deref(),
         config_types: args.config_types.iter().map(|t| (*t).into()).collect(),
     };
     rampart_scan::misconfig::scan_image_config(report, &options);
+    bar.message("checking the configuration files in the image");
+    rampart_scan::misconfig::scan_image_files(report, image, &options)
+        .context("reading the image's configuration files")?;
     Ok(())
 }
 

@@ -183,7 +183,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("scanning {target}"))?;
     let mut report = scan.report;
     if args.common.scanners.contains(&crate::fs::Scanner::Misconfig) {
-        crate::config::scan_image(&mut report, &args.misconfig)?;
+        crate::config::scan_image(&mut report, &image, &args.misconfig, &bar)?;
     }
     prepared.finish(report, &args.common, &bar)
 }

@@ -193,6 +193,102 @@ pub fn scan_image_config(report: &mut Report, options: &MisconfigOptions<'_>) {
     }
 }
 
+/// What one layer does to the configuration files of the image, in tar order.
+enum LayerChange {
+    File(String, Vec<u8>),
+    Whiteout(String),
+    Opaque(String),
+}
+
+/// The configuration files of an image's filesystem (the final view: whiteouts and opaque
+/// directories hide lower files, an upper file replaces a lower one), each with the index of the
+/// layer it came from. Layers are walked in parallel, and only candidate files no larger than
+/// [`rampart_misconfig::MAX_CONFIG_SIZE`] are read.
+pub fn collect_image(
+    image: &rampart_image::Image,
+) -> Result<Vec<(SourceFile, usize)>, rampart_image::ImageError> {
+    let layers: Vec<Result<Vec<LayerChange>, rampart_image::ImageError>> = (0..image.layer_count())
+        .into_par_iter()
+        .map(|index| {
+            let mut changes = Vec::new();
+            image.walk_layer(index, &mut |entry| {
+                match entry.kind {
+                    rampart_image::EntryKind::Whiteout => {
+                        changes.push(LayerChange::Whiteout(entry.path.to_string()))
+                    }
+                    rampart_image::EntryKind::OpaqueDir => {
+                        changes.push(LayerChange::Opaque(entry.path.to_string()))
+                    }
+                    rampart_image::EntryKind::File
+                        if entry.size <= rampart_misconfig::MAX_CONFIG_SIZE
+                            && rampart_misconfig::is_candidate(entry.path) =>
+                    {
+                        let path = entry.path.to_string();
+                        let bytes = entry.read_to_vec(rampart_misconfig::MAX_CONFIG_SIZE)?;
+                        changes.push(LayerChange::File(path, bytes));
+                    }
+                    _ => {}
+                }
+                Ok(())
+            })?;
+            Ok(changes)
+        })
+        .collect();
+    let mut view: BTreeMap<String, (Vec<u8>, usize)> = BTreeMap::new();
+    for (index, changes) in layers.into_iter().enumerate() {
+        let changes = changes?;
+        // Whiteouts and opaque markers hide what lower layers hold, never the layer's own files.
+        for change in &changes {
+            match change {
+                LayerChange::Whiteout(path) => {
+                    let under = format!("{path}/");
+                    view.retain(|p, _| p != path && !p.starts_with(&under));
+                }
+                LayerChange::Opaque(dir) => {
+                    let under = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+                    view.retain(|p, _| !p.starts_with(&under));
+                }
+                LayerChange::File(..) => {}
+            }
+        }
+        for change in changes {
+            if let LayerChange::File(path, bytes) = change {
+                view.insert(path, (bytes, index));
+            }
+        }
+    }
+    Ok(view
+        .into_iter()
+        .filter_map(|(path, (bytes, index))| {
+            let text = String::from_utf8(bytes).ok()?;
+            let config_type = rampart_misconfig::detect(&path, &text)?;
+            Some((SourceFile { path, text, config_type }, index))
+        })
+        .collect())
+}
+
+/// Checks the configuration files inside an image; each finding names the layer its file came from.
+pub fn scan_image_files(
+    report: &mut Report,
+    image: &rampart_image::Image,
+    options: &MisconfigOptions<'_>,
+) -> Result<(), rampart_image::ImageError> {
+    let found = collect_image(image)?;
+    let layers: Vec<rampart_model::LayerRef> =
+        image.metadata().layers.iter().map(|l| l.layer.clone()).collect();
+    let layer_of: BTreeMap<String, usize> = found.iter().map(|(f, i)| (f.path.clone(), *i)).collect();
+    let files: Vec<SourceFile> = found.into_iter().map(|(f, _)| f).collect();
+    let before = report.results.len();
+    scan_sources(report, &files, options);
+    for result in &mut report.results[before..] {
+        let Some(layer) = layer_of.get(&result.target).and_then(|i| layers.get(*i)) else { continue };
+        for m in &mut result.misconfigurations {
+            m.layer = Some(layer.clone());
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
