@@ -118,6 +118,9 @@ pub fn run(mut args: ConfigArgs) -> anyhow::Result<u8> {
         return list_checks(format);
     }
     let Some(path) = args.path.clone() else { bail!("name a directory or file to scan") };
+    if matches!(args.common.format, OutputFormat::Cyclonedx | OutputFormat::SpdxJson) {
+        bail!("rampart config writes table, json or sarif: an SBOM has no misconfigurations");
+    }
     args.misconfig.config_policy.append(&mut args.policy);
     if args.common.scanners.iter().any(|s| *s != Scanner::Misconfig) {
         bail!(
