@@ -365,7 +365,7 @@ pub(super) static RULES: &[Rule] = &[
         title: "Twitter / X bearer token",
         description: "A Twitter (X) API app-only bearer token (`AAAAAAAAAAAAAAAAAAAAA...`).",
         keywords: &["aaaaaaaaaaaaaaaaaaaaa"],
-        regex: r#"\b(A{22}[A-Za-z0-9%]{80,120})\b"#,
+        regex: r#"\b(A{21}[A-Za-z0-9%]{80,120})\b"#,
         stopwords: false,
         entropy_min: Some(3.0),
         examples: &["TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAArN6RkUxx9nfETVvQ6V78l05MgSznTH8xdRkWMh9niyouXpOKDO9lGpeKC0MzRUJ5q46uBZkZKrKy6uOSFPkYgomcLW"],
