@@ -271,7 +271,10 @@ impl Scanner {
 
     /// A scanner with every built-in rule and the default configuration.
     pub fn with_builtin_rules() -> Result<Scanner, SecretsError> {
-        Scanner::new(crate::builtin_rules().into_iter().map(CustomRule::from).collect(), ScanConfig::default())
+        Scanner::new(
+            crate::builtin_rules().into_iter().map(CustomRule::from).collect(),
+            ScanConfig::default(),
+        )
     }
 
     /// Number of compiled rules.
@@ -326,7 +329,10 @@ impl Scanner {
                 let hay = &content[rs..re];
                 for caps in c.regex.captures_iter(hay) {
                     let sec = if c.rule.secret_group == 0 {
-                        (1..caps.len()).filter_map(|g| caps.get(g)).find(|m| !m.is_empty()).or_else(|| caps.get(0))
+                        (1..caps.len())
+                            .filter_map(|g| caps.get(g))
+                            .find(|m| !m.is_empty())
+                            .or_else(|| caps.get(0))
                     } else {
                         caps.get(c.rule.secret_group)
                     };

@@ -203,7 +203,7 @@ pub fn docker_auth_ok(value: &str) -> bool {
 
 /// A Kubernetes Secret `data` value is valid base64 of something non-empty.
 pub fn base64_nonempty(value: &str) -> bool {
-    value.len() % 4 == 0 && base64_decode(value).is_some_and(|b| !b.is_empty())
+    value.len().is_multiple_of(4) && base64_decode(value).is_some_and(|b| !b.is_empty())
 }
 
 /// A secret-named assignment's value looks like a secret, not code or a reference:

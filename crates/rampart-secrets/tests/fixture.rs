@@ -72,6 +72,7 @@ fn planted_secrets_all_found_no_false_alarms() {
             got.insert((rel.clone(), line));
         }
     }
+    eprintln!("{}", details.join("\n"));
     let missed: Vec<_> = want.difference(&got).collect();
     let false_alarms: Vec<_> = got.difference(&want).collect();
     assert!(

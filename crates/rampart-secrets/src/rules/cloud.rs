@@ -29,11 +29,31 @@ pub(super) static RULES: &[Rule] = &[
         title: "AWS secret access key",
         description: "A 40-character AWS secret access key assigned to an aws_secret / secret_access_key-like name: signs AWS API requests.",
         severity: Severity::Critical,
-        keywords: &["secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "awssecret", "aws-secret", "secret_key"],
-        regex: concat!(r#"(?i)(?:secret[_.-]?access[_.-]?key|aws[_.-]?secret(?:[_.-]?key)?|aws[_.-]?secret[_.-]?access[_.-]?key|aws[\w.-]{0,20}secret[_.-]?key)"#, assign!(), r#"([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#),
+        keywords: &[
+            "secret_access_key",
+            "secretaccesskey",
+            "secret-access-key",
+            "aws_secret",
+            "awssecret",
+            "aws-secret",
+            "secret_key",
+        ],
+        regex: concat!(
+            r#"(?i)(?:secret[_.-]?access[_.-]?key|aws[_.-]?secret(?:[_.-]?key)?|aws[_.-]?secret[_.-]?access[_.-]?key|aws[\w.-]{0,20}secret[_.-]?key)"#,
+            assign!(),
+            r#"([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#
+        ),
         entropy_min: Some(4.0),
-        examples: &["aws_secret_access_key = aJJeISrtqsBksL7jlSjNUa84mr8AUeI0Srv2t3FG", "AWS_SECRET_ACCESS_KEY=Px0AsExTV8aevrBFTnRAmorb8Xh+uhLPNatc7+x/\n", "\"SecretAccessKey\": \"2p6xIfLayj8pGHKShoiJk/joAvapT+eiR1ogbvhO\""],
-        negatives: &["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = lbCz48FvYQSw5EgVsldGP452QSNlN5JAWRG5XR0Zl", "secret_key = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"],
+        examples: &[
+            "aws_secret_access_key = aJJeISrtqsBksL7jlSjNUa84mr8AUeI0Srv2t3FG",
+            "AWS_SECRET_ACCESS_KEY=Px0AsExTV8aevrBFTnRAmorb8Xh+uhLPNatc7+x/\n",
+            "\"SecretAccessKey\": \"2p6xIfLayj8pGHKShoiJk/joAvapT+eiR1ogbvhO\"",
+        ],
+        negatives: &[
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key = lbCz48FvYQSw5EgVsldGP452QSNlN5JAWRG5XR0Zl",
+            "secret_key = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -73,7 +93,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A legacy FCM server key (`AAAA...:APA91b...`): sends push notifications to the app's users.",
         keywords: &["apa91b"],
         regex: r#"\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})\b"#,
-        examples: &["AAAAOzwyHFp:APA91bURxcCCB72SMO3hS4W06XtY7cyROYBsMYOtr7IcLoQKaEoZiSuStNKPYgY9kJ83ihHNrAxaEQN4OmU1UOaQOQFfNel8K26M4gIMPKE053wizAG6Ym53Cv0bQrE0EOAhBEle3IKy"],
+        examples: &[
+            "AAAAOzwyHFp:APA91bURxcCCB72SMO3hS4W06XtY7cyROYBsMYOtr7IcLoQKaEoZiSuStNKPYgY9kJ83ihHNrAxaEQN4OmU1UOaQOQFfNel8K26M4gIMPKE053wizAG6Ym53Cv0bQrE0EOAhBEle3IKy",
+        ],
         negatives: &["AAAAHbVcAGY:APA91bixdPwqSIeXKA60cfZqAUIQbxXBxdYR"],
         ..DEFAULT
     },
@@ -83,9 +105,16 @@ pub(super) static RULES: &[Rule] = &[
         description: "An Azure storage account key (88 base64 characters), alone or in a connection string (`AccountKey=`): full access to the account's data.",
         severity: Severity::Critical,
         keywords: &["accountkey", "account_key", "storage_key", "storagekey", "storage-key", "account-key"],
-        regex: concat!(r#"(?i)(?:accountkey|account[_.-]key|storage[_.-]?(?:account[_.-]?)?key)"#, assign!(), r#"([A-Za-z0-9+/]{86}==)"#),
+        regex: concat!(
+            r#"(?i)(?:accountkey|account[_.-]key|storage[_.-]?(?:account[_.-]?)?key)"#,
+            assign!(),
+            r#"([A-Za-z0-9+/]{86}==)"#
+        ),
         entropy_min: Some(4.0),
-        examples: &["DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=BmFcH5A7pH/U9B7EOEngmwqbj2dRPTsKY67zkSlmyW7LgiihYwJNU0suNz+cU9Tj6e7aWWQorqDWJfe/xvK3rQ==;EndpointSuffix=core.windows.net", "AZURE_STORAGE_KEY=8T4P+niY17FCtlVG2EftRosElx2zd2lZ/9FHYVVH0A+0dWlcoMxN6y9VBrvvFH1uA+sjMUAAj647/OhaMIrasQ=="],
+        examples: &[
+            "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=BmFcH5A7pH/U9B7EOEngmwqbj2dRPTsKY67zkSlmyW7LgiihYwJNU0suNz+cU9Tj6e7aWWQorqDWJfe/xvK3rQ==;EndpointSuffix=core.windows.net",
+            "AZURE_STORAGE_KEY=8T4P+niY17FCtlVG2EftRosElx2zd2lZ/9FHYVVH0A+0dWlcoMxN6y9VBrvvFH1uA+sjMUAAj647/OhaMIrasQ==",
+        ],
         negatives: &["AccountKey=tj7DlKhBbqgnjjhRLdrMNcMeVIripFyBqput58xk", "AccountKey=${STORAGE_KEY}"],
         ..DEFAULT
     },
@@ -117,7 +146,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A DigitalOcean personal access (`dop_v1_`), OAuth (`doo_v1_`) or refresh (`dor_v1_`) token.",
         keywords: &["dop_v1_", "doo_v1_", "dor_v1_"],
         regex: r#"\b(do[opr]_v1_[a-f0-9]{64})\b"#,
-        examples: &["DIGITALOCEAN_TOKEN=dop_v1_f11938aec08439a3acf9ef38ef219a5cf6739e5889d095e7d83b8db0d7515052"],
+        examples: &[
+            "DIGITALOCEAN_TOKEN=dop_v1_f11938aec08439a3acf9ef38ef219a5cf6739e5889d095e7d83b8db0d7515052",
+        ],
         negatives: &["dop_v1_d2cb401ccdb7b04ad6d91820a37bb7f3"],
         ..DEFAULT
     },
@@ -126,7 +157,11 @@ pub(super) static RULES: &[Rule] = &[
         title: "Heroku API key",
         description: "A Heroku API key: a UUID assigned to a heroku-named variable.",
         keywords: &["heroku"],
-        regex: concat!(r#"(?i)heroku[\w.-]{0,20}(?:key|token|secret)"#, assign!(), r#"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#),
+        regex: concat!(
+            r#"(?i)heroku[\w.-]{0,20}(?:key|token|secret)"#,
+            assign!(),
+            r#"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#
+        ),
         examples: &["HEROKU_API_KEY=119687b0-c738-c3b2-5541-2b28076e3005"],
         negatives: &["request_id = 4105570b-f5e3-e821-eaef-a8115c8c0de3"],
         ..DEFAULT
@@ -149,7 +184,9 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["hvs.", "hvb.", "hvr."],
         regex: r#"\b(hv[sbr]\.[A-Za-z0-9_-]{24,300})\b"#,
         entropy_min: Some(3.5),
-        examples: &["VAULT_TOKEN=hvs.HffxgVqvEqDyDLyEBE63ZS6iTOSHLjwRhp82TyHugI5DgMZ15wBDFuAcl06Ux4igHw0THjISwSXpHuuFAAXsvdGnBIpyRuJ"],
+        examples: &[
+            "VAULT_TOKEN=hvs.HffxgVqvEqDyDLyEBE63ZS6iTOSHLjwRhp82TyHugI5DgMZ15wBDFuAcl06Ux4igHw0THjISwSXpHuuFAAXsvdGnBIpyRuJ",
+        ],
         negatives: &["hvs.short", "this.hvs.file"],
         ..DEFAULT
     },
@@ -159,7 +196,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Terraform Cloud or Enterprise API token (`....atlasv1....`).",
         keywords: &["atlasv1"],
         regex: r#"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})\b"#,
-        examples: &["token = \"8RrCHlC0hrqAcO.atlasv1.LLLyLY1bcJL8IsTibvoS6vc33ZWdyh3cFQ7UPEBSWijtYVOEww53DkvYkL0yDkzYg5n\""],
+        examples: &[
+            "token = \"8RrCHlC0hrqAcO.atlasv1.LLLyLY1bcJL8IsTibvoS6vc33ZWdyh3cFQ7UPEBSWijtYVOEww53DkvYkL0yDkzYg5n\"",
+        ],
         negatives: &["pir7MAGdEkl1Mr.atlasv1.short"],
         ..DEFAULT
     },
@@ -179,7 +218,10 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Doppler personal, service, CLI, service-account, SCIM or audit token (`dp.pt.`, `dp.st.`, ...).",
         keywords: &["dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."],
         regex: r#"\b(dp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44})\b"#,
-        examples: &["DOPPLER_TOKEN=dp.st.prd.H939Jd4L6ODU5nVAJbB0DWKAKR2IKqpcGPilVU8bP5Y", "dp.pt.eVinoWyBW29KtTGd6D5e0CpoEnGPsRCBjKLH1vXArsP"],
+        examples: &[
+            "DOPPLER_TOKEN=dp.st.prd.H939Jd4L6ODU5nVAJbB0DWKAKR2IKqpcGPilVU8bP5Y",
+            "dp.pt.eVinoWyBW29KtTGd6D5e0CpoEnGPsRCBjKLH1vXArsP",
+        ],
         negatives: &["dp.pt.2P6d65Lx1f"],
         ..DEFAULT
     },
@@ -229,7 +271,11 @@ pub(super) static RULES: &[Rule] = &[
         title: "Scaleway secret key",
         description: "A Scaleway API secret key (a UUID) assigned to a scaleway/SCW-named variable.",
         keywords: &["scw_secret", "scaleway"],
-        regex: concat!(r#"(?i)(?:scw_secret_key|scaleway[\w.-]{0,20}secret[\w.-]{0,10})"#, assign!(), r#"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#),
+        regex: concat!(
+            r#"(?i)(?:scw_secret_key|scaleway[\w.-]{0,20}secret[\w.-]{0,10})"#,
+            assign!(),
+            r#"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#
+        ),
         examples: &["SCW_SECRET_KEY=b30b4ce1-794d-9642-63d7-0fcd620649f0"],
         negatives: &["SCW_ACCESS_KEY=SCWXUCIIZFHIOGHHPZJE"],
         ..DEFAULT

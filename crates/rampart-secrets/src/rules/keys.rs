@@ -16,7 +16,9 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#""private_key"\s*:\s*"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\n|\\r|[A-Za-z0-9+/=])+?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)""#,
         redaction: Redaction::FirstLine,
         stopwords: false,
-        examples: &[r#"{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\ngfo6UbOGRQtXM9sj4Y2zYVjwZ4t0Myd6uuqpTm0BLzKargZxj4trGar2922TJMtg\nKoV/8OfQcTxiqbkChbzhNM+zoa4j65Cb8DlzXBcLX4QTo8BAzlQd72k4g9bMfRgj\n-----END PRIVATE KEY-----\n", "client_email": "svc@proj.iam.gserviceaccount.com"}"#],
+        examples: &[
+            r#"{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\ngfo6UbOGRQtXM9sj4Y2zYVjwZ4t0Myd6uuqpTm0BLzKargZxj4trGar2922TJMtg\nKoV/8OfQcTxiqbkChbzhNM+zoa4j65Cb8DlzXBcLX4QTo8BAzlQd72k4g9bMfRgj\n-----END PRIVATE KEY-----\n", "client_email": "svc@proj.iam.gserviceaccount.com"}"#,
+        ],
         negatives: &[r#""private_key": "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n""#],
         ..DEFAULT
     },
@@ -52,7 +54,9 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#"(PuTTY-User-Key-File-\d+: [^\r\n]+(?:\r?\n[^\r\n]*){2,40}?\r?\nPrivate-Lines: \d+\r?\n[A-Za-z0-9+/=\r\n]{32,})"#,
         redaction: Redaction::FirstLine,
         stopwords: false,
-        examples: &["PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me\nPublic-Lines: 2\nWUOGZq5KVPBDb6SKCuBd+HBPLZouIsuJqmFRu9qbaMpsIebWVOSlqmf/yU48WFH1\nJHrqPEjTcim+VmN9Nj21gjh8\nPrivate-Lines: 1\nNi108aMOLlEPiC4/Usv8Wsw3z4NGJib69wm7qQwo5r0=\n"],
+        examples: &[
+            "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: me\nPublic-Lines: 2\nWUOGZq5KVPBDb6SKCuBd+HBPLZouIsuJqmFRu9qbaMpsIebWVOSlqmf/yU48WFH1\nJHrqPEjTcim+VmN9Nj21gjh8\nPrivate-Lines: 1\nNi108aMOLlEPiC4/Usv8Wsw3z4NGJib69wm7qQwo5r0=\n",
+        ],
         negatives: &["PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n"],
         ..DEFAULT
     },
@@ -64,7 +68,10 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["age-secret-key-1"],
         regex: r#"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b"#,
         examples: &["AGE-SECRET-KEY-1HNZ9H47UALURFS5CKPQQSQL59HAV8YQDE2G05EAATX9APPQ8H99M8A586V"],
-        negatives: &["AGE-SECRET-KEY-1QQQQ", "age1e6ljyd8uuwlvy2ec9lvk7xlfsmqnhy5dnhgkweuqay3gta2wkzs8078ggc"],
+        negatives: &[
+            "AGE-SECRET-KEY-1QQQQ",
+            "age1e6ljyd8uuwlvy2ec9lvk7xlfsmqnhy5dnhgkweuqay3gta2wkzs8078ggc",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -75,8 +82,13 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["eyj"],
         regex: r#"\b(eyJ[A-Za-z0-9_-]{10,}={0,2}\.eyJ[A-Za-z0-9_-]{10,}={0,2}\.[A-Za-z0-9_-]{16,}={0,2})"#,
         validate: Some(jwt_header_ok),
-        examples: &["token: eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiODM2NzgzNDkiLCAibmFtZSI6ICJzdmMiLCAiaWF0IjogMTcwMDAwMDAwMH0.h6EraSZ4PIEw0_lzgJ5iOduuCSHfV7oOBtFBRIQTupo"],
-        negatives: &["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0In0.g6Wq0idzVcTc18RaerXVb13DIHzuj2"],
+        examples: &[
+            "token: eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiODM2NzgzNDkiLCAibmFtZSI6ICJzdmMiLCAiaWF0IjogMTcwMDAwMDAwMH0.h6EraSZ4PIEw0_lzgJ5iOduuCSHfV7oOBtFBRIQTupo",
+        ],
+        negatives: &[
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
+            "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0In0.g6Wq0idzVcTc18RaerXVb13DIHzuj2",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -88,8 +100,13 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
         requires: Some(r#""auths"\s*:"#),
         validate: Some(docker_auth_ok),
-        examples: &[r#"{"auths": {"registry.example.io": {"auth": "ZGVwbG95OndQcEo5c2pRdHZHWVo1YU8wVHRG"}}}"#],
-        negatives: &[r#"{"auths": {"ghcr.io": {"auth": "dXNlcm5hbWU="}}}"#, r#"{"auth": "ZGVwbG95OmJYcmVod1laeE5Cd2tmVzVWTktl"}"#],
+        examples: &[
+            r#"{"auths": {"registry.example.io": {"auth": "ZGVwbG95OndQcEo5c2pRdHZHWVo1YU8wVHRG"}}}"#,
+        ],
+        negatives: &[
+            r#"{"auths": {"ghcr.io": {"auth": "dXNlcm5hbWU="}}}"#,
+            r#"{"auth": "ZGVwbG95OmJYcmVod1laeE5Cd2tmVzVWTktl"}"#,
+        ],
         ..DEFAULT
     },
     Rule {
@@ -102,7 +119,9 @@ pub(super) static RULES: &[Rule] = &[
         region: Some(r#"(?m)^data:[ \t]*\r?\n((?:[ \t]+[^\n]*(?:\n|$)|[ \t]*\r?\n)+)"#),
         requires: Some(r#"(?m)^kind:[ \t]*["']?Secret["']?[ \t]*\r?$"#),
         validate: Some(base64_nonempty),
-        examples: &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: VXc1dmN1ZDVmWEhIQ0hyVjRG\n  username: ZGJhZG1pbg==\n"],
+        examples: &[
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: VXc1dmN1ZDVmWEhIQ0hyVjRG\n  username: ZGJhZG1pbg==\n",
+        ],
         negatives: &[
             "apiVersion: v1\nkind: ConfigMap\ndata:\n  password: UlNWY0pUSUN0SVQ3RkRkUmZa\n",
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: longsecretname\ndata: {}\n",

@@ -39,7 +39,10 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["xoxa-", "xoxr-", "xoxo-", "xoxs-"],
         regex: r#"\b(xox[aros]-(?:\d-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{8,64}){1,4})\b"#,
         entropy_min: Some(3.0),
-        examples: &["xoxa-2-426813426217-GrAjcXmBFJ5VYggzYFivUnlMhwp4P3S1", "xoxr-286354013098-Rz9Ek22mij1l3PbI67hZUhFOZcnFA80rZfHbXmo4"],
+        examples: &[
+            "xoxa-2-426813426217-GrAjcXmBFJ5VYggzYFivUnlMhwp4P3S1",
+            "xoxr-286354013098-Rz9Ek22mij1l3PbI67hZUhFOZcnFA80rZfHbXmo4",
+        ],
         negatives: &["xoxa-short"],
         ..DEFAULT
     },
@@ -49,7 +52,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Slack app-level token (`xapp-`), used for Socket Mode.",
         keywords: &["xapp-"],
         regex: r#"\b(xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{64})\b"#,
-        examples: &["xapp-1-AD8UTQQ0QOO-2360467177960-782f9d0bac7c128938f908f0cd602aefafc04b9f7299fcd902aec9dc32696b43"],
+        examples: &[
+            "xapp-1-AD8UTQQ0QOO-2360467177960-782f9d0bac7c128938f908f0cd602aefafc04b9f7299fcd902aec9dc32696b43",
+        ],
         negatives: &["xapp-1-A123-456-abc"],
         ..DEFAULT
     },
@@ -59,7 +64,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Slack app configuration access or refresh token (`xoxe.xoxp-1-`, `xoxe-1-`).",
         keywords: &["xoxe.xox", "xoxe-1-"],
         regex: r#"\b(xoxe(?:\.xox[bp])?-1-[A-Za-z0-9]{146,170})\b"#,
-        examples: &["xoxe.xoxp-1-8JjUbDsHbpEz2QoUyj0p58GpZHFlskuYHe4ZvWyuvcTvEoLKaooX6mFr7CJuzeQJimab6oDjrLplPNzt3nJd4xWwoPyThZux6bzyPN2nlEiC4qq4VreVCTuSk0NVnINXbTeyIIoRGfEhhmO2PYNFY9eak6pcp3w5"],
+        examples: &[
+            "xoxe.xoxp-1-8JjUbDsHbpEz2QoUyj0p58GpZHFlskuYHe4ZvWyuvcTvEoLKaooX6mFr7CJuzeQJimab6oDjrLplPNzt3nJd4xWwoPyThZux6bzyPN2nlEiC4qq4VreVCTuSk0NVnINXbTeyIIoRGfEhhmO2PYNFY9eak6pcp3w5",
+        ],
         negatives: &["xoxe.xoxp-1-nS5ojl9vbh52Ax5GOCai0nkKPzIxuA9qjlN871CL"],
         ..DEFAULT
     },
@@ -69,8 +76,13 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Slack incoming webhook URL (`hooks.slack.com/services/T../B../...`): posts to a channel.",
         keywords: &["hooks.slack.com"],
         regex: r#"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/(T[A-Z0-9]{7,12}/[AB][A-Z0-9]{7,12}/[A-Za-z0-9]{23,25}|T[A-Z0-9]{7,12}/[A-Za-z0-9]{20,}/[0-9]+/[A-Za-z0-9]{20,})"#,
-        examples: &["SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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"],
-        negatives: &["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/services/"],
+        examples: &[
+            "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/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",
+        ],
+        negatives: &[
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "https://hooks.slack.com/services/",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -80,7 +92,10 @@ pub(super) static RULES: &[Rule] = &[
         severity: Severity::Critical,
         keywords: &["sk_live_", "rk_live_"],
         regex: r#"\b([sr]k_live_[0-9A-Za-z]{24,247})\b"#,
-        examples: &["STRIPE_KEY=sk_live_MRAg4sR7O91tL72CQfX5YkLx", "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"],
+        examples: &[
+            "STRIPE_KEY=sk_live_MRAg4sR7O91tL72CQfX5YkLx",
+            "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",
+        ],
         negatives: &["sk_test_BGoED2qedCbzPbLiheG9XWwA", "sk_live_SUWlfthWUK"],
         ..DEFAULT
     },
@@ -111,7 +126,11 @@ pub(super) static RULES: &[Rule] = &[
         title: "Twilio auth token",
         description: "A Twilio account auth token (32 hex) assigned to a twilio-named variable.",
         keywords: &["twilio"],
-        regex: concat!(r#"(?i)twilio[\w.-]{0,20}(?:auth[_.-]?token|secret)"#, assign!(), r#"([a-f0-9]{32})\b"#),
+        regex: concat!(
+            r#"(?i)twilio[\w.-]{0,20}(?:auth[_.-]?token|secret)"#,
+            assign!(),
+            r#"([a-f0-9]{32})\b"#
+        ),
         examples: &["TWILIO_AUTH_TOKEN=c2d7d9f277fb7ef695f77449119adf4f"],
         negatives: &["TWILIO_ACCOUNT_SID=AC65211766019a42fb3dc40a37cb0f0c46"],
         ..DEFAULT
@@ -174,9 +193,16 @@ pub(super) static RULES: &[Rule] = &[
         title: "Datadog API or application key",
         description: "A Datadog API key (32 hex) or application key (40 hex) assigned to a datadog/DD-named variable.",
         keywords: &["datadog", "dd_api", "dd_app", "dd-api", "dd-app"],
-        regex: concat!(r#"(?i)(?:datadog|dd)[\w.-]{0,20}(?:api|app|application)[_.-]?key"#, assign!(), r#"([a-f0-9]{40}|[a-f0-9]{32})\b"#),
+        regex: concat!(
+            r#"(?i)(?:datadog|dd)[\w.-]{0,20}(?:api|app|application)[_.-]?key"#,
+            assign!(),
+            r#"([a-f0-9]{40}|[a-f0-9]{32})\b"#
+        ),
         entropy_min: Some(3.0),
-        examples: &["DD_API_KEY=88a3b3d4941152d3b332a77c1035c85e", "datadog_app_key: 0fbb3f715081a6de9049548ed5f13744e7731b19"],
+        examples: &[
+            "DD_API_KEY=88a3b3d4941152d3b332a77c1035c85e",
+            "datadog_app_key: 0fbb3f715081a6de9049548ed5f13744e7731b19",
+        ],
         negatives: &["DD_API_KEY=400e09f92ea7df3be42a"],
         ..DEFAULT
     },
@@ -196,7 +222,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Sentry organization auth token (`sntrys_`) or user auth token (`sntryu_`).",
         keywords: &["sntrys_", "sntryu_"],
         regex: r#"\b(sntrys_eyJ[A-Za-z0-9+/=_-]{80,}|sntryu_[a-f0-9]{64})"#,
-        examples: &["SENTRY_AUTH_TOKEN=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"],
+        examples: &[
+            "SENTRY_AUTH_TOKEN=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",
+        ],
         negatives: &["sntryu_a508eb4fd3"],
         ..DEFAULT
     },
@@ -207,7 +235,10 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["glc_", "glsa_", "eyjrijoi"],
         regex: r#"\b(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,2})"#,
         entropy_min: Some(3.5),
-        examples: &["glsa_tfYmJsZiZNtjyNN6F5te4DJEPt0Tg5xg_dbc42cff", "glc_dw2Pfwh9SrJhhjljo4njo2X2F0tBkUjbixK9cS9WtLG9YmMmy7kQ1tQbpvPB0RwSdvsFBIUfD7I16rdQ"],
+        examples: &[
+            "glsa_tfYmJsZiZNtjyNN6F5te4DJEPt0Tg5xg_dbc42cff",
+            "glc_dw2Pfwh9SrJhhjljo4njo2X2F0tBkUjbixK9cS9WtLG9YmMmy7kQ1tQbpvPB0RwSdvsFBIUfD7I16rdQ",
+        ],
         negatives: &["glsa_I0BCqL7mb7"],
         ..DEFAULT
     },
@@ -216,7 +247,11 @@ pub(super) static RULES: &[Rule] = &[
         title: "Okta API token",
         description: "An Okta API token (`00` + 40 characters) assigned to an okta-named variable.",
         keywords: &["okta"],
-        regex: concat!(r#"(?i)okta[\w.-]{0,20}(?:token|key|secret)"#, assign!(), r#"(00[A-Za-z0-9_-]{40})\b"#),
+        regex: concat!(
+            r#"(?i)okta[\w.-]{0,20}(?:token|key|secret)"#,
+            assign!(),
+            r#"(00[A-Za-z0-9_-]{40})\b"#
+        ),
         entropy_min: Some(3.5),
         examples: &["OKTA_API_TOKEN=00T9pzLlZ2jNfeBZwFcK4bIQ0RKffmrBWICAeldl13"],
         negatives: &["OKTA_API_TOKEN=${OKTA_TOKEN}"],
@@ -228,7 +263,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "An Atlassian (Jira, Confluence) API token (`ATATT3...`).",
         keywords: &["atatt3"],
         regex: r#"\b(ATATT3[A-Za-z0-9_=-]{186})(?:[^A-Za-z0-9_=-]|$)"#,
-        examples: &["JIRA_TOKEN=ATATT3ej5BcFDoSfrXbRfO5OA5YmL57YGVWFBUW4EEl2qqpVRcRp3aBwIStwY62eRKJIFX1VQZvFfyaP9vnZ5pm09e9CctvJ5R5IYVU8tcon27g7KAZuiZB5mpMCPB7tW6kTd7fQEdM4zdIPdfL8xNhACTuKxKE7zbXKM51IU0Lq2X095LwZYu6RtOAugPTk"],
+        examples: &[
+            "JIRA_TOKEN=ATATT3ej5BcFDoSfrXbRfO5OA5YmL57YGVWFBUW4EEl2qqpVRcRp3aBwIStwY62eRKJIFX1VQZvFfyaP9vnZ5pm09e9CctvJ5R5IYVU8tcon27g7KAZuiZB5mpMCPB7tW6kTd7fQEdM4zdIPdfL8xNhACTuKxKE7zbXKM51IU0Lq2X095LwZYu6RtOAugPTk",
+        ],
         negatives: &["ATATT3i7IKI3zGATWUX09KWYWh8vABlSP99Tt0QNkuLCOr"],
         ..DEFAULT
     },
@@ -237,8 +274,14 @@ pub(super) static RULES: &[Rule] = &[
         title: "Discord bot token",
         description: "A Discord bot token assigned to a discord-named variable.",
         keywords: &["discord"],
-        regex: concat!(r#"(?i)discord[\w.-]{0,20}(?:token|secret|key)"#, assign!(), r#"([MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})"#),
-        examples: &["DISCORD_BOT_TOKEN=ML3FHAHrONjk2rTKg3KUnXbYZP.jFzwj6.5dqoGJ8TTc2HQa5w5hndvQtfZzVFs8RUvKMTh6"],
+        regex: concat!(
+            r#"(?i)discord[\w.-]{0,20}(?:token|secret|key)"#,
+            assign!(),
+            r#"([MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})"#
+        ),
+        examples: &[
+            "DISCORD_BOT_TOKEN=ML3FHAHrONjk2rTKg3KUnXbYZP.jFzwj6.5dqoGJ8TTc2HQa5w5hndvQtfZzVFs8RUvKMTh6",
+        ],
         negatives: &["DISCORD_BOT_TOKEN=MdyQKUFPEF2kR2A9fqQtVE8LGt"],
         ..DEFAULT
     },
@@ -248,7 +291,9 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Discord webhook URL: posts to a channel.",
         keywords: &["discord.com/api/webhooks", "discordapp.com/api/webhooks"],
         regex: r#"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/([A-Za-z0-9_-]{60,72})"#,
-        examples: &["https://discord.com/api/webhooks/126164380652519934/77Ws5m7RtbaF8yBo8sheT2CzJRdGU44l7pbqXWxcqSf1AhR2lHP6xiwcCJlE84OU1L0I"],
+        examples: &[
+            "https://discord.com/api/webhooks/126164380652519934/77Ws5m7RtbaF8yBo8sheT2CzJRdGU44l7pbqXWxcqSf1AhR2lHP6xiwcCJlE84OU1L0I",
+        ],
         negatives: &["https://discord.com/api/webhooks/123/abc"],
         ..DEFAULT
     },
@@ -270,7 +315,10 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["sk-proj-", "sk-svcacct-", "sk-admin-", "t3blbkfj"],
         regex: r#"\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{58,200}T3BlbkFJ[A-Za-z0-9_-]{58,200}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{80,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)"#,
         entropy_min: Some(3.5),
-        examples: &["OPENAI_API_KEY=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", "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"],
+        examples: &[
+            "OPENAI_API_KEY=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",
+            "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",
+        ],
         negatives: &["sk-proj-VVDeBgnXVVCwNev233Vs", "sk-6kvayckvFebkLgdBEVtkoPLYYpemx93ULgRXdXw7rtdajsNR"],
         ..DEFAULT
     },
@@ -281,7 +329,9 @@ pub(super) static RULES: &[Rule] = &[
         severity: Severity::Critical,
         keywords: &["sk-ant-"],
         regex: r#"\b(sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,100}AA)(?:[^A-Za-z0-9_-]|$)"#,
-        examples: &["ANTHROPIC_API_KEY=sk-ant-api03-TCduUwFePNGDWsdSXYF2W1xZa3fk8cxkzVMlIoDCL2mbWrVAkFzISkQhi0BS7qGooynuSGS2qTx6BnhR4pBVJN09MhhblAA"],
+        examples: &[
+            "ANTHROPIC_API_KEY=sk-ant-api03-TCduUwFePNGDWsdSXYF2W1xZa3fk8cxkzVMlIoDCL2mbWrVAkFzISkQhi0BS7qGooynuSGS2qTx6BnhR4pBVJN09MhhblAA",
+        ],
         negatives: &["sk-ant-api03-0BJucq5eDvgfbG9Yevoz"],
         ..DEFAULT
     },
@@ -323,7 +373,10 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["sq0atp-", "sq0csp-", "eaaa"],
         regex: r#"\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43}|EAAA[A-Za-z0-9_+=-]{60})(?:[^A-Za-z0-9_+=-]|$)"#,
         entropy_min: Some(3.5),
-        examples: &["sq0csp-y3pti1dwt6raU7SEv6u5LK8co3ISIOiOBFiuZup6oJd", "SQUARE_ACCESS_TOKEN=EAAAjh00ldpWt1fMVPCP0MW9xvvPgK5RCmFBtF4tPOfA1CiTpLTUyfJrYqIy1Ld7"],
+        examples: &[
+            "sq0csp-y3pti1dwt6raU7SEv6u5LK8co3ISIOiOBFiuZup6oJd",
+            "SQUARE_ACCESS_TOKEN=EAAAjh00ldpWt1fMVPCP0MW9xvvPgK5RCmFBtF4tPOfA1CiTpLTUyfJrYqIy1Ld7",
+        ],
         negatives: &["sq0csp-YHVdjTjSm2"],
         ..DEFAULT
     },
@@ -345,7 +398,9 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["paypal"],
         regex: concat!(r#"(?i)paypal[\w.-]{0,20}secret"#, assign!(), r#"([A-Za-z0-9_-]{80})\b"#),
         entropy_min: Some(4.0),
-        examples: &["PAYPAL_CLIENT_SECRET=b7nv5IC04eyRs2SX2mq8qGccAJTJKQroKA4guV1uOUZPOu1hfyS7VArGg7yLyNpLZjr9nz7rRWDKVMWK"],
+        examples: &[
+            "PAYPAL_CLIENT_SECRET=b7nv5IC04eyRs2SX2mq8qGccAJTJKQroKA4guV1uOUZPOu1hfyS7VArGg7yLyNpLZjr9nz7rRWDKVMWK",
+        ],
         negatives: &["PAYPAL_CLIENT_SECRET=k2zCbFz9Iy0uqWOTPQoY"],
         ..DEFAULT
     },
@@ -354,9 +409,16 @@ pub(super) static RULES: &[Rule] = &[
         title: "Facebook / Meta access token",
         description: "A Facebook Graph API access token (`EAACEdEose0cBA...` or `EAA...` assigned to a facebook/meta-named variable).",
         keywords: &["eaacedeose0cba", "facebook", "fb_", "meta_"],
-        regex: concat!(r#"(?i)(?:facebook|\bfb|\bmeta)[\w.-]{0,20}(?:token|secret)"#, assign!(), r#"(EAA[A-Za-z0-9]{90,300}|[a-f0-9]{32})\b"#),
+        regex: concat!(
+            r#"(?i)(?:facebook|\bfb|\bmeta)[\w.-]{0,20}(?:token|secret)"#,
+            assign!(),
+            r#"(EAA[A-Za-z0-9]{90,300}|[a-f0-9]{32})\b"#
+        ),
         entropy_min: Some(3.0),
-        examples: &["FACEBOOK_APP_SECRET=aee163730fec887a4f27bf31826fa2b6", "FB_ACCESS_TOKEN=EAAb4LOx0Y7P8K2cSRMnSAjjEcEgK9eDlOOJhXSpMm3QfGWxdN317boKOURUgoM0j27mJTAfjPeJBrWIcs2pzIqTvOWlP0zQSOmasblA3XP9nj791bEjxPYGbVf8poYzHvdoZqiATIdvB06VlFOcswygI"],
+        examples: &[
+            "FACEBOOK_APP_SECRET=aee163730fec887a4f27bf31826fa2b6",
+            "FB_ACCESS_TOKEN=EAAb4LOx0Y7P8K2cSRMnSAjjEcEgK9eDlOOJhXSpMm3QfGWxdN317boKOURUgoM0j27mJTAfjPeJBrWIcs2pzIqTvOWlP0zQSOmasblA3XP9nj791bEjxPYGbVf8poYzHvdoZqiATIdvB06VlFOcswygI",
+        ],
         negatives: &["FACEBOOK_APP_ID=352454074978156"],
         ..DEFAULT
     },
@@ -368,8 +430,13 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#"\b(A{21}[A-Za-z0-9%]{80,120})\b"#,
         stopwords: false,
         entropy_min: Some(3.0),
-        examples: &["TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAArN6RkUxx9nfETVvQ6V78l05MgSznTH8xdRkWMh9niyouXpOKDO9lGpeKC0MzRUJ5q46uBZkZKrKy6uOSFPkYgomcLW"],
-        negatives: &["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAA0jMNmgD1SodWQ2fdrcpx"],
+        examples: &[
+            "TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAArN6RkUxx9nfETVvQ6V78l05MgSznTH8xdRkWMh9niyouXpOKDO9lGpeKC0MzRUJ5q46uBZkZKrKy6uOSFPkYgomcLW",
+        ],
+        negatives: &[
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAA0jMNmgD1SodWQ2fdrcpx",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -379,7 +446,9 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["sl.", "dropbox"],
         regex: r#"\b(sl\.(?:u\.)?[A-Za-z0-9_-]{130,1200})"#,
         entropy_min: Some(4.0),
-        examples: &["DROPBOX_TOKEN=sl.mFhZZOKFVNLB0lOvIwY8bhz4no5MpEtMUdTPqh3BuaEZLbUbj6qWlTLfROXGfunmr12zM2GT6gJhmhlpMqBmrCzjOrERNvIhzbkB56YsTAsL1ZKrnjsfMHdjOOhLqUpZJdvnsDV0qSWg"],
+        examples: &[
+            "DROPBOX_TOKEN=sl.mFhZZOKFVNLB0lOvIwY8bhz4no5MpEtMUdTPqh3BuaEZLbUbj6qWlTLfROXGfunmr12zM2GT6gJhmhlpMqBmrCzjOrERNvIhzbkB56YsTAsL1ZKrnjsfMHdjOOhLqUpZJdvnsDV0qSWg",
+        ],
         negatives: &["sl.ffAjIgWPuQWZFc6dCAndTwSdwakWNy"],
         ..DEFAULT
     },
@@ -462,8 +531,12 @@ pub(super) static RULES: &[Rule] = &[
         description: "A Mapbox secret access token (`sk.eyJ...`).",
         keywords: &["sk.eyj"],
         regex: r#"\b(sk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})"#,
-        examples: &["sk.eyJtVDdQo3VprtlpEQHd05xayD7KxKG1aBVVUFUTwp85grL5OovkTdhldQO5nIH.QayGG0gsXELICkbRX5hXbr"],
-        negatives: &["pk.eyJjfr1sr8TG6PPdqPeEwLE15RMcN8FBFPzn2L6kNRW3Argp4v8d9bIeGXKjnU1.6ansiWYIGgu2ZG3CAYgbJT"],
+        examples: &[
+            "sk.eyJtVDdQo3VprtlpEQHd05xayD7KxKG1aBVVUFUTwp85grL5OovkTdhldQO5nIH.QayGG0gsXELICkbRX5hXbr",
+        ],
+        negatives: &[
+            "pk.eyJjfr1sr8TG6PPdqPeEwLE15RMcN8FBFPzn2L6kNRW3Argp4v8d9bIeGXKjnU1.6ansiWYIGgu2ZG3CAYgbJT",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -471,7 +544,11 @@ pub(super) static RULES: &[Rule] = &[
         title: "Intercom access token",
         description: "An Intercom access token (60 base64 characters ending in `=`) assigned to an intercom-named variable.",
         keywords: &["intercom"],
-        regex: concat!(r#"(?i)intercom[\w.-]{0,20}(?:token|key|secret)"#, assign!(), r#"([A-Za-z0-9_-]{59}=)"#),
+        regex: concat!(
+            r#"(?i)intercom[\w.-]{0,20}(?:token|key|secret)"#,
+            assign!(),
+            r#"([A-Za-z0-9_-]{59}=)"#
+        ),
         entropy_min: Some(4.0),
         examples: &["INTERCOM_ACCESS_TOKEN=Qec8G0S6X4L6M9uoOhcIBR1ilmanDUyzPkrjVy0PpV4VS4ESgpM4BkK0mc6="],
         negatives: &["INTERCOM_ACCESS_TOKEN=ir5kW6ZG5inRkmF2ULmv="],

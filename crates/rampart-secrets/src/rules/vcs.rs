@@ -15,7 +15,11 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#"\b(ghp_[A-Za-z0-9]{36})\b"#,
         validate: Some(github_checksum_ok),
         examples: &["GITHUB_TOKEN=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"],
-        negatives: &["ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "ghp_FTm2QywaRyqHDwCAPXpmR6mXQ9tyhEgNXkQu", "ghp_nirNllrUWQ5ejGN2yJCE"],
+        negatives: &[
+            "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "ghp_FTm2QywaRyqHDwCAPXpmR6mXQ9tyhEgNXkQu",
+            "ghp_nirNllrUWQ5ejGN2yJCE",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -74,8 +78,13 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["github_pat_"],
         regex: r#"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b"#,
         entropy_min: Some(3.5),
-        examples: &["GH_PAT = \"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\""],
-        negatives: &["github_pat_112kmDMRTay0uNTiNGI1n0_MPNB1SYnRRby3In3Z9SJ", "github_pat_11AAAAAAAAAAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+        examples: &[
+            "GH_PAT = \"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\"",
+        ],
+        negatives: &[
+            "github_pat_112kmDMRTay0uNTiNGI1n0_MPNB1SYnRRby3In3Z9SJ",
+            "github_pat_11AAAAAAAAAAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ],
         ..DEFAULT
     },
     Rule {
@@ -83,10 +92,18 @@ pub(super) static RULES: &[Rule] = &[
         title: "GitLab token",
         description: "A GitLab personal/project/group access token (`glpat-`), deploy token (`gldt-`), runner token (`glrt-`), pipeline trigger (`glptt-`), CI job (`glcbt-`), feed (`glft-`), incoming mail (`glimt-`), agent (`glagent-`), OAuth app secret (`gloas-`), SCIM (`glsoat-`) or feature-flag client (`glffct-`) token.",
         severity: Severity::Critical,
-        keywords: &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glffct-"],
+        keywords: &[
+            "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-",
+            "glsoat-", "glffct-",
+        ],
         regex: r#"\b((?:glpat|gldt|glrt|glcbt|glft|glimt|glsoat|glffct)-[0-9A-Za-z_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?|glptt-[0-9a-f]{40}|glagent-[0-9A-Za-z_-]{50}|gloas-[0-9a-f]{64})\b"#,
         entropy_min: Some(3.0),
-        examples: &["CI_TOKEN=glpat-sM79C5FWyJeNjzYxLCTc", "gldt-3ujkTMCbawRcoTSR8YT7", "glrt-hTT7asYT6CocY5LcwKvu", "glptt-ddbd03fd55ba1d8506d30ffdd658128bb8278531"],
+        examples: &[
+            "CI_TOKEN=glpat-sM79C5FWyJeNjzYxLCTc",
+            "gldt-3ujkTMCbawRcoTSR8YT7",
+            "glrt-hTT7asYT6CocY5LcwKvu",
+            "glptt-ddbd03fd55ba1d8506d30ffdd658128bb8278531",
+        ],
         negatives: &["glpat-short", "glpat-XXXXXXXXXXXXXXXXXXXX"],
         ..DEFAULT
     },
@@ -130,7 +147,9 @@ pub(super) static RULES: &[Rule] = &[
         severity: Severity::Critical,
         keywords: &["pypi-ageichlwas5vcmc"],
         regex: r#"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})"#,
-        examples: &["password = pypi-AgEIcHlwaS5vcmcIXCjnCIAiSoYHGslPFHmIwQKC7KyXmkUvJ0lhr0STnJhebV3Q1OF2grtDLxwZT2CfosL6UqqX641MpWrKGxT79OANb0ZBsHhgKD4Ao5ZOuuVu1iTOc4GEKNu"],
+        examples: &[
+            "password = pypi-AgEIcHlwaS5vcmcIXCjnCIAiSoYHGslPFHmIwQKC7KyXmkUvJ0lhr0STnJhebV3Q1OF2grtDLxwZT2CfosL6UqqX641MpWrKGxT79OANb0ZBsHhgKD4Ao5ZOuuVu1iTOc4GEKNu",
+        ],
         negatives: &["pypi-AgEIcHlwaS5vcmc"],
         ..DEFAULT
     },
@@ -172,7 +191,9 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["credentials"],
         regex: r#"(?s)credentials\s+"[a-z0-9.-]+"\s*\{\s*token\s*=\s*"([A-Za-z0-9._=-]{30,})""#,
         entropy_min: Some(3.5),
-        examples: &["credentials \"app.terraform.io\" {\n  token = \"ujgD9PIiTsGHXJj9hqllWbzeGrpKteLXia5SRde4\"\n}"],
+        examples: &[
+            "credentials \"app.terraform.io\" {\n  token = \"ujgD9PIiTsGHXJj9hqllWbzeGrpKteLXia5SRde4\"\n}",
+        ],
         negatives: &["credentials \"app.terraform.io\" {\n  token = \"p3s0cVfgzo\"\n}"],
         ..DEFAULT
     },
