@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::SecretsError;
 use crate::engine::{Allowlist, RegexTarget};
-use crate::rules::{CustomRule, builtin_rules};
+use crate::rules::{CustomRule, generic_rules, specific_rules};
 
 /// A parsed gitleaks configuration.
 #[derive(Debug, Clone, Default)]
@@ -30,19 +30,21 @@ pub struct GitleaksConfig {
 }
 
 impl GitleaksConfig {
-    /// The rule set to scan with: the configuration's rules, preceded by the built-in
-    /// rules (minus disabled ones and ones it redefines) when `use_default` is set.
+    /// The rule set to scan with. With `use_default`: the built-in provider rules,
+    /// then the configuration's rules, then the built-in generic rules (so a custom
+    /// rule wins over a generic match of the same text), minus disabled built-in rules
+    /// and built-in rules the configuration redefines. Otherwise only its own rules.
     pub fn effective_rules(&self) -> Vec<CustomRule> {
-        let mut out = Vec::new();
-        if self.use_default {
-            for r in builtin_rules() {
-                if self.disabled_rules.iter().any(|d| d == r.id) || self.rules.iter().any(|c| c.id == r.id) {
-                    continue;
-                }
-                out.push(CustomRule::from(r));
-            }
+        if !self.use_default {
+            return self.rules.clone();
         }
+        let keep = |r: &&&crate::Rule| {
+            !self.disabled_rules.iter().any(|d| d == r.id) && !self.rules.iter().any(|c| c.id == r.id)
+        };
+        let mut out: Vec<CustomRule> =
+            specific_rules().iter().filter(keep).map(|r| CustomRule::from(*r)).collect();
         out.extend(self.rules.iter().cloned());
+        out.extend(generic_rules().iter().filter(keep).map(|r| CustomRule::from(*r)));
         out
     }
 }

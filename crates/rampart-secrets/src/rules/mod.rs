@@ -76,13 +76,19 @@ pub(crate) const DEFAULT: Rule = Rule {
 /// Every built-in rule, in priority order: when two matches overlap, the rule listed
 /// first wins (specific provider rules come before the generic ones).
 pub fn builtin_rules() -> Vec<&'static Rule> {
-    keys::RULES
-        .iter()
-        .chain(cloud::RULES)
-        .chain(vcs::RULES)
-        .chain(saas::RULES)
-        .chain(generic::RULES)
-        .collect()
+    let mut out = specific_rules();
+    out.extend(generic_rules());
+    out
+}
+
+/// The provider-specific built-in rules.
+pub(crate) fn specific_rules() -> Vec<&'static Rule> {
+    keys::RULES.iter().chain(cloud::RULES).chain(vcs::RULES).chain(saas::RULES).collect()
+}
+
+/// The generic built-in rules (connection URLs, secret-named assignments): lowest priority.
+pub(crate) fn generic_rules() -> Vec<&'static Rule> {
+    generic::RULES.iter().collect()
 }
 
 /// A rule with owned data: built-in rules convert into it, and gitleaks configurations
