@@ -364,7 +364,24 @@ impl Scanner {
         }
         kept.sort_by_key(|c| c.secret);
         let lines = LineIndex::new(content);
-        kept.into_iter().map(|c| self.build(content, &lines, c)).collect()
+        let mut found: Vec<SecretMatch> = kept.iter().map(|c| self.build(content, &lines, c)).collect();
+        // A snippet shows its whole line: redact the other secrets found on it too.
+        for i in 0..found.len() {
+            for (j, other) in kept.iter().enumerate() {
+                if i == j
+                    || found[j].start_line > found[i].start_line
+                    || found[j].end_line < found[i].start_line
+                {
+                    continue;
+                }
+                let secret = String::from_utf8_lossy(&content[other.secret.0..other.secret.1]).into_owned();
+                if found[i].snippet.contains(&secret) {
+                    let redacted = found[j].redacted.clone();
+                    found[i].snippet = found[i].snippet.replace(&secret, &redacted);
+                }
+            }
+        }
+        found
     }
 
     fn accept(&self, c: &Compiled, content: &[u8], cand: &Candidate) -> bool {
@@ -394,7 +411,7 @@ impl Scanner {
         !(self.allow.finding_allowed(&secret, whole, line) || c.allow.finding_allowed(&secret, whole, line))
     }
 
-    fn build(&self, content: &[u8], lines: &LineIndex, cand: Candidate) -> SecretMatch {
+    fn build(&self, content: &[u8], lines: &LineIndex, cand: &Candidate) -> SecretMatch {
         let rule = &self.rules[cand.rule].rule;
         let (s, e) = cand.secret;
         let secret = String::from_utf8_lossy(&content[s..e]).into_owned();

@@ -223,12 +223,12 @@ pub fn generic_value_ok(value: &str) -> bool {
     {
         return false;
     }
-    // identifiers like `user_password_field` or `SECRET_NAME` are names, not values
-    let identifier = v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-');
-    if identifier && !v.bytes().any(|b| b.is_ascii_uppercase()) {
+    // sentences, and identifiers like `user_password_field` or `GetSecretValue`, are
+    // not values: a secret has no whitespace and some digit or symbol
+    if v.contains(char::is_whitespace) {
         return false;
     }
-    if identifier && !v.bytes().any(|b| b.is_ascii_lowercase()) {
+    if v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-') {
         return false;
     }
     // hashes and digests (hex only) are not passwords

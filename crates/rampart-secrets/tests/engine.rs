@@ -156,3 +156,28 @@ fn bad_rules_are_errors() {
     let dup = vec![CustomRule::new("d", "a", &["a"]), CustomRule::new("d", "b", &["b"])];
     assert!(Scanner::new(dup, ScanConfig::default()).is_err());
 }
+
+#[test]
+fn snippet_redacts_every_secret_on_its_line() {
+    let s = Scanner::with_builtin_rules().unwrap();
+    let content = format!("keys = [\"{AKID}\", \"ASIAH5CEUTW2CYQD7EJG\"]\n");
+    let found = s.scan("a.py", content.as_bytes());
+    assert_eq!(found.len(), 2);
+    for m in &found {
+        assert_eq!(m.snippet, "keys = [\"AKIA****************\", \"ASIA****************\"]");
+    }
+}
+
+#[test]
+fn generic_rule_rejects_code_and_prose() {
+    let s = Scanner::with_builtin_rules().unwrap();
+    for line in [
+        "\"k8s/service-account-tokens\" => \"Protect service account tokens 2024\",",
+        "actions: secretsmanager:GetSecretValue, kms:Decrypt",
+        "token = request.headers.get(AUTH_HEADER)",
+        "password: \"{{ .Values.db.password }}\"",
+        "secret_name = \"prod-db-credentials\"",
+    ] {
+        assert_eq!(s.scan("a.txt", line.as_bytes()), vec![], "{line}");
+    }
+}

@@ -16,7 +16,22 @@ fn examples() -> Vec<&'static str> {
 
 fn check_invariants(content: &[u8]) {
     let lines = content.iter().filter(|&&b| b == b'\n').count() + 1;
-    for m in scanner().scan("src/main.rs", content) {
+    let found = scanner().scan("src/main.rs", content);
+    for m in &found {
+        // no snippet shows any secret found in the file
+        for other in &found {
+            if other.secret_len > 8 {
+                let secret = String::from_utf8_lossy(&content[other.start..other.end]);
+                assert!(
+                    !m.snippet.contains(secret.as_ref()),
+                    "snippet of {} leaks {}",
+                    m.rule_id,
+                    other.rule_id
+                );
+            }
+        }
+    }
+    for m in found {
         assert!(m.start < m.end && m.end <= content.len());
         assert_eq!(m.secret_len, m.end - m.start);
         assert!(1 <= m.start_line && m.start_line <= m.end_line && m.end_line <= lines);
