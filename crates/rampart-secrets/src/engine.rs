@@ -365,19 +365,28 @@ impl Scanner {
         kept.sort_by_key(|c| c.secret);
         let lines = LineIndex::new(content);
         let mut found: Vec<SecretMatch> = kept.iter().map(|c| self.build(content, &lines, c)).collect();
-        // A snippet shows its whole line: redact the other secrets found on it too.
-        for i in 0..found.len() {
-            for (j, other) in kept.iter().enumerate() {
-                if i == j
-                    || found[j].start_line > found[i].start_line
-                    || found[j].end_line < found[i].start_line
-                {
-                    continue;
+        // A snippet shows (part of) a line: redact every secret found in the file that
+        // occurs in it, longest first, whatever line it was found on.
+        let mut secrets: Vec<(String, String)> = kept
+            .iter()
+            .zip(&found)
+            .map(|(c, m)| {
+                (String::from_utf8_lossy(&content[c.secret.0..c.secret.1]).into_owned(), m.redacted.clone())
+            })
+            .collect();
+        secrets.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        secrets.dedup_by(|a, b| a.0 == b.0);
+        for m in &mut found {
+            for _ in 0..4 {
+                let mut changed = false;
+                for (secret, redacted) in &secrets {
+                    if m.snippet.contains(secret.as_str()) {
+                        m.snippet = m.snippet.replace(secret.as_str(), redacted);
+                        changed = true;
+                    }
                 }
-                let secret = String::from_utf8_lossy(&content[other.secret.0..other.secret.1]).into_owned();
-                if found[i].snippet.contains(&secret) {
-                    let redacted = found[j].redacted.clone();
-                    found[i].snippet = found[i].snippet.replace(&secret, &redacted);
+                if !changed {
+                    break;
                 }
             }
         }

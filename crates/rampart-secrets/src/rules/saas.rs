@@ -594,4 +594,127 @@ pub(super) static RULES: &[Rule] = &[
         negatives: &["FLWSECK_TEST-02e7cda2ffc2e912de7fb6fab75c3ac8-X"],
         ..DEFAULT
     },
+    Rule {
+        id: "onepassword-service-account-token",
+        title: "1Password service account token",
+        description: "A 1Password service account token (`ops_eyJ...`): reads the vaults it was granted.",
+        severity: Severity::Critical,
+        keywords: &["ops_eyj"],
+        regex: r#"\b(ops_eyJ[A-Za-z0-9+/=_-]{250,})"#,
+        examples: &[
+            "OP_SERVICE_ACCOUNT_TOKEN=ops_eyJVMRxHyviFImsskqS6Ye1zpcwKNuzx10bRyQP3M0BdHUPBAuxk4Dh0GbGgQBwjB5iEpcfNovW3RxScLOxCWi5JmNPbAZ3Yp9rImDUg6jEEKIM54EuPQTrVzZ1lGg61xgze2XDSbV5KCSZRibY57nmaMwfA1B7pcWnm5rpjiaG29JzxYmO3m70JgDRQxtrIIQXkyFsu2ofxZSiv6jWEwliNOCYvpugcNCPui5lp8kdUod5t2vS2bnc7z8kvBfhCT4skBdVOkk9CAniaaBPU3tYlvQEAA9f1pMUxnrfACsIx5SQ",
+        ],
+        negatives: &["ops_eyJwYFyXDuQftGVoDTOuPm1g5btxg0JyE"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "brevo-api-key",
+        title: "Brevo (Sendinblue) API key",
+        description: "A Brevo, formerly Sendinblue, API key (`xkeysib-`) or SMTP key (`xsmtpsib-`).",
+        keywords: &["xkeysib-", "xsmtpsib-"],
+        regex: r#"\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})\b"#,
+        examples: &[
+            "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",
+        ],
+        negatives: &["xkeysib-db700394a428a4bfc08b"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "adafruit-io-key",
+        title: "Adafruit IO key",
+        description: "An Adafruit IO key (`aio_`).",
+        keywords: &["aio_"],
+        regex: r#"\b(aio_[A-Za-z0-9]{28})\b"#,
+        entropy_min: Some(3.5),
+        examples: &["ADAFRUIT_IO_KEY=aio_oVVRjYhlYED6QadmVzPqb1ohqi9j"],
+        negatives: &["aio_k22yHZlHw8"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "typeform-token",
+        title: "Typeform personal access token",
+        description: "A Typeform personal access token (`tfp_`).",
+        keywords: &["tfp_"],
+        regex: r#"\b(tfp_[A-Za-z0-9_.=-]{59})(?:[^A-Za-z0-9_.=-]|$)"#,
+        entropy_min: Some(3.5),
+        examples: &["tfp_pHv42gKHiJRmoIf4MIeHMEzZzgNiPikV1aELYPQFGiRbVqFDVOkcgSf6tBe"],
+        negatives: &["tfp_yN9BI9KRyQ00dBZ56tao"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "razorpay-key",
+        title: "Razorpay live key ID",
+        description: "A Razorpay live key ID (`rzp_live_`), the public half of a live API key pair.",
+        severity: Severity::Medium,
+        keywords: &["rzp_live_"],
+        regex: r#"\b(rzp_live_[A-Za-z0-9]{14})\b"#,
+        examples: &["rzp_live_IIq1f2udU0CehE"],
+        negatives: &["rzp_test_OXrgci7jxPujaM"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "netlify-token",
+        title: "Netlify personal access token",
+        description: "A Netlify personal access token (`nfp_`).",
+        keywords: &["nfp_"],
+        regex: r#"\b(nfp_[A-Za-z0-9]{36})\b"#,
+        entropy_min: Some(3.5),
+        examples: &["NETLIFY_AUTH_TOKEN=nfp_b04mx9n8pmhiicQ7gSvzfHR46lG20GlGGLfE"],
+        negatives: &["nfp_7ip8ESFjNa"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "render-api-key",
+        title: "Render API key",
+        description: "A Render API key (`rnd_`).",
+        keywords: &["rnd_"],
+        regex: r#"\b(rnd_[A-Za-z0-9]{32})\b"#,
+        entropy_min: Some(3.5),
+        examples: &["RENDER_API_KEY=rnd_uDUnj87l9I4EVXUkMsoCXMUCusAZyZcY"],
+        negatives: &["rnd_vhlI7KKfrH"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "infracost-api-key",
+        title: "Infracost API key",
+        description: "An Infracost API key (`ico-`).",
+        keywords: &["ico-"],
+        regex: r#"\b(ico-[A-Za-z0-9]{32})\b"#,
+        entropy_min: Some(3.5),
+        examples: &["INFRACOST_API_KEY=ico-Upku800RKU0gau3Af1Afo73aeXxYbF1i"],
+        negatives: &["ico-JX25bDBNdB"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "prefect-api-key",
+        title: "Prefect API key",
+        description: "A Prefect Cloud API key (`pnu_`).",
+        keywords: &["pnu_"],
+        regex: r#"\b(pnu_[A-Za-z0-9]{36})\b"#,
+        entropy_min: Some(3.5),
+        examples: &["PREFECT_API_KEY=pnu_InsxMvlLAg648GZHwEFmYLM702lg0JmnTIF0"],
+        negatives: &["pnu_3kpPqkI6qE"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "duffel-api-token",
+        title: "Duffel live API token",
+        description: "A Duffel live access token (`duffel_live_`).",
+        keywords: &["duffel_live_"],
+        regex: r#"\b(duffel_live_[A-Za-z0-9_=-]{43})(?:[^A-Za-z0-9_=-]|$)"#,
+        examples: &["duffel_live_VxH2mjwrZkubz3hXjQkaitzGIUiGLDkKMNS4x0YijnS"],
+        negatives: &["duffel_test_sWNOOmCUpiSEVvnoFDGb1nX19SMmsFLdNRGeRHB49oN"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "plaid-access-token",
+        title: "Plaid production access token",
+        description: "A Plaid production access token (`access-production-<uuid>`): reads a user's bank data.",
+        severity: Severity::Critical,
+        keywords: &["access-production-"],
+        regex: r#"\b(access-production-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#,
+        examples: &["access-production-22431970-207e-3b9d-7de3-2b471085c6b2"],
+        negatives: &["access-sandbox-599432ba-6eb2-c580-01ca-199a7be73354"],
+        ..DEFAULT
+    },
 ];

@@ -197,4 +197,69 @@ pub(super) static RULES: &[Rule] = &[
         negatives: &["credentials \"app.terraform.io\" {\n  token = \"p3s0cVfgzo\"\n}"],
         ..DEFAULT
     },
+    Rule {
+        id: "sonarqube-token",
+        title: "SonarQube token",
+        description: "A SonarQube user (`squ_`), project analysis (`sqp_`) or global analysis (`sqa_`) token.",
+        keywords: &["squ_", "sqp_", "sqa_"],
+        regex: r#"\b(sq[upa]_[a-f0-9]{40})\b"#,
+        examples: &["SONAR_TOKEN=squ_dcf9314f36c34cb8d287f34acc568aa62ba12e5d"],
+        negatives: &["squ_aeea9213c38f"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "buildkite-token",
+        title: "Buildkite API token",
+        description: "A Buildkite user API access token (`bkua_`).",
+        keywords: &["bkua_"],
+        regex: r#"\b(bkua_[a-f0-9]{40})\b"#,
+        examples: &["bkua_247c45576e85d68272726b12d922e42b6c2cf1ec"],
+        negatives: &["bkua_189a3ac3ce"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "circleci-token",
+        title: "CircleCI personal API token",
+        description: "A CircleCI personal API token (`CCIPAT_`).",
+        keywords: &["ccipat_"],
+        regex: r#"\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b"#,
+        examples: &["CIRCLE_TOKEN=CCIPAT_X8R1yeippOWXWgBR6wpRpJ_c58e845a72d520645a9c06c4dbfd608736a82f3d"],
+        negatives: &["CCIPAT_5vB6bdBctiDYnESg4NhtdF"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "jfrog-token",
+        title: "JFrog Artifactory credential",
+        description: "A JFrog Artifactory API key (`AKCp`) or reference/identity token (`cmVmdGtuOjAxOj...`).",
+        keywords: &["akcp", "cmvmdgtuojaxoj"],
+        regex: r#"\b(AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{40,})\b"#,
+        entropy_min: Some(3.5),
+        examples: &[
+            "ARTIFACTORY_API_KEY=AKCpZutReYbul8AxjNZfg6UzfjYx1sVwGpz1aHTE2z7Qmjea0A4N9jS7wjLCMuMNHXO6mF1mM",
+            "cmVmdGtuOjAxOjLNmlqfIim6ZvIxPAS7MGTnniPk3oeKrrmZqGrSC8NJDWBegbV2",
+        ],
+        negatives: &["AKCpv1jf3Wn7ZVPULvrHqLcG"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "octopus-deploy-api-key",
+        title: "Octopus Deploy API key",
+        description: "An Octopus Deploy API key (`API-` + 26 uppercase alphanumerics).",
+        keywords: &["api-"],
+        regex: r#"\b(API-[A-Z0-9]{26})\b"#,
+        entropy_min: Some(3.0),
+        examples: &["OCTOPUS_API_KEY=API-1PRESNT0K9M7KDI742FLGLEB1H"],
+        negatives: &["API-OWARZGWBNI", "API-AAAAAAAAAAAAAAAAAAAAAAAAAA"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "clojars-token",
+        title: "Clojars deploy token",
+        description: "A Clojars deploy token (`CLOJARS_`).",
+        keywords: &["clojars_"],
+        regex: r#"\b(CLOJARS_[a-z0-9]{60})\b"#,
+        examples: &["CLOJARS_oji6xsw2zsspl5emv0l89gz1wbw8m52pd6td680wt8wl5qdhvhw7ednsq2ct"],
+        negatives: &["CLOJARS_USERNAME"],
+        ..DEFAULT
+    },
 ];
