@@ -373,6 +373,7 @@ impl Scanner {
             .map(|(c, m)| {
                 (String::from_utf8_lossy(&content[c.secret.0..c.secret.1]).into_owned(), m.redacted.clone())
             })
+            .filter(|(secret, _)| secret.len() >= MIN_CROSS_REDACT)
             .collect();
         secrets.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
         secrets.dedup_by(|a, b| a.0 == b.0);
@@ -460,6 +461,10 @@ fn line_around(content: &[u8], s: usize, e: usize) -> &[u8] {
     let le = memchr::memchr(b'\n', &content[e..]).map_or(content.len(), |i| e + i);
     &content[ls..le]
 }
+
+/// Shortest secret redacted in the snippets of other findings (shorter ones would mangle
+/// ordinary words there; each finding's own secret is always redacted in its snippet).
+const MIN_CROSS_REDACT: usize = 6;
 
 /// Longest snippet kept on each side of the secret.
 const SNIPPET_CONTEXT: usize = 80;

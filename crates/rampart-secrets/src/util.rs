@@ -214,6 +214,8 @@ pub fn generic_value_ok(value: &str) -> bool {
         return false;
     }
     if v.contains(['(', ')', '[', ']', '{', '}', '$', '<', '>', '\\'])
+        || v.contains("::")
+        || v.starts_with([':', '=', '.', '-', '/'])
         || v.starts_with('%')
         || v.starts_with("process.env")
         || v.starts_with("os.")
