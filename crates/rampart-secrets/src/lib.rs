@@ -8,6 +8,19 @@
 //! * [`load_gitleaks_config`] reads gitleaks' TOML configuration.
 //!
 //! The library never prints; errors are [`SecretsError`].
+//!
+//! ```
+//! use rampart_secrets::Scanner;
+//!
+//! let scanner = Scanner::with_builtin_rules()?;
+//! let found = scanner.scan("config/app.env", b"AWS_ACCESS_KEY_ID=AKIAQYLPMN5HFIQR7BQX\n");
+//! assert_eq!(found.len(), 1);
+//! assert_eq!(found[0].rule_id, "aws-access-key-id");
+//! assert_eq!(found[0].start_line, 1);
+//! assert_eq!(found[0].redacted, "AKIA****************");
+//! assert_eq!(found[0].snippet, "AWS_ACCESS_KEY_ID=AKIA****************");
+//! # Ok::<(), rampart_secrets::SecretsError>(())
+//! ```
 
 mod engine;
 mod gitleaks;
