@@ -240,6 +240,16 @@ pub fn generic_value_ok(value: &str) -> bool {
     true
 }
 
+/// The value has a digit (random keys nearly always do; words do not).
+pub fn has_digit(value: &str) -> bool {
+    value.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// An `.npmrc` credential value is literal (not an `${ENV}` reference).
+pub fn npmrc_value_ok(value: &str) -> bool {
+    !value.contains(['$', '{', '}']) && !is_placeholder(value)
+}
+
 /// A password in a connection URL is a real value, not a reference or placeholder.
 pub fn url_password_ok(value: &str) -> bool {
     !value.is_empty()

@@ -42,6 +42,26 @@ pub(super) static RULES: &[Rule] = &[
         ..DEFAULT
     },
     Rule {
+        id: "url-credentials",
+        title: "Credentials in a URL",
+        description: "A password in the user-info part of an HTTP(S), FTP, Git or SSH URL (`https://user:password@host`), e.g. a private package index or a Git remote.",
+        severity: Severity::High,
+        keywords: &["://"],
+        regex: r#"(?i)\b(?:https?|ftps?|git|ssh|git\+https?|git\+ssh|svn|ldaps?|smtps?)://[A-Za-z0-9._~%!*+-]{1,128}:([^\s@/'"`<>{}\[\]\\]{3,256})@[A-Za-z0-9_.-]+\.[A-Za-z0-9_.-]+"#,
+        validate: Some(url_password_ok),
+        examples: &[
+            "index-url = https://deploy:zcrJaBnx7IfDH5@pypi.internal.acme.io/simple",
+            "git remote add origin https://ci-bot:mMDdwin86TkVYCM7l8GQ@git.acme.io/app.git",
+        ],
+        negatives: &[
+            "https://user:password@example.org",
+            "https://${USER}:${PASS}@host.io",
+            "https://git.acme.io/app.git",
+            "ssh://git@github.com:22/a/b.git",
+        ],
+        ..DEFAULT
+    },
+    Rule {
         id: "generic-secret-assignment",
         title: "Secret assigned to a secret-named variable",
         description: "A high-entropy value assigned to a variable or key named like a secret (password, passwd, secret, token, api_key, access_key, private_key, client_secret, auth_key...), in code, .env, INI, YAML or JSON. Code references, template variables, placeholders and hashes are rejected.",

@@ -3,7 +3,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Rule};
-use crate::util::github_checksum_ok;
+use crate::util::{github_checksum_ok, has_digit, npmrc_value_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -248,6 +248,7 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["api-"],
         regex: r#"\b(API-[A-Z0-9]{26})\b"#,
         entropy_min: Some(3.0),
+        validate: Some(has_digit),
         examples: &["OCTOPUS_API_KEY=API-1PRESNT0K9M7KDI742FLGLEB1H"],
         negatives: &["API-OWARZGWBNI", "API-AAAAAAAAAAAAAAAAAAAAAAAAAA"],
         ..DEFAULT
@@ -260,6 +261,21 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#"\b(CLOJARS_[a-z0-9]{60})\b"#,
         examples: &["CLOJARS_oji6xsw2zsspl5emv0l89gz1wbw8m52pd6td680wt8wl5qdhvhw7ednsq2ct"],
         negatives: &["CLOJARS_USERNAME"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "npmrc-auth",
+        title: "npm registry credentials in .npmrc",
+        description: "An `_authToken`, `_auth` (base64 `user:password`) or `_password` entry of an `.npmrc`, for any registry: publishes or reads packages as its owner.",
+        keywords: &["_authtoken", "_auth", "_password"],
+        regex: r#"(?m)^[ \t]*(?://[^\s=]+/:)?_(?:authToken|auth|password)[ \t]*=[ \t]*["']?([^\s"']{8,})"#,
+        validate: Some(npmrc_value_ok),
+        entropy_min: Some(3.0),
+        examples: &[
+            "//npm.pkg.example.dev/:_authToken=If8NFmAUNLnY5Yx0y3RnjDQl2Kvf8THRXfEu",
+            "_auth = Y2k6enltTWxvcGlXZnFVeUhSUw==",
+        ],
+        negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}", "_authToken=", "always-auth=true"],
         ..DEFAULT
     },
 ];
