@@ -4,7 +4,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Redaction, Rule};
-use crate::util::{base64_nonempty, docker_auth_ok, jwt_header_ok};
+use crate::util::{base64_nonempty, docker_auth_ok, jwt_header_ok, url_password_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -125,6 +125,25 @@ pub(super) static RULES: &[Rule] = &[
         negatives: &[
             "apiVersion: v1\nkind: ConfigMap\ndata:\n  password: UlNWY0pUSUN0SVQ3RkRkUmZa\n",
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: longsecretname\ndata: {}\n",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "kubernetes-secret-stringdata",
+        title: "Kubernetes Secret stringData",
+        description: "A plaintext value under `stringData:` of a Kubernetes `kind: Secret` manifest; each key is reported (template references and placeholders are not).",
+        severity: Severity::Medium,
+        keywords: &["kind: secret", "kind: \"secret\""],
+        regex: r#"(?m)^[ \t]+["']?[A-Za-z0-9._-]+["']?:[ \t]*["']?([^\s"'#|>][^\s"'#]{5,})["']?[ \t]*\r?$"#,
+        region: Some(r#"(?m)^stringData:[ \t]*\r?\n((?:[ \t]+[^\n]*(?:\n|$)|[ \t]*\r?\n)+)"#),
+        requires: Some(r#"(?m)^kind:[ \t]*["']?Secret["']?[ \t]*\r?$"#),
+        validate: Some(url_password_ok),
+        examples: &[
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  API_TOKEN: Zr8vK2mQ9xLp4Tw7\n",
+        ],
+        negatives: &[
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  API_TOKEN: ${API_TOKEN}\n  other: \"{{ .Values.token }}\"\n",
+            "apiVersion: v1\nkind: ConfigMap\nstringData:\n  API_TOKEN: Zr8vK2mQ9xLp4Tw7\n",
         ],
         ..DEFAULT
     },
