@@ -1,0 +1,107 @@
+//! Generic detectors: connection URLs with passwords and secret-named assignments.
+//! They come last so a provider rule matching the same text wins.
+
+use rampart_model::Severity;
+
+use super::{DEFAULT, Rule};
+use crate::util::{generic_value_ok, url_password_ok};
+
+pub(super) static RULES: &[Rule] = &[
+    Rule {
+        id: "database-url-password",
+        title: "Database connection URL with password",
+        description: "A PostgreSQL, MySQL/MariaDB, MongoDB (incl. `+srv`), Redis, AMQP, MSSQL or JDBC connection URL embedding a password (`scheme://user:password@host`).",
+        keywords: &[
+            "postgres",
+            "mysql",
+            "mariadb",
+            "mongodb",
+            "redis",
+            "rediss",
+            "amqp",
+            "mssql",
+            "sqlserver",
+            "cockroachdb",
+            "clickhouse",
+        ],
+        regex: r#"(?i)\b(?:jdbc:)?(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse)(?:\+[a-z0-9]+)?://[^\s:@/'"`]{0,128}:([^\s@/'"`]{1,256})@[A-Za-z0-9_.\[\]-]+"#,
+        validate: Some(url_password_ok),
+        examples: &[
+            "DATABASE_URL=postgres://app:zWIYuJxnXlu8ejSx@db.internal:5432/app",
+            "mongodb+srv://svc:gkIekkcXWjsl@cluster0.abcd.mongodb.net/prod",
+            "redis://:43HnPstkLJlZVPHmmUCS@cache:6379/0",
+            "amqp://guest:xhPutxa2qzagZN@rabbit:5672",
+            "jdbc:mysql://root:p3hP3eeS0e@localhost:3306/db",
+        ],
+        negatives: &[
+            "postgres://app@db.internal/app",
+            "postgres://user:password@localhost/db",
+            "postgres://app:${DB_PASSWORD}@db/app",
+            "mysql://root:<password>@localhost",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "url-credentials",
+        title: "Credentials in a URL",
+        description: "A password in the user-info part of an HTTP(S), FTP, Git or SSH URL (`https://user:password@host`), e.g. a private package index or a Git remote.",
+        severity: Severity::High,
+        keywords: &["://"],
+        regex: r#"(?i)\b(?:https?|ftps?|git|ssh|git\+https?|git\+ssh|svn|ldaps?|smtps?)://[A-Za-z0-9._~%!*+-]{1,128}:([^\s@/'"`<>{}\[\]\\]{3,256})@[A-Za-z0-9_.-]+\.[A-Za-z0-9_.-]+"#,
+        validate: Some(url_password_ok),
+        examples: &[
+            "index-url = https://deploy:zcrJaBnx7IfDH5@pypi.internal.acme.io/simple",
+            "git remote add origin https://ci-bot:mMDdwin86TkVYCM7l8GQ@git.acme.io/app.git",
+        ],
+        negatives: &[
+            "https://user:password@example.org",
+            "https://${USER}:${PASS}@host.io",
+            "https://git.acme.io/app.git",
+            "ssh://git@github.com:22/a/b.git",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "generic-secret-assignment",
+        title: "Secret assigned to a secret-named variable",
+        description: "A high-entropy value assigned to a variable or key named like a secret (password, passwd, secret, token, api_key, access_key, private_key, client_secret, auth_key...), in code, .env, INI, YAML or JSON. Code references, template variables, placeholders and hashes are rejected.",
+        severity: Severity::Medium,
+        keywords: &[
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "api-key",
+            "access_key",
+            "accesskey",
+            "access-key",
+            "private_key",
+            "privatekey",
+            "auth_key",
+            "credential",
+        ],
+        regex: r#"(?im)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[A-Za-z0-9_-]{0,20}["']?[ \t]*(?:=|:=|:|=>)[ \t]*(?:"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|([^\s"'`,;]{8,200})(?:[\s,;]|$))"#,
+        secret_group: 0,
+        entropy_min: Some(3.0),
+        validate: Some(generic_value_ok),
+        examples: &[
+            "\"password\": \"Tr0ub4dor&3-prod\"",
+            "DB_PASSWORD=hK8#mQ2vL9xZ",
+            "client_secret: '9fQw7LzX2kRt5VbN'",
+            "api_key = \"HbJxlrZdxuN2EYyijAg6oYfh73uenotv\"",
+        ],
+        negatives: &[
+            "password = ${DB_PASSWORD}",
+            "password = get_password_from_vault()",
+            "API_KEY = os.environ[\"API_KEY\"]",
+            "password: changeme123",
+            "token = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
+            "password_field = user_password_input",
+            "secret: aaaaaaaaaaaa",
+        ],
+        ..DEFAULT
+    },
+];
