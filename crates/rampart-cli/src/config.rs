@@ -158,16 +158,27 @@ pub fn scan_tree(
     args: &MisconfigArgs,
     bar: &Bar,
 ) -> anyhow::Result<()> {
-    let policies = args.policies()?;
     bar.message("reading configuration files");
     let (files, diagnostics) = rampart_scan::misconfig::collect_fs(artifact, bar);
     report.diagnostics.extend(diagnostics);
+    scan_files(report, &files, args, bar)
+}
+
+/// Runs the checks and the user's policies over configuration files already read.
+pub fn scan_files(
+    report: &mut Report,
+    files: &[rampart_misconfig::SourceFile],
+    args: &MisconfigArgs,
+    bar: &Bar,
+) -> anyhow::Result<()> {
+    let policies = args.policies()?;
     bar.message(format!("checking {} configuration files", files.len()));
     let options = MisconfigOptions {
         policies: policies.as_deref(),
         config_types: args.config_types.iter().map(|t| (*t).into()).collect(),
     };
-    rampart_scan::misconfig::scan_sources(report, &files, &options);
+    rampart_scan::misconfig::scan_sources(report, files, &options);
+    report.diagnostics.sort();
     Ok(())
 }
 

@@ -193,13 +193,24 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     };
     let bar = Bar::new(args.common.quiet);
     let scan_options = ScanOptions { skip_dev_dependencies: args.common.skip_dev_deps };
-    let mut report =
-        rampart_scan::scan_fs(&args.path.display().to_string(), &artifact, &analyzers, &scan_options, &bar);
+    let misconfig = mode == Mode::Tree && args.common.scanners.contains(&Scanner::Misconfig);
+    // One walk finds the inventory's files and, when asked, the configuration files.
+    let keep = |f: &rampart_inventory::FileInfo<'_>| misconfig && rampart_misconfig::is_candidate(f.path);
+    let (mut report, config_entries) = rampart_scan::scan_fs_keeping(
+        &args.path.display().to_string(),
+        &artifact,
+        &analyzers,
+        &scan_options,
+        &bar,
+        &keep,
+    );
     if mode == Mode::Sbom {
         report.artifact_kind = rampart_model::ArtifactKind::Sbom;
     }
-    if mode == Mode::Tree && args.common.scanners.contains(&Scanner::Misconfig) {
-        crate::config::scan_tree(&mut report, &artifact, &args.misconfig, &bar)?;
+    if misconfig {
+        let (files, diagnostics) = rampart_scan::misconfig::read_sources(&config_entries, &artifact, &bar);
+        report.diagnostics.extend(diagnostics);
+        crate::config::scan_files(&mut report, &files, &args.misconfig, &bar)?;
     }
     prepared.finish(report, &args.common, &bar)
 }

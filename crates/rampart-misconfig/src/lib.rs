@@ -205,10 +205,10 @@ pub fn scan(files: &[SourceFile]) -> ScanOutput {
         let source = texts.get(finding.path.as_str());
         let inline = source
             .map(|s| suppressions.entry(s.path.as_str()).or_insert_with(|| suppress::Inline::parse(&s.text)));
-        let mut m = to_model(&finding, source.map(|s| s.text.as_str()));
-        if let Some(config_type) = source.map(|s| s.config_type) {
-            m.config_type = config_type.as_str().to_string();
-        }
+        // A finding's file is one of `files`; the fallback only guards against a family naming
+        // another path.
+        let config_type = source.map(|s| s.config_type).unwrap_or(ConfigType::Terraform);
+        let mut m = to_model(&finding, config_type, source.map(|s| s.text.as_str()));
         if let Some(hit) = inline.and_then(|i| i.matching(finding.check.id, finding.span)) {
             m.suppressed = Some(Suppression {
                 kind: "inline".into(),
@@ -217,7 +217,6 @@ pub fn scan(files: &[SourceFile]) -> ScanOutput {
                 justification: None,
             });
         }
-        let config_type = source.map(|s| s.config_type).unwrap_or(ConfigType::Terraform);
         out.files
             .entry(finding.path.clone())
             .or_insert_with(|| FileResult { config_type, misconfigurations: Vec::new(), passed: 0 })
@@ -236,8 +235,8 @@ pub fn scan(files: &[SourceFile]) -> ScanOutput {
     out
 }
 
-/// A finding as a report entry, with its snippet from `text`.
-pub fn to_model(finding: &Finding, text: Option<&str>) -> Misconfiguration {
+/// A finding in a file of `config_type` as a report entry, with its snippet from `text`.
+pub fn to_model(finding: &Finding, config_type: ConfigType, text: Option<&str>) -> Misconfiguration {
     let check = finding.check;
     let span = finding.span;
     Misconfiguration {
@@ -249,12 +248,7 @@ pub fn to_model(finding: &Finding, text: Option<&str>) -> Misconfiguration {
         description: check.description.to_string(),
         resolution: check.remediation.to_string(),
         references: check.references.iter().map(|r| r.to_string()).collect(),
-        config_type: match check.family {
-            check::Family::Kubernetes => "kubernetes",
-            check::Family::Docker => "dockerfile",
-            check::Family::Aws => "terraform",
-        }
-        .to_string(),
+        config_type: config_type.as_str().to_string(),
         service: Some(check.service.to_string()).filter(|s| !s.is_empty()),
         resource: finding.resource.clone(),
         start_line: span.is_known().then_some(span.start),

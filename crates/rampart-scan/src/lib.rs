@@ -43,12 +43,28 @@ pub fn scan_fs(
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Report {
-    let want = |f: &FileInfo<'_>| analyzers.iter().any(|a| a.accepts(f));
+    scan_fs_keeping(target, artifact, analyzers, options, progress, &|_| false).0
+}
+
+/// [`scan_fs`], also returning the files `keep` accepts (configuration files for the
+/// misconfiguration scanner), so one walk serves both.
+pub fn scan_fs_keeping(
+    target: &str,
+    artifact: &FsArtifact,
+    analyzers: &[Box<dyn Analyzer>],
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    keep: &(dyn Fn(&FileInfo<'_>) -> bool + Sync),
+) -> (Report, Vec<Entry>) {
+    let analyzed = |f: &FileInfo<'_>| analyzers.iter().any(|a| a.accepts(f));
+    let want = |f: &FileInfo<'_>| analyzed(f) || keep(f);
     let walked = artifact.walk(&want, &|n| progress.walking(n));
+    let kept: Vec<Entry> = walked.entries.iter().filter(|e| keep(&entry_info(e))).cloned().collect();
+    let to_analyze: Vec<Entry> = walked.entries.into_iter().filter(|e| analyzed(&entry_info(e))).collect();
     let mut report = analyze_entries(
         target,
         ArtifactKind::Filesystem,
-        &walked.entries,
+        &to_analyze,
         artifact,
         analyzers,
         options,
@@ -56,7 +72,11 @@ pub fn scan_fs(
     );
     report.diagnostics.extend(walked.diagnostics);
     report.diagnostics.sort();
-    report
+    (report, kept)
+}
+
+fn entry_info(e: &Entry) -> FileInfo<'_> {
+    FileInfo::new(&e.path, e.size, e.executable)
 }
 
 /// Runs the analyzers over a list of files of any artifact and builds the report.
@@ -180,7 +200,7 @@ pub fn assemble(
 
 /// Runs the analyzers that accept `entry` on it (size caps, read, parse).
 pub fn analyze_file(entry: &Entry, source: &dyn FileSource, analyzers: &[Box<dyn Analyzer>]) -> FileFacts {
-    let info = FileInfo::new(&entry.path, entry.size, entry.executable);
+    let info = entry_info(entry);
     let chosen: Vec<&dyn Analyzer> =
         analyzers.iter().map(|a| a.as_ref()).filter(|a| a.accepts(&info)).collect();
     let mut out = FileFacts { path: entry.path.clone(), ..FileFacts::default() };

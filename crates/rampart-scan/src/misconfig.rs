@@ -307,6 +307,7 @@ mod tests {
                             i.span,
                             "from a policy",
                         ),
+                        i.config_type,
                         None,
                     );
                     m.source = "p.rego".into();
