@@ -244,8 +244,15 @@ impl FsArtifact {
     }
 }
 
-impl FileSource for FsArtifact {
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+impl FsArtifact {
+    /// Opens a file by its path relative to the root (`/`-separated), with the checks of
+    /// [`FileSource::read`]: no `..`, and no symlink leading out of the root. For readers that
+    /// look at a file's head before deciding to read the rest.
+    pub fn open(&self, path: &str) -> io::Result<std::fs::File> {
+        std::fs::File::open(self.checked(path)?)
+    }
+
+    fn checked(&self, path: &str) -> io::Result<PathBuf> {
         let full = self.resolve(path)?;
         // Never follow a symlink that leaves the root.
         let canon = full.canonicalize()?;
@@ -255,7 +262,13 @@ impl FileSource for FsArtifact {
                 format!("{path}: resolves outside the scan root"),
             ));
         }
-        std::fs::read(canon)
+        Ok(canon)
+    }
+}
+
+impl FileSource for FsArtifact {
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.checked(path)?)
     }
 }
 

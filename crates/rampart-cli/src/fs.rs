@@ -44,6 +44,9 @@ pub enum Scanner {
     /// Misconfigurations of Kubernetes manifests, Dockerfiles, Terraform and CloudFormation
     /// (and of the image config, for images).
     Misconfig,
+    /// Secrets (credentials, tokens, private keys) in every file (for images: in every layer,
+    /// including files a later layer deleted, and in the image config).
+    Secret,
     /// Nothing more: the inventory only.
     None,
 }
@@ -111,6 +114,8 @@ pub struct FsArgs {
     skip_files: Vec<String>,
     #[command(flatten)]
     pub misconfig: crate::config::MisconfigArgs,
+    #[command(flatten)]
+    pub secret: crate::secret::SecretArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -194,9 +199,18 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     let bar = Bar::new(args.common.quiet);
     let scan_options = ScanOptions { skip_dev_dependencies: args.common.skip_dev_deps };
     let misconfig = mode == Mode::Tree && args.common.scanners.contains(&Scanner::Misconfig);
-    // One walk finds the inventory's files and, when asked, the configuration files.
-    let keep = |f: &rampart_inventory::FileInfo<'_>| misconfig && rampart_misconfig::is_candidate(f.path);
-    let (mut report, config_entries) = rampart_scan::scan_fs_keeping(
+    let secrets = match mode == Mode::Tree && args.common.scanners.contains(&Scanner::Secret) {
+        true => Some(args.secret.scanner(args.path.is_dir().then_some(args.path.as_path()))?),
+        false => None,
+    };
+    let is_config = |f: &rampart_inventory::FileInfo<'_>| misconfig && rampart_misconfig::is_candidate(f.path);
+    let is_secret_input = |f: &rampart_inventory::FileInfo<'_>| {
+        secrets.as_ref().is_some_and(|s| rampart_scan::secret::wants(s, f.path, f.size))
+    };
+    // One walk finds the inventory's files and, when asked, the configuration files and the
+    // files to search for secrets.
+    let keep = |f: &rampart_inventory::FileInfo<'_>| is_config(f) || is_secret_input(f);
+    let (mut report, kept) = rampart_scan::scan_fs_keeping(
         &args.path.display().to_string(),
         &artifact,
         &analyzers,
@@ -207,7 +221,12 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     if mode == Mode::Sbom {
         report.artifact_kind = rampart_model::ArtifactKind::Sbom;
     }
+    if let Some(scanner) = &secrets {
+        let entries: Vec<_> = kept.iter().filter(|e| is_secret_input(&entry_info(e))).cloned().collect();
+        crate::secret::scan_fs(&mut report, &entries, &artifact, scanner, &bar);
+    }
     if misconfig {
+        let config_entries: Vec<_> = kept.into_iter().filter(|e| is_config(&entry_info(e))).collect();
         let (files, diagnostics) = rampart_scan::misconfig::read_sources(&config_entries, &artifact, &bar);
         report.diagnostics.extend(diagnostics);
         crate::config::scan_files(&mut report, &files, &args.misconfig, &bar)?;
@@ -257,7 +276,7 @@ impl Prepared {
         }
         match self.compliance {
             Some(framework) => crate::config::render_compliance(framework, &report, args)?,
-            None => render(&report, args, self.vuln_db.is_some())?,
+            None => render(&report, args, self.vuln_db.is_some() || findings_only(args))?,
         }
 
         let remaining = report
@@ -271,7 +290,8 @@ impl Prepared {
                 .iter()
                 .flat_map(|r| &r.misconfigurations)
                 .filter(|m| m.suppressed.is_none() && !m.warning)
-                .count();
+                .count()
+            + report.results.iter().flat_map(|r| &r.secrets).filter(|s| s.suppressed.is_none()).count();
         if let Some(code) = args.exit_code
             && remaining > 0
         {
@@ -379,6 +399,16 @@ fn open_db(args: &CommonArgs) -> anyhow::Result<Option<VulnDb>> {
         );
     }
     Ok(Some(db))
+}
+
+fn entry_info(e: &rampart_artifact::Entry) -> rampart_inventory::FileInfo<'_> {
+    rampart_inventory::FileInfo::new(&e.path, e.size, e.executable)
+}
+
+/// True when the scanners asked for are all finding scanners (`--scanners secret`,
+/// `misconfig`): the table then shows the findings, not the package inventory made anyway.
+fn findings_only(args: &CommonArgs) -> bool {
+    !args.scanners.is_empty() && !args.scanners.contains(&Scanner::None)
 }
 
 pub fn render(report: &Report, args: &CommonArgs, vulns_scanned: bool) -> anyhow::Result<()> {

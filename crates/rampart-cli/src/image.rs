@@ -49,6 +49,8 @@ pub struct ImageArgs {
     #[command(flatten)]
     misconfig: crate::config::MisconfigArgs,
     #[command(flatten)]
+    secret: crate::secret::SecretArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -111,6 +113,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let default_ignore = std::env::current_dir().ok().and_then(|d| default_ignore_file(&d));
     let mut prepared = Prepared::new(&args.common, default_ignore)?;
     prepared.compliance = args.misconfig.framework()?;
+    let secrets = match args.common.scanners.contains(&crate::fs::Scanner::Secret) {
+        true => Some(args.secret.scanner(None)?),
+        false => None,
+    };
     let platform: Option<Platform> = match &args.platform {
         Some(p) => Some(p.parse().map_err(|e| anyhow::anyhow!("--platform {p}: {e}"))?),
         None => None,
@@ -184,6 +190,9 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let mut report = scan.report;
     if args.common.scanners.contains(&crate::fs::Scanner::Misconfig) {
         crate::config::scan_image(&mut report, &image, &args.misconfig, &bar)?;
+    }
+    if let Some(scanner) = &secrets {
+        crate::secret::scan_image(&mut report, &image, scanner, &bar)?;
     }
     prepared.finish(report, &args.common, &bar)
 }

@@ -6,6 +6,7 @@ mod fs;
 mod image;
 mod progress;
 mod rego;
+mod secret;
 
 use std::io::Write;
 use std::path::PathBuf;

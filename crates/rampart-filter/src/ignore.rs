@@ -13,9 +13,15 @@
 //!   - id: RMP-K8S-0001                   # the check id
 //!     paths: ["deploy/dev/**"]           # optional globs on the config file
 //!     reason: "dev cluster only"
+//!
+//! secrets:
+//!   - id: generic-password               # the secret rule id
+//!     paths: ["test/fixtures/**"]        # optional globs on the file
+//!     reason: "throw-away test credentials"
 //! ```
 //!
-//! Plain `.trivyignore` ids apply to both vulnerabilities and misconfigurations, as in Trivy.
+//! Plain `.trivyignore` ids apply to vulnerabilities, misconfigurations and secret rules, as in
+//! Trivy.
 //!
 //! The full format, with the Trivy keys accepted for migration, is documented in
 //! `crates/rampart-filter/IGNOREFILE.md`.
@@ -73,6 +79,8 @@ pub enum EntryKind {
     Vulnerability,
     /// The `misconfigurations` section: matched on the check id and the config file.
     Misconfiguration,
+    /// The `secrets` section: matched on the rule id and the file.
+    Secret,
     /// A `.trivyignore` line: matched on the id of either kind of finding.
     Any,
 }
@@ -107,7 +115,7 @@ impl IgnoreEntry {
     /// its package (an entry restricted to packages never matches a finding without one);
     /// `paths` the result target and the package's locations. Expiry is not considered here.
     pub(crate) fn matches(&self, ids: &[&str], purl: Option<&PurlPattern>, paths: &[&str]) -> bool {
-        self.kind != EntryKind::Misconfiguration
+        matches!(self.kind, EntryKind::Vulnerability | EntryKind::Any)
             && ids.iter().any(|id| id.eq_ignore_ascii_case(&self.id))
             && (self.purls.is_empty() || purl.is_some_and(|p| self.purls.iter().any(|pat| pat.matches(p))))
             && self
@@ -123,10 +131,21 @@ impl IgnoreEntry {
     pub(crate) fn matches_misconfiguration(&self, id: &str, aliases: &[String], target: &str) -> bool {
         let wanted =
             self.id.strip_prefix("AVD-").or_else(|| self.id.strip_prefix("avd-")).unwrap_or(&self.id);
-        self.kind != EntryKind::Vulnerability
+        matches!(self.kind, EntryKind::Misconfiguration | EntryKind::Any)
             && self.purls.is_empty()
             && (id.eq_ignore_ascii_case(&self.id)
                 || aliases.iter().any(|a| a.eq_ignore_ascii_case(&self.id) || a.eq_ignore_ascii_case(wanted)))
+            && self.globs.as_ref().is_none_or(|g| g.is_match(target.strip_prefix("./").unwrap_or(target)))
+    }
+}
+
+impl IgnoreEntry {
+    /// True when the entry names this secret: its rule id (ASCII case-insensitive) in the file
+    /// `target` (when the entry has `paths`). Expiry is not considered here.
+    pub(crate) fn matches_secret(&self, rule_id: &str, target: &str) -> bool {
+        matches!(self.kind, EntryKind::Secret | EntryKind::Any)
+            && self.purls.is_empty()
+            && rule_id.eq_ignore_ascii_case(&self.id)
             && self.globs.as_ref().is_none_or(|g| g.is_match(target.strip_prefix("./").unwrap_or(target)))
     }
 }
@@ -186,7 +205,7 @@ impl IgnoreFile {
         })?;
         for (key, key_line, value) in top {
             match key {
-                Some(section @ ("vulnerabilities" | "misconfigurations")) => {
+                Some(section @ ("vulnerabilities" | "misconfigurations" | "secrets")) => {
                     if yaml::is_null(value) {
                         continue;
                     }
@@ -197,10 +216,10 @@ impl IgnoreFile {
                             format!("`{section}` must be a list of entries"),
                         )
                     })?;
-                    let kind = if section == "vulnerabilities" {
-                        EntryKind::Vulnerability
-                    } else {
-                        EntryKind::Misconfiguration
+                    let kind = match section {
+                        "vulnerabilities" => EntryKind::Vulnerability,
+                        "misconfigurations" => EntryKind::Misconfiguration,
+                        _ => EntryKind::Secret,
                     };
                     for item in items {
                         file.entries.push(parse_entry(path, item, kind)?);
@@ -215,18 +234,20 @@ impl IgnoreFile {
                         ));
                     }
                 }
-                Some(section @ ("secrets" | "licenses")) => file.notices.push(Notice {
+                Some(section @ "licenses") => file.notices.push(Notice {
                     path: path.to_string(),
                     line: Some(key_line),
                     message: format!(
-                        "`{section}` entries are not applied yet: only `vulnerabilities` and `misconfigurations` are"
+                        "`{section}` entries are not applied yet: only `vulnerabilities`, `misconfigurations` and `secrets` are"
                     ),
                 }),
                 Some(other) => {
                     return Err(LoadError::invalid(
                         path,
                         Some(key_line),
-                        format!("unknown key `{other}` (expected `vulnerabilities` or `misconfigurations`)"),
+                        format!(
+                            "unknown key `{other}` (expected `vulnerabilities`, `misconfigurations` or `secrets`)"
+                        ),
                     ));
                 }
                 None => return Err(LoadError::invalid(path, Some(key_line), "keys must be plain text")),
@@ -294,6 +315,7 @@ fn parse_entry(path: &str, item: &Node<'_>, kind: EntryKind) -> Result<IgnoreEnt
     let err = |line: u32, message: String| LoadError::invalid(path, Some(line), message);
     let (keys, what) = match kind {
         EntryKind::Misconfiguration => (MISCONFIG_ENTRY_KEYS, "a check id"),
+        EntryKind::Secret => (MISCONFIG_ENTRY_KEYS, "a secret rule id"),
         _ => (ENTRY_KEYS, "a vulnerability id"),
     };
     let fields = yaml::mapping(item)
@@ -312,10 +334,11 @@ fn parse_entry(path: &str, item: &Node<'_>, kind: EntryKind) -> Result<IgnoreEnt
         let key = key.ok_or_else(|| err(key_line, "keys must be plain text".into()))?;
         match key {
             "id" => entry.id = text(value).ok_or_else(|| err(key_line, format!("`id` must be {what}")))?,
-            "purl" | "purls" if kind == EntryKind::Misconfiguration => {
+            "purl" | "purls" if matches!(kind, EntryKind::Misconfiguration | EntryKind::Secret) => {
+                let what = if kind == EntryKind::Secret { "secrets" } else { "misconfigurations" };
                 return Err(err(
                     key_line,
-                    format!("`{key}` does not apply to misconfigurations (expected {MISCONFIG_ENTRY_KEYS})"),
+                    format!("`{key}` does not apply to {what} (expected {MISCONFIG_ENTRY_KEYS})"),
                 ));
             }
             "purl" | "purls" => {

@@ -277,6 +277,49 @@ pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
             }
         }
         result.misconfigurations = kept;
+
+        let findings = std::mem::take(&mut result.secrets);
+        let mut kept = Vec::with_capacity(findings.len());
+        for mut secret in findings {
+            if secret.suppressed.is_some() {
+                if options.show_suppressed {
+                    kept.push(secret);
+                }
+                continue;
+            }
+            let mut ignored_by = None;
+            for (i, entry) in entries.iter().enumerate() {
+                if entry.matches_secret(&secret.rule_id, &result.target) {
+                    if entry.applies_on(options.today) {
+                        active_hits[i] += 1;
+                        ignored_by.get_or_insert(entry);
+                    } else {
+                        expired_hits[i] += 1;
+                    }
+                }
+            }
+            if options.severities.as_ref().is_some_and(|s| !s.contains(&secret.severity)) {
+                outcome.by_severity += 1;
+                continue;
+            }
+            match ignored_by {
+                Some(entry) => {
+                    outcome.ignored += 1;
+                    if options.show_suppressed {
+                        let file = options.ignore_file.as_ref().map_or("", |f| f.path.as_str());
+                        secret.suppressed = Some(Suppression {
+                            kind: "ignore-file".into(),
+                            source: format!("{file}:{}", entry.line),
+                            reason: entry.reason.clone(),
+                            justification: None,
+                        });
+                        kept.push(secret);
+                    }
+                }
+                None => kept.push(secret),
+            }
+        }
+        result.secrets = kept;
     }
 
     if let Some(file) = &options.ignore_file {

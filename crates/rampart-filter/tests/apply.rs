@@ -119,17 +119,43 @@ fn already_suppressed_findings_are_kept_only_when_asked() {
     assert_eq!(shown.results[0].vulnerabilities[0].suppressed.as_ref().unwrap().source, "earlier.json");
 }
 
-#[test]
-fn other_findings_are_untouched() {
-    let mut r = sample();
-    r.results[0].secrets.push(rampart_model::Secret {
-        rule_id: "aws-access-key-id".into(),
-        severity: "CRITICAL".into(),
-        title: "AWS".into(),
+fn secret(rule: &str, severity: Severity) -> rampart_model::Secret {
+    rampart_model::Secret {
+        rule_id: rule.into(),
+        severity,
+        title: "T".into(),
         start_line: 1,
         end_line: 1,
         redacted: "AKIA****".into(),
-    });
-    apply(&mut r, &FilterOptions { severities: Some(vec![Severity::Low]), ..options(day(2026, 1, 1)) });
-    assert_eq!(r.results[0].secrets.len(), 1);
+        snippet: String::new(),
+        layer: None,
+        deleted: false,
+        commit: None,
+        suppressed: None,
+    }
+}
+
+#[test]
+fn secrets_follow_severity_and_the_secrets_section() {
+    let mut r = sample();
+    r.results[0].secrets.push(secret("aws-access-key-id", Severity::Critical));
+    r.results[0].secrets.push(secret("generic-password", Severity::Low));
+    r.results[0].secrets.push(secret("slack-webhook-url", Severity::High));
+    apply(&mut r, &FilterOptions { severities: Some(vec![Severity::Critical, Severity::High]), ..options(day(2026, 1, 1)) });
+    let rules = |r: &Report| r.results[0].secrets.iter().map(|s| s.rule_id.clone()).collect::<Vec<_>>();
+    assert_eq!(rules(&r), ["aws-access-key-id", "slack-webhook-url"]);
+
+    let file = IgnoreFile::parse_yaml(
+        ".rampartignore.yaml",
+        "secrets:\n  - id: slack-webhook-url\n    reason: rotated\nmisconfigurations:\n  - id: aws-access-key-id\n",
+    )
+    .unwrap();
+    let out = apply(&mut r, &FilterOptions { ignore_file: Some(file), ..options(day(2026, 1, 1)) });
+    // A misconfigurations entry never hides a secret with the same id.
+    assert_eq!(rules(&r), ["aws-access-key-id"]);
+    assert_eq!(out.ignored, 1);
+    // Plain .trivyignore ids apply to secret rules, as in Trivy.
+    let file = IgnoreFile::parse_trivyignore(".trivyignore", "AWS-ACCESS-KEY-ID\n").unwrap();
+    apply(&mut r, &FilterOptions { ignore_file: Some(file), ..options(day(2026, 1, 1)) });
+    assert!(rules(&r).is_empty());
 }

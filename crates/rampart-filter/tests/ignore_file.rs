@@ -309,12 +309,12 @@ fn empty_and_partial_files() {
         let f = yaml(text);
         assert!(f.entries.is_empty() && f.notices.is_empty(), "{text:?}");
     }
-    let f = yaml("\u{feff}vulnerabilities:\n  - id: CVE-1\nsecrets:\n  - id: aws-access-key-id\n");
-    assert_eq!(f.entries.len(), 1);
+    let f = yaml("\u{feff}vulnerabilities:\n  - id: CVE-1\nsecrets:\n  - id: aws-access-key-id\nlicenses:\n  - id: GPL-3.0\n");
+    assert_eq!(f.entries.len(), 2);
     assert_eq!(
         notices(&f.notices),
         [
-            ".rampartignore.yaml:3: `secrets` entries are not applied yet: only `vulnerabilities` and `misconfigurations` are"
+            ".rampartignore.yaml:5: `licenses` entries are not applied yet: only `vulnerabilities`, `misconfigurations` and `secrets` are"
         ]
     );
     // Trivy's YAML keys are read too.

@@ -20,6 +20,6 @@ pub use package::{
 };
 pub use report::{
     ArtifactKind, CodeLine, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo, Report,
-    ResultKind, SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
+    Commit, ResultKind, SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
 };
 pub use severity::Severity;

@@ -366,10 +366,43 @@ pub struct CodeLine {
 /// A secret found in a file (filled by the secret scanner); never holds the secret in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Secret {
+    /// The rule that found it (`aws-access-key-id`, `github-pat-classic`, or a custom rule's id).
     pub rule_id: String,
-    pub severity: String,
+    pub severity: crate::Severity,
     pub title: String,
+    /// 1-based lines of the secret in the result's file.
     pub start_line: u32,
     pub end_line: u32,
+    /// The secret with all but (at most) its first 4 characters masked: `AKIA****************`.
     pub redacted: String,
+    /// The secret's line, with every secret in it masked (long lines cut).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub snippet: String,
+    /// Images: the layer that holds the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<crate::LayerRef>,
+    /// Images: the file is not in the final filesystem (a later layer deleted or replaced it),
+    /// yet it still ships in the image.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    /// Git history: the commit that introduced the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<Commit>,
+    /// Set when a filter hid the finding (only kept when the user asks to see suppressed ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+/// A git commit (secrets found in history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    /// Full hex id.
+    pub id: String,
+    /// `Name <email>`.
+    pub author: String,
+    /// Author date, RFC 3339 (UTC).
+    pub date: String,
+    /// First line of the message.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
 }

@@ -42,13 +42,18 @@
 //! suppressed vulnerabilities. The cap applies to all results together, most severe first (at
 //! equal severity, vulnerabilities before misconfigurations).
 //!
-//! Secrets will be one more `*_findings` function, adding rules and results to the same
-//! [`Run`] builder.
+//! Secrets share the run too:
+//! - one rule per secret rule id (`shortDescription` the rule's title, `properties.tags`
+//!   `secret`, `security` and the severity, `security-severity` the representative score);
+//! - one result per secret: `level` from the severity, a message with the title and the
+//!   *redacted* secret (never the secret), the layer (images) or the commit (git history), one
+//!   location (the file and the secret's lines; the redacted line as `region.snippet`), and
+//!   `partialFingerprints` from the rule, file, redacted secret and commit (not the line).
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use rampart_model::{Misconfiguration, Report, ScanResult, Severity, Vulnerability};
+use rampart_model::{Misconfiguration, Report, ScanResult, Secret, Severity, Vulnerability};
 use serde::Serialize;
 
 use crate::common::{deciding_cvss, finding_order, misconfiguration_order, web_url};
@@ -201,7 +206,7 @@ fn build(report: &Report) -> Log {
     let mut builder = RunBuilder::default();
     vulnerability_findings(report, &mut builder);
     misconfiguration_findings(report, &mut builder);
-    // Later: secret_findings(...).
+    secret_findings(report, &mut builder);
 
     let total = builder.pending.len();
     // Worst first (the sort is stable: report order within a severity), then cut.
@@ -402,6 +407,85 @@ fn misconfiguration_findings(report: &Report, builder: &mut RunBuilder) {
                 },
             });
         }
+    }
+}
+
+fn secret_findings(report: &Report, builder: &mut RunBuilder) {
+    for result in &report.results {
+        let uri = relative_uri(&result.target);
+        for s in &result.secrets {
+            if s.suppressed.is_some() {
+                builder.suppressed += 1;
+                continue;
+            }
+            let rule_id = if s.rule_id.trim().is_empty() { "unknown-secret".to_string() } else { s.rule_id.clone() };
+            let title = first_line(&s.title);
+            let mut message = format!("{}: {}", if title.is_empty() { "Secret" } else { &title }, s.redacted);
+            if let Some(layer) = &s.layer {
+                message.push_str(&format!(" (image layer {}: {})", layer.index, layer.diff_id));
+                if s.deleted {
+                    message.push_str("; deleted by a later layer but still in the image");
+                }
+            }
+            if let Some(c) = &s.commit {
+                message.push_str(&format!(" (commit {} by {} on {})", c.id, c.author, c.date));
+            }
+            let start = s.start_line.max(1);
+            let end = s.end_line.max(start);
+            let fingerprint = format!(
+                "{rule_id}|{uri}|{}|{}|{}",
+                s.redacted,
+                s.commit.as_ref().map_or("", |c| c.id.as_str()),
+                s.layer.as_ref().map_or("", |l| l.diff_id.as_str())
+            );
+            let snippet = (!s.snippet.trim().is_empty() && start == end).then(|| Text { text: format!("{}\n", s.snippet) });
+            builder.pending.push(Pending {
+                severity: s.severity,
+                rule: secret_rule(&rule_id, s),
+                result: SarifResult {
+                    rule_id,
+                    rule_index: 0,
+                    level: level(s.severity),
+                    message: Text { text: message },
+                    locations: vec![SarifLocation {
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation { uri: uri.clone(), uri_base_id: Some(SRCROOT) },
+                            region: Region { start_line: start, end_line: end, snippet },
+                        },
+                    }],
+                    partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
+                },
+            });
+        }
+    }
+}
+
+fn secret_rule(rule_id: &str, s: &Secret) -> Rule {
+    let title = first_line(&s.title);
+    let short = if title.is_empty() { format!("Secret rule {rule_id}") } else { title };
+    let text = format!(
+        "{short}\n\nSeverity: {}\n\nRemove the secret from the file (and from the image or the git history), revoke it at its provider and issue a new one.",
+        s.severity
+    );
+    let markdown = format!(
+        "**{}**: {}\n\n| Severity | {} |\n| --- | --- |\n\nRemove the secret from the file (and from the image or the git history), **revoke it** at its provider and issue a new one.\n",
+        md(rule_id),
+        md(&short),
+        s.severity
+    );
+    Rule {
+        id: rule_id.to_string(),
+        name: rule_id.to_string(),
+        short_description: Text { text: short.clone() },
+        full_description: Text { text: short },
+        help_uri: None,
+        help: Help { text, markdown },
+        default_configuration: Configuration { level: level(s.severity) },
+        properties: RuleProperties {
+            security_severity: format!("{:.1}", severity_score(s.severity)),
+            precision: "high",
+            tags: vec!["secret".to_string(), "security".to_string(), s.severity.as_str().to_string()],
+        },
     }
 }
 

@@ -18,7 +18,8 @@ use std::io::{BufWriter, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use rampart_model::{
-    DiagnosticSeverity, Misconfiguration, Package, Report, ResultKind, ScanResult, Severity, Vulnerability,
+    DiagnosticSeverity, Misconfiguration, Package, Report, ResultKind, ScanResult, Secret, Severity,
+    Vulnerability,
 };
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -65,6 +66,12 @@ pub(crate) fn render(
 fn write_report(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> Result<(), RenderError> {
     let style = Style { color: options.color };
     for result in &report.results {
+        if result.kind == ResultKind::Secrets {
+            if !result.secrets.is_empty() {
+                write_secret_result(result, style, out)?;
+            }
+            continue;
+        }
         if is_config_only(result) {
             // Config files without failures are only counted in the summary.
             if !result.misconfigurations.is_empty() {
@@ -615,7 +622,8 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
         }
     }
     // A misconfiguration scan alone says nothing about packages.
-    let config_only = !report.results.is_empty() && report.results.iter().all(is_config_only);
+    let config_only = !report.results.is_empty()
+        && report.results.iter().all(|r| is_config_only(r) || r.kind == ResultKind::Secrets);
     if !config_only {
         let packages = if total == 1 { "1 package".to_string() } else { format!("{total} packages") };
         let file_count =
@@ -638,7 +646,106 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
         writeln!(out, "{}", style.paint(&line, "1"))?;
     }
     write_misconfiguration_summary(report, style, out)?;
+    write_secret_summary(report, style, out)?;
     Ok(())
+}
+
+/// `Secrets: N (CRITICAL: a, ...) in F files, S suppressed`.
+fn write_secret_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let all = || report.results.iter().flat_map(|r| r.secrets.iter());
+    if all().next().is_none() {
+        return Ok(());
+    }
+    let counts = count_severities(all().filter(|s| s.suppressed.is_none()).map(|s| s.severity));
+    let files = report.results.iter().filter(|r| r.secrets.iter().any(|s| s.suppressed.is_none())).count();
+    let mut line = format!(
+        "Secrets: {} in {files} file{}",
+        severity_breakdown(counts),
+        if files == 1 { "" } else { "s" }
+    );
+    let suppressed = all().filter(|s| s.suppressed.is_some()).count();
+    if suppressed > 0 {
+        line.push_str(&format!(", {suppressed} suppressed"));
+    }
+    writeln!(out, "{}", style.paint(&line, "1"))?;
+    Ok(())
+}
+
+/// A file with secrets: its heading, `Secrets: N (...)`, then each secret worst first (rule,
+/// where, layer or commit, the redacted line), then the suppressed ones.
+fn write_secret_result(result: &ScanResult, style: Style, out: &mut dyn Write) -> Result<(), RenderError> {
+    let width = usize::from(DEFAULT_WIDTH);
+    let mut shown: Vec<&Secret> = result.secrets.iter().filter(|s| s.suppressed.is_none()).collect();
+    let hidden: Vec<&Secret> = result.secrets.iter().filter(|s| s.suppressed.is_some()).collect();
+    shown.sort_by(|a, b| secret_order(a, b));
+    let heading = format!("{} (secrets)", clean(&result.target));
+    writeln!(out, "{}", style.paint(&fit(&heading, width), "1"))?;
+    writeln!(out, "Secrets: {}", compact_breakdown(count_severities(shown.iter().map(|s| s.severity))))?;
+    for s in shown {
+        writeln!(out)?;
+        let severity = s.severity.as_str();
+        let id = fit(&clean(non_empty(&s.rule_id)), MAX_CHECK_ID_WIDTH).into_owned();
+        let title = clean(s.title.trim());
+        let first = fit(&title, width.saturating_sub(severity.len() + id.width() + 3)).into_owned();
+        if style.color {
+            writeln!(out, "\x1b[{}m{severity}\x1b[0m \x1b[1m{id}\x1b[0m: {first}", severity_color(s.severity))?;
+        } else {
+            writeln!(out, "{severity} {id}: {first}")?;
+        }
+        let mut place = format!("{}:{}", clean(&result.target), secret_lines(s));
+        if let Some(layer) = &s.layer {
+            place.push_str(&format!(" · layer {}", layer.index));
+            if let Some(by) = &layer.created_by {
+                place.push_str(&format!(": {}", clean(by.trim())));
+            }
+        }
+        writeln!(out, "  {}", style.paint(&fit(&place, width - 2), "36"))?;
+        if s.deleted {
+            writeln!(out, "  {}", style.paint("deleted by a later layer, but still in the image", "33"))?;
+        }
+        if let Some(c) = &s.commit {
+            let short: String = c.id.chars().take(12).collect();
+            let line = format!("commit {short} · {} · {} · {}", clean(&c.author), clean(&c.date), clean(&c.summary));
+            writeln!(out, "  {}", style.paint(&fit(&line, width - 2), "36"))?;
+        }
+        let snippet = if s.snippet.trim().is_empty() { &s.redacted } else { &s.snippet };
+        let number = s.start_line.to_string();
+        let content = clean_code(snippet);
+        let content = fit(content.trim(), width.saturating_sub(number.len() + 4));
+        if style.color {
+            writeln!(out, " \x1b[2m{number} │\x1b[0m {content}")?;
+        } else {
+            writeln!(out, " {number} │ {content}")?;
+        }
+    }
+    if !hidden.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", style.paint(&format!("Suppressed: {}", hidden.len()), "2"))?;
+        for s in hidden {
+            let Some(sup) = &s.suppressed else { continue };
+            let mut why = format!("{} {}", clean(&sup.kind), clean(&sup.source));
+            if let Some(reason) = sup.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+                why.push_str(&format!(", {}", clean(reason)));
+            }
+            let line = format!("  {} ({}) line {}: {why}", clean(non_empty(&s.rule_id)), s.severity, secret_lines(s));
+            writeln!(out, "{}", fit(&line, width))?;
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn secret_lines(s: &Secret) -> String {
+    if s.end_line > s.start_line { format!("{}-{}", s.start_line, s.end_line) } else { s.start_line.to_string() }
+}
+
+/// Worst first, then by layer, line and rule.
+fn secret_order(a: &Secret, b: &Secret) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.layer.as_ref().map(|l| l.index).cmp(&b.layer.as_ref().map(|l| l.index)))
+        .then_with(|| a.start_line.cmp(&b.start_line))
+        .then_with(|| a.rule_id.cmp(&b.rule_id))
 }
 
 /// `Misconfigurations: N (CRITICAL: a, ...), W warnings, S suppressed`, then

@@ -3,6 +3,7 @@
 pub mod image;
 pub mod misconfig;
 pub mod os;
+pub mod secret;
 pub mod vuln;
 
 use std::collections::BTreeMap;

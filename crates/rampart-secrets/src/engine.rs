@@ -282,6 +282,17 @@ impl Scanner {
         self.rules.len()
     }
 
+    /// Files larger than this many bytes are skipped ([`ScanConfig::max_file_size`]).
+    pub fn max_file_size(&self) -> usize {
+        self.max_file_size
+    }
+
+    /// Whether content starting with `head` is binary (a NUL byte in its first 8 KiB), so
+    /// [`Scanner::scan`] skips it: callers can test a file's head before reading the rest.
+    pub fn is_binary(head: &[u8]) -> bool {
+        memchr::memchr(0, &head[..head.len().min(BINARY_PROBE)]).is_some()
+    }
+
     /// Whether `path` is skipped by the path allowlist.
     pub fn path_allowed(&self, path: &str) -> bool {
         self.allow.path_allowed(&normalize(path))
@@ -291,9 +302,7 @@ impl Scanner {
     /// files (a NUL byte in the first 8 KiB) and files over the size cap give nothing.
     /// Matches come sorted by position.
     pub fn scan(&self, path: &str, content: &[u8]) -> Vec<SecretMatch> {
-        if content.len() > self.max_file_size
-            || memchr::memchr(0, &content[..content.len().min(BINARY_PROBE)]).is_some()
-            || self.path_allowed(path)
+        if content.len() > self.max_file_size || Scanner::is_binary(content) || self.path_allowed(path)
         {
             return Vec::new();
         }
@@ -418,6 +427,9 @@ impl Scanner {
         }
         let whole = &content[cand.whole.0..cand.whole.1];
         let line = line_around(content, cand.whole.0, cand.whole.1);
+        if INLINE_ALLOW.iter().any(|marker| memchr::memmem::find(line, marker).is_some()) {
+            return false;
+        }
         !(self.allow.finding_allowed(&secret, whole, line) || c.allow.finding_allowed(&secret, whole, line))
     }
 
@@ -461,6 +473,10 @@ fn line_around(content: &[u8], s: usize, e: usize) -> &[u8] {
     let le = memchr::memchr(b'\n', &content[e..]).map_or(content.len(), |i| e + i);
     &content[ls..le]
 }
+
+/// Inline comments that allow the secrets of their line: gitleaks', Rampart's own and
+/// detect-secrets' markers, so existing annotations keep working.
+pub const INLINE_ALLOW: &[&[u8]] = &[b"gitleaks:allow", b"rampart:allow", b"pragma: allowlist secret"];
 
 /// Shortest secret redacted in the snippets of other findings (shorter ones would mangle
 /// ordinary words there; each finding's own secret is always redacted in its snippet).

@@ -27,7 +27,7 @@ mod gitleaks;
 pub mod rules;
 mod util;
 
-pub use engine::{Allowlist, RegexTarget, ScanConfig, Scanner, SecretMatch};
+pub use engine::{Allowlist, INLINE_ALLOW, RegexTarget, ScanConfig, Scanner, SecretMatch};
 pub use gitleaks::{GitleaksConfig, load_gitleaks_config};
 pub use rules::{CustomRule, Redaction, Rule, builtin_rules};
 pub use util::{is_known_example, is_placeholder, redact, shannon_entropy};

@@ -251,14 +251,22 @@ pub fn npmrc_value_ok(value: &str) -> bool {
 }
 
 /// A password in a connection URL is a real value, not a reference or placeholder.
+/// A GitHub token-shaped string whose checksum does NOT hold (the unverified rule's check).
+pub fn github_checksum_bad(value: &str) -> bool {
+    !github_checksum_ok(value) && shannon_entropy(&value[4.min(value.len())..]) >= 3.5
+}
+
 pub fn url_password_ok(value: &str) -> bool {
-    !value.is_empty()
+    value.len() >= 4
         && !value.starts_with('$')
         && !value.starts_with('%')
         && !value.contains(['{', '}', '<', '>'])
         && !matches!(
             value.to_ascii_lowercase().as_str(),
             "password" | "pass" | "passwd" | "pwd" | "secret" | "user" | "root" | "admin" | "guest"
+                // Service names used as the throw-away password of local compose setups.
+                | "postgres" | "postgresql" | "mysql" | "mariadb" | "redis" | "mongo" | "mongodb"
+                | "rabbitmq" | "test" | "dev" | "local"
         )
 }
 

@@ -183,3 +183,14 @@ fn generic_rule_rejects_code_and_prose() {
         assert_eq!(s.scan("a.txt", line.as_bytes()), vec![], "{line}");
     }
 }
+
+#[test]
+fn inline_allow_comments_drop_the_secrets_of_their_line_only() {
+    let s = Scanner::with_builtin_rules().unwrap();
+    for marker in ["# gitleaks:allow", "// rampart:allow", "# pragma: allowlist secret"] {
+        let content = format!("a = {AKID} {marker}\nb = {AKID}\n");
+        let found = s.scan("a.txt", content.as_bytes());
+        assert_eq!(found.len(), 1, "{marker}");
+        assert_eq!(found[0].start_line, 2, "{marker}");
+    }
+}

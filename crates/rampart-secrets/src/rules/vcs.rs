@@ -3,7 +3,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Rule};
-use crate::util::{github_checksum_ok, has_digit, npmrc_value_ok};
+use crate::util::{github_checksum_bad, github_checksum_ok, has_digit, npmrc_value_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -68,6 +68,22 @@ pub(super) static RULES: &[Rule] = &[
         validate: Some(github_checksum_ok),
         examples: &["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"],
         negatives: &["ghr_MJvPyg12610VpxAVBCWCzlG1B7PkaWCZQl7n"],
+        ..DEFAULT
+    },
+    Rule {
+        id: "github-token-unverified",
+        title: "GitHub token (checksum does not match: a test or mistyped token?)",
+        description: "A string shaped like a GitHub classic token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and 36 characters) whose built-in CRC-32 checksum does not hold. GitHub issues only tokens with a valid checksum, so this is most likely a fake, a test value or a token damaged by editing; it is reported (at a lower severity) so that a pasted token is never missed.",
+        severity: Severity::High,
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        regex: r#"\b(gh[pousr]_[A-Za-z0-9]{36})\b"#,
+        validate: Some(github_checksum_bad),
+        examples: &["GITHUB_TOKEN=ghp_FTm2QywaRyqHDwCAPXpmR6mXQ9tyhEgNXkQu"],
+        negatives: &[
+            "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "ghp_abcabcabcabcabcabcabcabcabcabcabcabc",
+            "ghp_nirNllrUWQ5ejGN2yJCE",
+        ],
         ..DEFAULT
     },
     Rule {
