@@ -203,7 +203,8 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
         true => Some(args.secret.scanner(args.path.is_dir().then_some(args.path.as_path()))?),
         false => None,
     };
-    let is_config = |f: &rampart_inventory::FileInfo<'_>| misconfig && rampart_misconfig::is_candidate(f.path);
+    let is_config =
+        |f: &rampart_inventory::FileInfo<'_>| misconfig && rampart_misconfig::is_candidate(f.path);
     let is_secret_input = |f: &rampart_inventory::FileInfo<'_>| {
         secrets.as_ref().is_some_and(|s| rampart_scan::secret::wants(s, f.path, f.size))
     };

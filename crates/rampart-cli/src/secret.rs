@@ -28,17 +28,16 @@ pub struct SecretArgs {
 impl SecretArgs {
     /// The configuration file in use: `--secret-config`, else `.gitleaks.toml` in `root`.
     fn config_file(&self, root: Option<&Path>) -> Option<PathBuf> {
-        self.secret_config
-            .clone()
-            .or_else(|| root.map(|r| r.join(".gitleaks.toml")).filter(|p| p.is_file()))
+        self.secret_config.clone().or_else(|| root.map(|r| r.join(".gitleaks.toml")).filter(|p| p.is_file()))
     }
 
     /// Compiles the rules: the built-in ones, or those of the gitleaks configuration.
     pub fn scanner(&self, root: Option<&Path>) -> anyhow::Result<Scanner> {
         let mut config = ScanConfig { max_file_size: self.secret_max_size, ..ScanConfig::default() };
-        let rules = match self.config_file(root) {
+        let file = self.config_file(root);
+        let rules = match &file {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
+                let text = std::fs::read_to_string(path)
                     .with_context(|| format!("reading the secret configuration {}", path.display()))?;
                 let gitleaks = load_gitleaks_config(&text)
                     .with_context(|| format!("in the secret configuration {}", path.display()))?;
@@ -47,18 +46,15 @@ impl SecretArgs {
             }
             None => builtin_rules().into_iter().map(CustomRule::from).collect(),
         };
-        Scanner::new(rules, config).context("compiling the secret rules")
+        Scanner::new(rules, config).with_context(|| match &file {
+            Some(path) => format!("compiling the rules of the secret configuration {}", path.display()),
+            None => "compiling the built-in secret rules".to_string(),
+        })
     }
 }
 
 /// Searches the walked files of a directory for secrets and adds the results to the report.
-pub fn scan_fs(
-    report: &mut Report,
-    entries: &[Entry],
-    artifact: &FsArtifact,
-    scanner: &Scanner,
-    bar: &Bar,
-) {
+pub fn scan_fs(report: &mut Report, entries: &[Entry], artifact: &FsArtifact, scanner: &Scanner, bar: &Bar) {
     bar.message(format!("searching {} files for secrets", entries.len()));
     let (results, diagnostics, _stats) = rampart_scan::secret::scan_fs(entries, artifact, scanner, bar);
     report.results.extend(results);

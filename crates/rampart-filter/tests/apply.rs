@@ -141,8 +141,14 @@ fn secrets_follow_severity_and_the_secrets_section() {
     r.results[0].secrets.push(secret("aws-access-key-id", Severity::Critical));
     r.results[0].secrets.push(secret("generic-password", Severity::Low));
     r.results[0].secrets.push(secret("slack-webhook-url", Severity::High));
-    apply(&mut r, &FilterOptions { severities: Some(vec![Severity::Critical, Severity::High]), ..options(day(2026, 1, 1)) });
-    let rules = |r: &Report| r.results[0].secrets.iter().map(|s| s.rule_id.clone()).collect::<Vec<_>>();
+    apply(
+        &mut r,
+        &FilterOptions {
+            severities: Some(vec![Severity::Critical, Severity::High]),
+            ..options(day(2026, 1, 1))
+        },
+    );
+    let rules = |r: &rampart_model::Report| r.results[0].secrets.iter().map(|s| s.rule_id.clone()).collect::<Vec<_>>();
     assert_eq!(rules(&r), ["aws-access-key-id", "slack-webhook-url"]);
 
     let file = IgnoreFile::parse_yaml(

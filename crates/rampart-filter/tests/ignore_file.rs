@@ -309,7 +309,9 @@ fn empty_and_partial_files() {
         let f = yaml(text);
         assert!(f.entries.is_empty() && f.notices.is_empty(), "{text:?}");
     }
-    let f = yaml("\u{feff}vulnerabilities:\n  - id: CVE-1\nsecrets:\n  - id: aws-access-key-id\nlicenses:\n  - id: GPL-3.0\n");
+    let f = yaml(
+        "\u{feff}vulnerabilities:\n  - id: CVE-1\nsecrets:\n  - id: aws-access-key-id\nlicenses:\n  - id: GPL-3.0\n",
+    );
     assert_eq!(f.entries.len(), 2);
     assert_eq!(
         notices(&f.notices),

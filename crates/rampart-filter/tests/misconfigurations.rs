@@ -269,7 +269,8 @@ fn malformed_misconfiguration_entries_name_file_and_line() {
         ("misconfigurations:\n  id: RMP-K8S-0001\n", 2, "`misconfigurations` must be a list"),
         ("misconfigurations:\n  - id: X\n    expires: 2026-02-30\n", 3, "invalid date \"2026-02-30\""),
         ("misconfigurations:\n  - id: X\n    paths: ['a/[b']\n", 3, "invalid glob"),
-        ("misconfiguration:\n  - id: X\n", 1, "expected `vulnerabilities` or `misconfigurations`"),
+        ("misconfiguration:\n  - id: X\n", 1, "expected `vulnerabilities`, `misconfigurations` or `secrets`"),
+        ("secrets:\n  - id: X\n    purl: pkg:npm/a\n", 3, "`purl` does not apply to secrets"),
     ];
     for (text, line, message) in cases {
         match IgnoreFile::parse_yaml(".rampartignore.yaml", text).unwrap_err() {

@@ -19,7 +19,7 @@ pub use package::{
     package_id, purl,
 };
 pub use report::{
-    ArtifactKind, CodeLine, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo, Report,
-    Commit, ResultKind, SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
+    ArtifactKind, CodeLine, Commit, Cvss, ImageConfig, ImageLayer, ImageMetadata, Misconfiguration, OsInfo,
+    Report, ResultKind, SCHEMA_VERSION, ScanResult, Secret, Suppression, Vulnerability,
 };
 pub use severity::Severity;

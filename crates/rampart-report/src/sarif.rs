@@ -418,7 +418,8 @@ fn secret_findings(report: &Report, builder: &mut RunBuilder) {
                 builder.suppressed += 1;
                 continue;
             }
-            let rule_id = if s.rule_id.trim().is_empty() { "unknown-secret".to_string() } else { s.rule_id.clone() };
+            let rule_id =
+                if s.rule_id.trim().is_empty() { "unknown-secret".to_string() } else { s.rule_id.clone() };
             let title = first_line(&s.title);
             let mut message = format!("{}: {}", if title.is_empty() { "Secret" } else { &title }, s.redacted);
             if let Some(layer) = &s.layer {
@@ -438,7 +439,8 @@ fn secret_findings(report: &Report, builder: &mut RunBuilder) {
                 s.commit.as_ref().map_or("", |c| c.id.as_str()),
                 s.layer.as_ref().map_or("", |l| l.diff_id.as_str())
             );
-            let snippet = (!s.snippet.trim().is_empty() && start == end).then(|| Text { text: format!("{}\n", s.snippet) });
+            let snippet = (!s.snippet.trim().is_empty() && start == end)
+                .then(|| Text { text: format!("{}\n", s.snippet) });
             builder.pending.push(Pending {
                 severity: s.severity,
                 rule: secret_rule(&rule_id, s),
@@ -449,7 +451,10 @@ fn secret_findings(report: &Report, builder: &mut RunBuilder) {
                     message: Text { text: message },
                     locations: vec![SarifLocation {
                         physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation { uri: uri.clone(), uri_base_id: Some(SRCROOT) },
+                            artifact_location: ArtifactLocation {
+                                uri: uri.clone(),
+                                uri_base_id: Some(SRCROOT),
+                            },
                             region: Region { start_line: start, end_line: end, snippet },
                         },
                     }],

@@ -688,7 +688,11 @@ fn write_secret_result(result: &ScanResult, style: Style, out: &mut dyn Write) -
         let title = clean(s.title.trim());
         let first = fit(&title, width.saturating_sub(severity.len() + id.width() + 3)).into_owned();
         if style.color {
-            writeln!(out, "\x1b[{}m{severity}\x1b[0m \x1b[1m{id}\x1b[0m: {first}", severity_color(s.severity))?;
+            writeln!(
+                out,
+                "\x1b[{}m{severity}\x1b[0m \x1b[1m{id}\x1b[0m: {first}",
+                severity_color(s.severity)
+            )?;
         } else {
             writeln!(out, "{severity} {id}: {first}")?;
         }
@@ -705,7 +709,8 @@ fn write_secret_result(result: &ScanResult, style: Style, out: &mut dyn Write) -
         }
         if let Some(c) = &s.commit {
             let short: String = c.id.chars().take(12).collect();
-            let line = format!("commit {short} · {} · {} · {}", clean(&c.author), clean(&c.date), clean(&c.summary));
+            let line =
+                format!("commit {short} · {} · {} · {}", clean(&c.author), clean(&c.date), clean(&c.summary));
             writeln!(out, "  {}", style.paint(&fit(&line, width - 2), "36"))?;
         }
         let snippet = if s.snippet.trim().is_empty() { &s.redacted } else { &s.snippet };
@@ -727,7 +732,12 @@ fn write_secret_result(result: &ScanResult, style: Style, out: &mut dyn Write) -
             if let Some(reason) = sup.reason.as_deref().filter(|r| !r.trim().is_empty()) {
                 why.push_str(&format!(", {}", clean(reason)));
             }
-            let line = format!("  {} ({}) line {}: {why}", clean(non_empty(&s.rule_id)), s.severity, secret_lines(s));
+            let line = format!(
+                "  {} ({}) line {}: {why}",
+                clean(non_empty(&s.rule_id)),
+                s.severity,
+                secret_lines(s)
+            );
             writeln!(out, "{}", fit(&line, width))?;
         }
     }
@@ -736,7 +746,11 @@ fn write_secret_result(result: &ScanResult, style: Style, out: &mut dyn Write) -
 }
 
 fn secret_lines(s: &Secret) -> String {
-    if s.end_line > s.start_line { format!("{}-{}", s.start_line, s.end_line) } else { s.start_line.to_string() }
+    if s.end_line > s.start_line {
+        format!("{}-{}", s.start_line, s.end_line)
+    } else {
+        s.start_line.to_string()
+    }
 }
 
 /// Worst first, then by layer, line and rule.

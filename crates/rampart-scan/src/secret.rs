@@ -268,11 +268,7 @@ fn is_below(path: &str, dir: &str) -> bool {
 /// layer; a secret whose file a later layer deleted or replaced is still reported (the bytes
 /// ship in the image), marked `deleted`. A secret a later layer writes again at the same path
 /// (a file rewritten with the same credential) is reported once, at the first layer.
-pub fn scan_image(
-    report: &mut Report,
-    image: &Image,
-    scanner: &Scanner,
-) -> Result<SecretStats, ImageError> {
+pub fn scan_image(report: &mut Report, image: &Image, scanner: &Scanner) -> Result<SecretStats, ImageError> {
     let layers: Vec<LayerRef> = image.metadata().layers.iter().map(|l| l.layer.clone()).collect();
     let scanned: Vec<Result<LayerSecrets, ImageError>> =
         (0..layers.len()).into_par_iter().map(|i| scan_layer(image, i, scanner)).collect();
@@ -292,7 +288,9 @@ pub fn scan_image(
             let mut present = true;
             for l in &scanned[i + 1..] {
                 if l.whiteouts.iter().any(|w| is_below(&found.path, w))
-                    || l.opaque_dirs.iter().any(|d| !d.is_empty() && is_below(&found.path, d) && found.path != *d)
+                    || l.opaque_dirs
+                        .iter()
+                        .any(|d| !d.is_empty() && is_below(&found.path, d) && found.path != *d)
                 {
                     present = false;
                 }

@@ -1,57 +1,12 @@
 //! Configuration files inside an image: the final filesystem view (whiteouts hide lower files,
 //! upper files replace lower ones), checked like a tree, each finding with its file's layer.
 
-use std::io::Write;
-
 use rampart_image::{Image, OpenOptions};
 use rampart_model::{ArtifactKind, Report};
 use rampart_scan::misconfig::{MisconfigOptions, scan_image_files};
-use sha2::{Digest, Sha256};
 
-fn layer(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in entries {
-        let mut h = tar::Header::new_gnu();
-        h.set_path(name).expect("path");
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_cksum();
-        b.append(&h, *data).expect("append");
-    }
-    b.into_inner().expect("tar")
-}
-
-fn sha(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-/// A docker archive of `layers` (plain tars), written to a temp dir.
-fn docker_archive(layers: &[Vec<u8>]) -> (tempfile::TempDir, std::path::PathBuf) {
-    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", sha(l))).collect();
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "config": {"User": "10001"},
-        "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        "history": (0..layers.len()).map(|i| serde_json::json!({"created_by": format!("COPY step{i} /app")})).collect::<Vec<_>>(),
-    }))
-    .expect("config");
-    let config_name = format!("{}.json", sha(&config));
-    let layer_names: Vec<String> = layers.iter().map(|l| format!("{}.tar", sha(l))).collect();
-    let manifest = serde_json::to_vec(&serde_json::json!([
-        {"Config": config_name, "RepoTags": ["t:1"], "Layers": layer_names}
-    ]))
-    .expect("manifest");
-    let mut members: Vec<(&str, &[u8])> = vec![("manifest.json", &manifest), (&config_name, &config)];
-    for (name, l) in layer_names.iter().zip(layers) {
-        members.push((name, l));
-    }
-    let archive = layer(&members);
-    let dir = tempfile::tempdir().expect("tmp");
-    let path = dir.path().join("image.tar");
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(&archive)).expect("write");
-    (dir, path)
-}
+mod common;
+use common::{docker_archive, layer};
 
 const PRIVILEGED: &[u8] = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
 

@@ -302,8 +302,7 @@ impl Scanner {
     /// files (a NUL byte in the first 8 KiB) and files over the size cap give nothing.
     /// Matches come sorted by position.
     pub fn scan(&self, path: &str, content: &[u8]) -> Vec<SecretMatch> {
-        if content.len() > self.max_file_size || Scanner::is_binary(content) || self.path_allowed(path)
-        {
+        if content.len() > self.max_file_size || Scanner::is_binary(content) || self.path_allowed(path) {
             return Vec::new();
         }
         let mut active = vec![false; self.rules.len()];

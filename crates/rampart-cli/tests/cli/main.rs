@@ -9,5 +9,6 @@ mod osv_scanner_regression;
 mod peer_targets;
 mod real_world_lockfiles;
 mod sboms;
+mod secrets;
 mod util;
 mod vulns;
