@@ -36,7 +36,8 @@ impl From<OutputFormat> for Format {
     }
 }
 
-/// What to look for besides the package inventory, which is always made.
+/// What to look for. The package inventory is made by default and with `vuln` or `none`; asking
+/// only for `misconfig` and/or `secret` skips it.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scanner {
     /// Known vulnerabilities of the packages, from the advisory database.
@@ -120,6 +121,15 @@ pub struct FsArgs {
     common: CommonArgs,
 }
 
+impl CommonArgs {
+    /// Whether the package inventory is made: by default, for `--scanners vuln` and for
+    /// `--scanners none` (the inventory alone); not when only finding scanners are asked for
+    /// (`--scanners secret`, `--scanners misconfig,secret`).
+    pub fn wants_inventory(&self) -> bool {
+        self.scanners.is_empty() || self.scanners.iter().any(|s| matches!(s, Scanner::Vuln | Scanner::None))
+    }
+}
+
 pub fn warn(quiet: bool, msg: impl std::fmt::Display) {
     if !quiet {
         eprintln!("warning: {msg}");
@@ -193,6 +203,7 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     };
     let artifact = FsArtifact::new(&args.path, &options)?;
     let analyzers = match mode {
+        Mode::Tree if !args.common.wants_inventory() => Vec::new(),
         Mode::Tree => rampart_inventory::analyzers(),
         Mode::Sbom => sbom_analyzer(&args.path)?,
     };

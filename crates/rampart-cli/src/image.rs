@@ -121,7 +121,14 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         Some(p) => Some(p.parse().map_err(|e| anyhow::anyhow!("--platform {p}: {e}"))?),
         None => None,
     };
-    let analyzers = rampart_inventory::analyzers();
+    let analyzers = if args.common.wants_inventory() { rampart_inventory::analyzers() } else { Vec::new() };
+    // The misconfiguration and secret scanners read every layer: a layer whose inventory is
+    // cached is still fetched for them.
+    let reads_layers = args
+        .common
+        .scanners
+        .iter()
+        .any(|s| matches!(s, crate::fs::Scanner::Misconfig | crate::fs::Scanner::Secret));
     let print = fingerprint(&analyzers);
     let cache_root = cache_dir(args.cache_dir.as_deref())?;
     let cache = (!args.no_cache).then(|| LayerCache::new(&cache_root));
@@ -156,7 +163,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                     .map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone())),
                 timeout: Duration::from_secs(args.timeout),
             };
-            let want = |diff_id: &str| cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
+            let want =
+                |diff_id: &str| reads_layers || cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
             let progress = |event: PullEvent| bar.message(pull_message(&event));
             bar.message(format!("pulling {reference}"));
             let pulled = rampart_registry::pull_to_layout(

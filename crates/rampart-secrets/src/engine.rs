@@ -177,10 +177,56 @@ impl CompiledAllow {
 
 struct Compiled {
     rule: CustomRule,
-    regex: Regex,
+    /// Compiled on first use: most rules never run on a given tree (their keywords never
+    /// occur), and compiling all of them costs more than scanning a small project. The pattern
+    /// is parsed (and so validated) in [`Scanner::new`].
+    regex: std::sync::OnceLock<Option<Regex>>,
     region: Option<Regex>,
     requires: Option<Regex>,
     allow: CompiledAllow,
+    /// Every match lies within one line and contains a keyword: the regex only runs over the
+    /// lines where a keyword occurs.
+    line_windows: bool,
+}
+
+impl Compiled {
+    /// The compiled regex; `None` only if a pattern that parsed does not build (over the
+    /// regex size limit): [`Scanner::new`] compiles user rules eagerly so that this is an error
+    /// there, and the built-in rules are all compiled by the tests ([`Scanner::compile_all`]).
+    fn regex(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| rule_regex(&self.rule.regex).ok()).as_ref()
+    }
+}
+
+/// Compiles a rule's regex (`regex::bytes`).
+fn rule_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(pattern)
+}
+
+/// Parses a pattern as `regex::bytes` would (validating it without building an automaton):
+/// its number of capture groups (group 0 included), and whether a match can span lines.
+fn parse_pattern(rule: &str, pattern: &str) -> Result<(usize, bool), SecretsError> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| SecretsError::Regex { rule: rule.to_string(), source: regex::Error::Syntax(e.to_string()) })?;
+    let groups = hir.properties().explicit_captures_len() + 1;
+    Ok((groups, can_match_newline(&hir)))
+}
+
+/// Whether some match of `hir` contains a `\n`.
+fn can_match_newline(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Repetition(rep) => rep.max != Some(0) && can_match_newline(&rep.sub),
+        HirKind::Capture(cap) => can_match_newline(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(can_match_newline),
+    }
 }
 
 /// A compiled set of rules. Build once, scan many files (it is `Send + Sync`).
@@ -221,10 +267,10 @@ impl Scanner {
                 return Err(SecretsError::DuplicateRule(rule.id));
             }
             let rx = |p: &str| {
-                Regex::new(p).map_err(|source| SecretsError::Regex { rule: rule.id.clone(), source })
+                rule_regex(p).map_err(|source| SecretsError::Regex { rule: rule.id.clone(), source })
             };
-            let regex = rx(&rule.regex)?;
-            if rule.secret_group >= regex.captures_len() {
+            let (groups, multiline) = parse_pattern(&rule.id, &rule.regex)?;
+            if rule.secret_group >= groups {
                 return Err(SecretsError::SecretGroup { rule: rule.id.clone(), group: rule.secret_group });
             }
             let region = rule.region.as_deref().map(rx).transpose()?;
@@ -246,7 +292,24 @@ impl Scanner {
                     keyword_rules[n].push(idx);
                 }
             }
-            compiled.push(Compiled { rule, regex, region, requires, allow });
+            let line_windows = rule.keyword_in_match
+                && !multiline
+                && region.is_none()
+                && requires.is_none()
+                && !rule.keywords.is_empty();
+            let regex = std::sync::OnceLock::new();
+            if !rule.keyword_in_match {
+                // A user's rule: any error now, naming it.
+                let _ = regex.set(Some(rx(&rule.regex)?));
+            }
+            compiled.push(Compiled {
+                rule,
+                regex,
+                region,
+                requires,
+                allow,
+                line_windows,
+            });
         }
         let prefilter = if keywords.is_empty() {
             None
@@ -255,6 +318,9 @@ impl Scanner {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // A full DFA: several times faster than the default NFA for the overlapping
+                    // search the prefilter needs; a few hundred short keywords keep it small.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&keywords)
                     .map_err(|e| SecretsError::Prefilter(e.to_string()))?,
             )
@@ -275,6 +341,19 @@ impl Scanner {
             crate::builtin_rules().into_iter().map(CustomRule::from).collect(),
             ScanConfig::default(),
         )
+    }
+
+    /// Compiles every rule's regex now (they are otherwise compiled on first use).
+    pub fn compile_all(&self) -> Result<(), SecretsError> {
+        for c in &self.rules {
+            if c.regex().is_none() {
+                return Err(rule_regex(&c.rule.regex)
+                    .err()
+                    .map(|source| SecretsError::Regex { rule: c.rule.id.clone(), source })
+                    .unwrap_or_else(|| SecretsError::DuplicateRule(c.rule.id.clone())));
+            }
+        }
+        Ok(())
     }
 
     /// Number of compiled rules.
@@ -309,10 +388,20 @@ impl Scanner {
         for &i in &self.always {
             active[i] = true;
         }
+        // For the rules searched line by line: the (start, end) of each line with a keyword.
+        let mut lines_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         if let Some(ac) = &self.prefilter {
             for m in ac.find_overlapping_iter(content) {
+                let mut line: Option<(usize, usize)> = None;
                 for &r in &self.keyword_rules[m.pattern().as_usize()] {
                     active[r] = true;
+                    if self.rules[r].line_windows {
+                        let (s, e) = *line.get_or_insert_with(|| line_bounds(content, m.start(), m.end()));
+                        let seen = &mut lines_of[r];
+                        if seen.last().is_none_or(|&(_, last_end)| last_end < e) {
+                            seen.push((s, e));
+                        }
+                    }
                 }
             }
         }
@@ -331,11 +420,13 @@ impl Scanner {
                     .captures_iter(content)
                     .filter_map(|caps| caps.get(1).map(|m| (m.start(), m.end())))
                     .collect(),
+                None if c.line_windows => std::mem::take(&mut lines_of[idx]),
                 None => vec![(0, content.len())],
             };
+            let Some(regex) = c.regex() else { continue };
             for (rs, re) in regions {
                 let hay = &content[rs..re];
-                for caps in c.regex.captures_iter(hay) {
+                for caps in regex.captures_iter(hay) {
                     let sec = if c.rule.secret_group == 0 {
                         (1..caps.len())
                             .filter_map(|g| caps.get(g))
@@ -371,7 +462,10 @@ impl Scanner {
             kept.push(cand);
         }
         kept.sort_by_key(|c| c.secret);
-        let lines = LineIndex::new(content);
+        if kept.is_empty() {
+            return Vec::new();
+        }
+        let lines = LineIndex::new(content, kept.iter().flat_map(|c| [c.secret.0, c.secret.1.saturating_sub(1)]));
         let mut found: Vec<SecretMatch> = kept.iter().map(|c| self.build(content, &lines, c)).collect();
         // A snippet shows (part of) a line: redact every secret found in the file that
         // occurs in it, longest first, whatever line it was found on.
@@ -466,6 +560,13 @@ fn normalize(path: &str) -> String {
     p.trim_start_matches("./").to_string()
 }
 
+/// The line containing `[s, e)` (without its newline).
+fn line_bounds(content: &[u8], s: usize, e: usize) -> (usize, usize) {
+    let ls = memchr::memrchr(b'\n', &content[..s]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &content[e..]).map_or(content.len(), |i| e + i);
+    (ls, le)
+}
+
 /// The full line(s) containing `[s, e)`.
 fn line_around(content: &[u8], s: usize, e: usize) -> &[u8] {
     let ls = memchr::memrchr(b'\n', &content[..s]).map_or(0, |i| i + 1);
@@ -507,17 +608,34 @@ fn snippet(content: &[u8], s: usize, e: usize, redacted: &str, secret: &str) -> 
     out
 }
 
+/// Line numbers of a few byte offsets, counted in one pass up to the last of them (no index
+/// of every newline of a big file).
 struct LineIndex {
-    newlines: Vec<usize>,
+    /// (offset, 1-based line), sorted by offset.
+    known: Vec<(usize, usize)>,
 }
 
 impl LineIndex {
-    fn new(content: &[u8]) -> LineIndex {
-        LineIndex { newlines: memchr::memchr_iter(b'\n', content).collect() }
+    fn new(content: &[u8], offsets: impl Iterator<Item = usize>) -> LineIndex {
+        let mut wanted: Vec<usize> = offsets.collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut known = Vec::with_capacity(wanted.len());
+        let (mut pos, mut line) = (0usize, 1usize);
+        for w in wanted {
+            let w = w.min(content.len());
+            line += memchr::memchr_iter(b'\n', &content[pos..w]).count();
+            pos = w;
+            known.push((w, line));
+        }
+        LineIndex { known }
     }
 
-    /// 1-based line of byte offset `pos`.
+    /// 1-based line of byte offset `pos` (one of the offsets given to [`LineIndex::new`]).
     fn line_of(&self, pos: usize) -> usize {
-        self.newlines.partition_point(|&n| n < pos) + 1
+        match self.known.binary_search_by_key(&pos, |&(o, _)| o) {
+            Ok(i) => self.known[i].1,
+            Err(i) => self.known.get(i.saturating_sub(1)).map_or(1, |k| k.1),
+        }
     }
 }

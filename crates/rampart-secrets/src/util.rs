@@ -233,6 +233,10 @@ pub fn generic_value_ok(value: &str) -> bool {
     if v.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-') {
         return false;
     }
+    // numbers, counts, durations, dates, versions and addresses are not secrets
+    if v.bytes().all(|b| b.is_ascii_digit() || b".,:-_/ TZsm".contains(&b)) {
+        return false;
+    }
     // hashes and digests (hex only) are not passwords
     if v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return false;

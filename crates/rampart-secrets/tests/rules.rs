@@ -20,7 +20,7 @@ fn every_rule_is_documented_and_has_examples() {
         }
     }
     // all compile together, ids unique
-    Scanner::with_builtin_rules().expect("builtin rules compile");
+    Scanner::with_builtin_rules().expect("builtin rules parse").compile_all().expect("builtin rules compile");
 }
 
 #[test]
@@ -71,5 +71,31 @@ fn examples_found_by_the_full_rule_set() {
                 assert!(w[0].end <= w[1].start, "{}: overlapping findings in {ex}", r.id);
             }
         }
+    }
+}
+
+#[test]
+fn line_windows_find_exactly_what_a_whole_file_search_finds() {
+    // The built-in rules promise that every match contains a keyword (`keyword_in_match`), so
+    // rules that cannot match across lines are only run over lines with a keyword. Searching
+    // whole files instead must give the same findings: every example, alone and inside a
+    // bigger file (other lines with keywords before and after, CRLF line ends).
+    let windowed = Scanner::with_builtin_rules().unwrap();
+    let whole = Scanner::new(
+        builtin_rules()
+            .into_iter()
+            .map(|r| CustomRule { keyword_in_match: false, ..CustomRule::from(r) })
+            .collect(),
+        rampart_secrets::ScanConfig::default(),
+    )
+    .unwrap();
+    let all: Vec<&str> = builtin_rules().iter().flat_map(|r| r.examples.iter().copied()).collect();
+    let mut texts: Vec<String> = all.iter().map(|e| e.to_string()).collect();
+    texts.push(all.join("\n# password token secret api_key\n"));
+    texts.push(all.join("\r\n"));
+    for text in &texts {
+        let a = windowed.scan("src/app.txt", text.as_bytes());
+        let b = whole.scan("src/app.txt", text.as_bytes());
+        assert_eq!(a, b, "in {text:.200}");
     }
 }

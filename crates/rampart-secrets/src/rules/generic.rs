@@ -101,6 +101,8 @@ pub(super) static RULES: &[Rule] = &[
             "token = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
             "password_field = user_password_input",
             "secret: aaaaaaaaaaaa",
+            "INFO offset token_count=694738291 took 0.349s",
+            "token_expiry: 2026-11-17T05:58:00Z",
         ],
         ..DEFAULT
     },

@@ -110,6 +110,11 @@ pub struct CustomRule {
     pub redaction: Redaction,
     /// Rule-specific allowlist (gitleaks `[rules.allowlist]`).
     pub allowlist: Allowlist,
+    /// Every match of `regex` contains one of `keywords` (true for the built-in rules, whose
+    /// examples prove it; false for gitleaks rules, whose keywords may be anywhere in the
+    /// file). With a regex that cannot match across lines, the scanner then runs it only over
+    /// the lines where a keyword occurs.
+    pub keyword_in_match: bool,
 }
 
 impl CustomRule {
@@ -130,6 +135,7 @@ impl CustomRule {
             requires: None,
             redaction: Redaction::Prefix,
             allowlist: Allowlist::default(),
+            keyword_in_match: false,
         }
     }
 }
@@ -151,6 +157,7 @@ impl From<&Rule> for CustomRule {
             requires: r.requires.map(str::to_string),
             redaction: r.redaction,
             allowlist: Allowlist::default(),
+            keyword_in_match: true,
         }
     }
 }
