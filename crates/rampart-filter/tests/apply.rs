@@ -148,7 +148,9 @@ fn secrets_follow_severity_and_the_secrets_section() {
             ..options(day(2026, 1, 1))
         },
     );
-    let rules = |r: &rampart_model::Report| r.results[0].secrets.iter().map(|s| s.rule_id.clone()).collect::<Vec<_>>();
+    let rules = |r: &rampart_model::Report| {
+        r.results[0].secrets.iter().map(|s| s.rule_id.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(rules(&r), ["aws-access-key-id", "slack-webhook-url"]);
 
     let file = IgnoreFile::parse_yaml(

@@ -177,6 +177,8 @@ impl CompiledAllow {
 
 struct Compiled {
     rule: CustomRule,
+    /// The pattern compiled: the rule's, made ASCII-only when it allows it ([`ascii_pattern`]).
+    pattern: String,
     /// Compiled on first use: most rules never run on a given tree (their keywords never
     /// occur), and compiling all of them costs more than scanning a small project. The pattern
     /// is parsed (and so validated) in [`Scanner::new`].
@@ -194,8 +196,19 @@ impl Compiled {
     /// regex size limit): [`Scanner::new`] compiles user rules eagerly so that this is an error
     /// there, and the built-in rules are all compiled by the tests ([`Scanner::compile_all`]).
     fn regex(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| rule_regex(&self.rule.regex).ok()).as_ref()
+        self.regex.get_or_init(|| rule_regex(&self.pattern).ok()).as_ref()
     }
+}
+
+/// `pattern` with Unicode off (`(?-u)`) when it still parses that way: `\w`, `\b`, `\s`,
+/// `(?i)` and `.` then work on ASCII bytes, as in Go's RE2 (gitleaks' patterns mean that), and
+/// the automata are several times smaller: compiling every built-in rule with Unicode classes
+/// took longer than scanning a mid-size project. Credentials are ASCII. Patterns that need
+/// Unicode (a non-ASCII class) keep it.
+fn ascii_pattern(pattern: &str) -> String {
+    let ascii = format!("(?-u){pattern}");
+    let ok = regex_syntax::ParserBuilder::new().utf8(false).build().parse(&ascii).is_ok();
+    if ok { ascii } else { pattern.to_string() }
 }
 
 /// Compiles a rule's regex (`regex::bytes`).
@@ -204,15 +217,22 @@ fn rule_regex(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 /// Parses a pattern as `regex::bytes` would (validating it without building an automaton):
-/// its number of capture groups (group 0 included), and whether a match can span lines.
-fn parse_pattern(rule: &str, pattern: &str) -> Result<(usize, bool), SecretsError> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|e| SecretsError::Regex { rule: rule.to_string(), source: regex::Error::Syntax(e.to_string()) })?;
+/// its number of capture groups (group 0 included), whether a match can span lines, and
+/// whether matches start with literals the regex engine searches for itself.
+fn parse_pattern(rule: &str, pattern: &str) -> Result<(usize, bool, bool), SecretsError> {
+    let hir = regex_syntax::ParserBuilder::new().utf8(false).build().parse(pattern).map_err(|e| {
+        SecretsError::Regex { rule: rule.to_string(), source: regex::Error::Syntax(e.to_string()) }
+    })?;
     let groups = hir.properties().explicit_captures_len() + 1;
-    Ok((groups, can_match_newline(&hir)))
+    Ok((groups, can_match_newline(&hir), has_literal_prefix(&hir)))
+}
+
+/// Whether every match starts with one of a small set of literals of 3+ bytes: the regex
+/// engine then finds candidates itself (with a vectorised literal search), faster than the
+/// scanner's per-line windows when the literal is common.
+fn has_literal_prefix(hir: &regex_syntax::hir::Hir) -> bool {
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(hir);
+    seq.len().is_some_and(|n| n > 0 && n <= 64) && seq.min_literal_len().is_some_and(|l| l >= 3)
 }
 
 /// Whether some match of `hir` contains a `\n`.
@@ -267,9 +287,11 @@ impl Scanner {
                 return Err(SecretsError::DuplicateRule(rule.id));
             }
             let rx = |p: &str| {
-                rule_regex(p).map_err(|source| SecretsError::Regex { rule: rule.id.clone(), source })
+                rule_regex(&ascii_pattern(p))
+                    .map_err(|source| SecretsError::Regex { rule: rule.id.clone(), source })
             };
-            let (groups, multiline) = parse_pattern(&rule.id, &rule.regex)?;
+            let pattern = ascii_pattern(&rule.regex);
+            let (groups, multiline, literal_prefix) = parse_pattern(&rule.id, &pattern)?;
             if rule.secret_group >= groups {
                 return Err(SecretsError::SecretGroup { rule: rule.id.clone(), group: rule.secret_group });
             }
@@ -294,6 +316,7 @@ impl Scanner {
             }
             let line_windows = rule.keyword_in_match
                 && !multiline
+                && !literal_prefix
                 && region.is_none()
                 && requires.is_none()
                 && !rule.keywords.is_empty();
@@ -301,15 +324,9 @@ impl Scanner {
             if !rule.keyword_in_match {
                 // A user's rule: any error now, naming it.
                 let _ = regex.set(Some(rx(&rule.regex)?));
+                // (rx makes the same ASCII-only pattern as `pattern`.)
             }
-            compiled.push(Compiled {
-                rule,
-                regex,
-                region,
-                requires,
-                allow,
-                line_windows,
-            });
+            compiled.push(Compiled { rule, pattern, regex, region, requires, allow, line_windows });
         }
         let prefilter = if keywords.is_empty() {
             None
@@ -347,7 +364,7 @@ impl Scanner {
     pub fn compile_all(&self) -> Result<(), SecretsError> {
         for c in &self.rules {
             if c.regex().is_none() {
-                return Err(rule_regex(&c.rule.regex)
+                return Err(rule_regex(&c.pattern)
                     .err()
                     .map(|source| SecretsError::Regex { rule: c.rule.id.clone(), source })
                     .unwrap_or_else(|| SecretsError::DuplicateRule(c.rule.id.clone())));
@@ -391,21 +408,35 @@ impl Scanner {
         // For the rules searched line by line: the (start, end) of each line with a keyword.
         let mut lines_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         if let Some(ac) = &self.prefilter {
+            // The line of the last hit: hits on the same line reuse it.
+            let mut last_line = (0usize, 0usize);
             for m in ac.find_overlapping_iter(content) {
                 let mut line: Option<(usize, usize)> = None;
                 for &r in &self.keyword_rules[m.pattern().as_usize()] {
                     active[r] = true;
                     if self.rules[r].line_windows {
-                        let (s, e) = *line.get_or_insert_with(|| line_bounds(content, m.start(), m.end()));
+                        let (s, e) = *line.get_or_insert_with(|| {
+                            if m.start() >= last_line.0 && m.end() <= last_line.1 {
+                                last_line
+                            } else {
+                                last_line = line_bounds(content, m.start(), m.end());
+                                last_line
+                            }
+                        });
                         let seen = &mut lines_of[r];
-                        if seen.last().is_none_or(|&(_, last_end)| last_end < e) {
-                            seen.push((s, e));
+                        match seen.last_mut() {
+                            // Same line, or a line close after the window: one search for both
+                            // (whole lines, so a line-local regex finds the same matches).
+                            Some(last) if s <= last.1 + WINDOW_GAP => last.1 = last.1.max(e),
+                            _ => seen.push((s, e)),
                         }
                     }
                 }
             }
         }
         let mut candidates = Vec::new();
+        // The lowercased content, made once if a `lowercase` rule runs.
+        let lower = std::cell::OnceCell::new();
         for (idx, c) in self.rules.iter().enumerate() {
             if !active[idx] {
                 continue;
@@ -424,8 +455,10 @@ impl Scanner {
                 None => vec![(0, content.len())],
             };
             let Some(regex) = c.regex() else { continue };
+            let text: &[u8] =
+                if c.rule.lowercase { lower.get_or_init(|| content.to_ascii_lowercase()) } else { content };
             for (rs, re) in regions {
-                let hay = &content[rs..re];
+                let hay = &text[rs..re];
                 for caps in regex.captures_iter(hay) {
                     let sec = if c.rule.secret_group == 0 {
                         (1..caps.len())
@@ -465,7 +498,8 @@ impl Scanner {
         if kept.is_empty() {
             return Vec::new();
         }
-        let lines = LineIndex::new(content, kept.iter().flat_map(|c| [c.secret.0, c.secret.1.saturating_sub(1)]));
+        let lines =
+            LineIndex::new(content, kept.iter().flat_map(|c| [c.secret.0, c.secret.1.saturating_sub(1)]));
         let mut found: Vec<SecretMatch> = kept.iter().map(|c| self.build(content, &lines, c)).collect();
         // A snippet shows (part of) a line: redact every secret found in the file that
         // occurs in it, longest first, whatever line it was found on.
@@ -559,6 +593,10 @@ fn normalize(path: &str) -> String {
     let p = path.replace('\\', "/");
     p.trim_start_matches("./").to_string()
 }
+
+/// Lines with a keyword closer than this many bytes are searched as one window: one regex call
+/// instead of many small ones where keywords are dense.
+const WINDOW_GAP: usize = 1024;
 
 /// The line containing `[s, e)` (without its newline).
 fn line_bounds(content: &[u8], s: usize, e: usize) -> (usize, usize) {

@@ -210,7 +210,7 @@ pub fn base64_nonempty(value: &str) -> bool {
 /// no call, index, template or variable syntax, and not a placeholder.
 pub fn generic_value_ok(value: &str) -> bool {
     let v = value.trim();
-    if v.len() < 8 {
+    if v.len() < 8 || v.len() > 200 {
         return false;
     }
     if v.contains(['(', ')', '[', ']', '{', '}', '$', '<', '>', '\\'])

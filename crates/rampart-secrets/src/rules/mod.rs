@@ -48,6 +48,11 @@ pub struct Rule {
     /// Only run when this regex matches the file somewhere (e.g. `kind: Secret`).
     pub requires: Option<&'static str>,
     pub redaction: Redaction,
+    /// The regex is written for the ASCII-lowercased content (lowercase literals, no `(?i)`):
+    /// the scanner runs it over a lowercased copy and reads the secret from the original
+    /// bytes at the same offsets. A case-insensitive alternation of many keywords defeats the
+    /// regex engine's literal search; lowercase literals keep it (several times faster).
+    pub lowercase: bool,
     /// Strings the rule must find.
     pub examples: &'static [&'static str],
     /// Near misses the rule must not report.
@@ -69,6 +74,7 @@ pub(crate) const DEFAULT: Rule = Rule {
     region: None,
     requires: None,
     redaction: Redaction::Prefix,
+    lowercase: false,
     examples: &[],
     negatives: &[],
 };
@@ -110,6 +116,8 @@ pub struct CustomRule {
     pub redaction: Redaction,
     /// Rule-specific allowlist (gitleaks `[rules.allowlist]`).
     pub allowlist: Allowlist,
+    /// See [`Rule::lowercase`].
+    pub lowercase: bool,
     /// Every match of `regex` contains one of `keywords` (true for the built-in rules, whose
     /// examples prove it; false for gitleaks rules, whose keywords may be anywhere in the
     /// file). With a regex that cannot match across lines, the scanner then runs it only over
@@ -135,6 +143,7 @@ impl CustomRule {
             requires: None,
             redaction: Redaction::Prefix,
             allowlist: Allowlist::default(),
+            lowercase: false,
             keyword_in_match: false,
         }
     }
@@ -157,6 +166,7 @@ impl From<&Rule> for CustomRule {
             requires: r.requires.map(str::to_string),
             redaction: r.redaction,
             allowlist: Allowlist::default(),
+            lowercase: r.lowercase,
             keyword_in_match: true,
         }
     }
