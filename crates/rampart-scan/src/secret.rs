@@ -253,8 +253,16 @@ fn scan_layer(image: &Image, index: usize, scanner: &Scanner) -> Result<LayerSec
             EntryKind::OpaqueDir => out.opaque_dirs.push(entry.path.to_string()),
             EntryKind::File => {
                 out.files.insert(entry.path.to_string());
-                if wants(scanner, entry.path, entry.size) {
-                    let content = entry.read_to_vec(cap)?;
+                if wants(scanner, entry.path, entry.size) && entry.size <= cap {
+                    // The head first: a binary file is dropped there (the rest of it is
+                    // skipped by the walk, never copied).
+                    let mut content = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+                    (&mut *entry).take(HEAD as u64).read_to_end(&mut content).map_err(|e| entry.io_error(e))?;
+                    if Scanner::is_binary(&content) {
+                        out.stats.binary_files += 1;
+                        return Ok(());
+                    }
+                    entry.read_to_end(&mut content).map_err(|e| entry.io_error(e))?;
                     batch_bytes += content.len();
                     batch.push((entry.path.to_string(), content));
                     if batch_bytes > LAYER_BATCH {
