@@ -257,7 +257,10 @@ fn scan_layer(image: &Image, index: usize, scanner: &Scanner) -> Result<LayerSec
                     // The head first: a binary file is dropped there (the rest of it is
                     // skipped by the walk, never copied).
                     let mut content = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
-                    (&mut *entry).take(HEAD as u64).read_to_end(&mut content).map_err(|e| entry.io_error(e))?;
+                    (&mut *entry)
+                        .take(HEAD as u64)
+                        .read_to_end(&mut content)
+                        .map_err(|e| entry.io_error(e))?;
                     if Scanner::is_binary(&content) {
                         out.stats.binary_files += 1;
                         return Ok(());

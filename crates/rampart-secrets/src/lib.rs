@@ -22,6 +22,7 @@
 //! # Ok::<(), rampart_secrets::SecretsError>(())
 //! ```
 
+pub mod docs;
 mod engine;
 mod gitleaks;
 pub mod rules;
@@ -71,4 +72,23 @@ pub enum SecretsError {
     /// A gitleaks configuration is valid TOML but not usable.
     #[error("gitleaks config: {0}")]
     GitleaksConfig(String),
+}
+
+#[cfg(test)]
+mod tests {
+    /// `docs/secret-rules.md` is generated: regenerate it with
+    /// `RAMPART_BLESS=1 cargo test -p rampart-secrets rules_page`.
+    #[test]
+    fn rules_page_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/secret-rules.md");
+        let expected = crate::docs::markdown();
+        if std::env::var_os("RAMPART_BLESS").is_some() {
+            std::fs::write(&path, &expected).expect("writing docs/secret-rules.md");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "docs/secret-rules.md is out of date: run RAMPART_BLESS=1 cargo test -p rampart-secrets rules_page"
+        );
+    }
 }

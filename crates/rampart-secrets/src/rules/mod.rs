@@ -92,6 +92,19 @@ pub(crate) fn specific_rules() -> Vec<&'static Rule> {
     keys::RULES.iter().chain(cloud::RULES).chain(vcs::RULES).chain(saas::RULES).collect()
 }
 
+pub(crate) fn keys_rules() -> &'static [Rule] {
+    keys::RULES
+}
+pub(crate) fn cloud_rules() -> &'static [Rule] {
+    cloud::RULES
+}
+pub(crate) fn vcs_rules() -> &'static [Rule] {
+    vcs::RULES
+}
+pub(crate) fn saas_rules() -> &'static [Rule] {
+    saas::RULES
+}
+
 /// The generic built-in rules (connection URLs, secret-named assignments): lowest priority.
 pub(crate) fn generic_rules() -> Vec<&'static Rule> {
     generic::RULES.iter().collect()
