@@ -40,7 +40,7 @@ pub(crate) fn diff_all(
             |repo, commit| {
                 let changes = diff_commit(ctx, repo, commit, scanner);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(Progress::Diff { done: n, total });
                 }
                 changes
@@ -80,7 +80,12 @@ impl Differ<'_> {
 
     /// Compares tree `id` (at `prefix`, empty or ending in `/`) with the parents' trees
     /// at the same path (`None`: no tree there).
-    fn tree(&mut self, id: ObjectId, parents: &[Option<ObjectId>], prefix: &mut Vec<u8>) -> Result<(), GitError> {
+    fn tree(
+        &mut self,
+        id: ObjectId,
+        parents: &[Option<ObjectId>],
+        prefix: &mut Vec<u8>,
+    ) -> Result<(), GitError> {
         if parents.contains(&Some(id)) {
             return Ok(());
         }

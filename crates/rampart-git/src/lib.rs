@@ -198,9 +198,19 @@ pub enum GitError {
 /// The delta-base cache of each thread's repository handle.
 const DELTA_BASE_CACHE: &str = "core.deltaBaseCacheLimit=32m";
 
-/// Full detail of a gix error on one line.
-pub(crate) fn detail(e: &dyn std::fmt::Display) -> String {
-    format!("{e:#}")
+/// A gix error and its causes on one line: `error: cause: cause`.
+pub(crate) fn detail(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
 }
 
 /// Scans the history of the repository at `repo_path` (a work tree, its `.git`
@@ -217,10 +227,8 @@ pub fn scan_history(
     // resolves long delta chains again and again (5x slower). A memory-capped cache per
     // thread, like git's own `core.deltaBaseCacheLimit`, keeps the bases.
     let options = gix::open::Options::default().config_overrides([DELTA_BASE_CACHE]);
-    let repo = gix::ThreadSafeRepository::open_opts(repo_path, options).map_err(|e| GitError::Open {
-        path: repo_path.to_path_buf(),
-        detail: detail(&e),
-    })?;
+    let repo = gix::ThreadSafeRepository::open_opts(repo_path, options)
+        .map_err(|e| GitError::Open { path: repo_path.to_path_buf(), detail: detail(&e) })?;
     let ctx = walk::Ctx { path: repo_path, repo: &repo };
     let graph = walk::walk(&ctx, opts, progress)?;
     let changes = diff::diff_all(&ctx, &graph, scanner, progress)?;

@@ -104,7 +104,7 @@ fn run(
             |(repo, buf), (id, path)| {
                 let r = scan_one(ctx, repo, buf, *id, path, scanner, max_blob_size);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(Progress::Scan { done: n, total });
                 }
                 r.map(|o| (*id, o))

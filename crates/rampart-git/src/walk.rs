@@ -120,7 +120,8 @@ fn tips(
             }
         }
         RefSelection::All => {
-            let refs_error = |e: gix::Error| GitError::Refs { path: ctx.path.to_path_buf(), detail: detail(&e) };
+            let refs_error =
+                |e: gix::Error| GitError::Refs { path: ctx.path.to_path_buf(), detail: detail(&e) };
             let platform = repo.references().map_err(refs_error)?;
             for r in platform.all().map_err(refs_error)? {
                 let mut r = match r {
@@ -190,7 +191,7 @@ pub(crate) fn walk(
         index.insert(id, commits.len());
         stack.extend(raw.parents.iter().rev().filter(|p| !hidden.contains(*p) && !index.contains_key(*p)));
         commits.push((Commit { info, tree: raw.tree, parent_trees: Vec::new() }, raw.parents));
-        if commits.len() % 1024 == 0 {
+        if commits.len().is_multiple_of(1024) {
             progress(Progress::Walk { commits: commits.len() });
         }
     }

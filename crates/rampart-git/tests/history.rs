@@ -294,8 +294,9 @@ fn bad_since_is_a_clear_error() {
 
     // A blob is not a commit.
     let blob = r.git(&["rev-parse", "HEAD:a.txt"]);
-    let err = scan_history(&r.dir, &scanner(), &HistoryOptions { since: Some(blob.clone()), ..all() }, &|_| {})
-        .unwrap_err();
+    let err =
+        scan_history(&r.dir, &scanner(), &HistoryOptions { since: Some(blob.clone()), ..all() }, &|_| {})
+            .unwrap_err();
     assert!(matches!(&err, GitError::Revision { rev, .. } if *rev == blob), "{err:?}");
     // A bad explicit revision.
     let err = scan_history(
@@ -364,7 +365,11 @@ fn packed_repository_works() {
     let (r, expected) = sample();
     r.git(&["gc", "-q", "--aggressive", "--prune=now"]);
     assert!(r.dir.join(".git/packed-refs").exists());
-    assert_eq!(std::fs::read_dir(r.dir.join(".git/objects")).unwrap().count(), 2, "only pack/ and info/ left");
+    assert_eq!(
+        std::fs::read_dir(r.dir.join(".git/objects")).unwrap().count(),
+        2,
+        "only pack/ and info/ left"
+    );
     let rep = r.scan(&all());
     assert_eq!(summary(&rep), expected);
 }
@@ -481,4 +486,51 @@ fn refs_that_are_not_commits_are_skipped_and_listed() {
     assert_eq!(rep.findings.len(), 1);
     assert_eq!(rep.skipped_refs.len(), 1, "{:?}", rep.skipped_refs);
     assert!(rep.skipped_refs[0].starts_with("refs/tags/blob-tag: "), "{:?}", rep.skipped_refs);
+}
+
+/// The loose object file of `id`.
+fn loose(r: &Repo, id: &str) -> PathBuf {
+    r.dir.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+#[test]
+fn corrupt_repository_is_an_error_not_a_panic() {
+    let mut r = Repo::new();
+    r.write("dir/a.txt", "a\n");
+    r.commit("one");
+    r.write("dir/a.txt", &format!("GITHUB_TOKEN={GITHUB}\n"));
+    r.commit("two");
+    // A missing tree.
+    let tree = r.git(&["rev-parse", "HEAD~1:dir"]);
+    let saved = std::fs::read(loose(&r, &tree)).unwrap();
+    std::fs::remove_file(loose(&r, &tree)).unwrap();
+    let err = scan_history(&r.dir, &scanner(), &all(), &|_| {}).unwrap_err();
+    assert!(matches!(&err, GitError::Object { id, .. } if *id == tree), "{err:?}");
+    assert!(err.to_string().contains(&tree), "{err}");
+    // A corrupt tree.
+    std::fs::write(loose(&r, &tree), b"not zlib at all").unwrap();
+    let err = scan_history(&r.dir, &scanner(), &all(), &|_| {}).unwrap_err();
+    assert!(matches!(&err, GitError::Object { id, .. } if *id == tree), "{err:?}");
+    std::fs::write(loose(&r, &tree), saved).unwrap();
+    assert_eq!(r.scan(&all()).findings.len(), 1);
+    // A missing parent commit (not a shallow clone).
+    let parent = r.git(&["rev-parse", "HEAD~1"]);
+    std::fs::remove_file(loose(&r, &parent)).unwrap();
+    let err = scan_history(&r.dir, &scanner(), &all(), &|_| {}).unwrap_err();
+    assert!(matches!(&err, GitError::Object { id, .. } if *id == parent), "{err:?}");
+}
+
+#[test]
+fn missing_blobs_are_counted_not_fatal() {
+    let mut r = Repo::new();
+    r.write("a.txt", "nothing to see\n");
+    r.write("b.env", &format!("GITHUB_TOKEN={GITHUB}\n"));
+    r.commit("one");
+    // As in a partial clone (`--filter=blob:none`): the blob is absent.
+    let blob = r.git(&["rev-parse", "HEAD:a.txt"]);
+    std::fs::remove_file(loose(&r, &blob)).unwrap();
+    let rep = r.scan(&all());
+    assert_eq!(rep.missing_blobs, 1);
+    assert_eq!(rep.blobs_scanned, 1);
+    assert_eq!(rep.findings.len(), 1);
 }
