@@ -2,7 +2,7 @@
 //! parent(s), and each secret is reported once, at the commit that introduced it, with
 //! the commit's id, author, date and summary, the file's path and the line.
 //!
-//! The repository is read with [gix](https://docs.rs/gix) (pure Rust, no `git` binary,
+//! The repository is read with `gix` (pure Rust, no `git` binary,
 //! no checkout); file contents are scanned by a [`rampart_secrets::Scanner`].
 //!
 //! # What is scanned
