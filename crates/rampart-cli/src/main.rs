@@ -6,6 +6,7 @@ mod fs;
 mod image;
 mod progress;
 mod rego;
+mod repo;
 mod secret;
 
 use std::io::Write;
@@ -44,7 +45,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan a directory tree (or a single file): packages from lockfiles, manifests, installed
-    /// metadata and binaries, and their known vulnerabilities.
+    /// metadata and binaries, and their known vulnerabilities; misconfigurations and secrets
+    /// with `--scanners`.
     Fs(fs::FsArgs),
     /// Scan a CycloneDX or SPDX (JSON) SBOM, made by Rampart or another tool, for known
     /// vulnerabilities. Takes the same options as `fs`.
@@ -57,6 +59,10 @@ enum Command {
     /// Terraform (HCL and plan JSON) and CloudFormation, with the built-in checks and your own
     /// Rego policies.
     Config(Box<config::ConfigArgs>),
+    /// Search a git repository's history for secrets: every commit reachable from the refs,
+    /// each secret reported at the commit that introduced it (commit, author, date, file,
+    /// line); `--since REV` scans only what is new.
+    Repo(Box<repo::RepoArgs>),
     /// Manage the per-layer cache of `rampart image`.
     #[command(subcommand)]
     Cache(image::CacheCommand),
@@ -119,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Sbom(args) => fs::run(args, fs::Mode::Sbom),
         Command::Image(args) => image::run(*args),
         Command::Config(args) => config::run(*args),
+        Command::Repo(args) => repo::run(*args),
         Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {

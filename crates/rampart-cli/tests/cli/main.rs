@@ -8,6 +8,7 @@ mod images;
 mod osv_scanner_regression;
 mod peer_targets;
 mod real_world_lockfiles;
+mod repo;
 mod sboms;
 mod secrets;
 mod util;
