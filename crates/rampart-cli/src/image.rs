@@ -192,10 +192,21 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         (None, None) => bail!("name an image: REF, or --input FILE|DIR"),
     };
     let scan_options = ScanOptions { skip_dev_dependencies: args.common.skip_dev_deps };
-    bar.message(format!("analysing {} layers", image.metadata().layers.len()));
-    let scan = scan_image(&target, &image, &analyzers, &scan_options, cache.as_ref(), &bar)
-        .with_context(|| format!("scanning {target}"))?;
-    let mut report = scan.report;
+    let mut report = if args.common.wants_inventory() {
+        bar.message(format!("analysing {} layers", image.metadata().layers.len()));
+        scan_image(&target, &image, &analyzers, &scan_options, cache.as_ref(), &bar)
+            .with_context(|| format!("scanning {target}"))?
+            .report
+    } else {
+        // Only finding scanners: they stream the layers themselves; no inventory pass.
+        let mut report = rampart_model::Report::new(
+            target.clone(),
+            rampart_model::ArtifactKind::ContainerImage,
+            crate::repo::now(),
+        );
+        report.image = Some(image.metadata().clone());
+        report
+    };
     if args.common.scanners.contains(&crate::fs::Scanner::Misconfig) {
         crate::config::scan_image(&mut report, &image, &args.misconfig, &bar)?;
     }

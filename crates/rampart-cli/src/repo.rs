@@ -119,7 +119,7 @@ pub fn run(mut args: RepoArgs) -> anyhow::Result<u8> {
     prepared.finish(report, &args.common, &bar)
 }
 
-fn now() -> String {
+pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
