@@ -203,17 +203,23 @@ def main():
     ap.add_argument("--rampart", default=os.path.join(ROOT, "target", "release", "rampart"))
     ap.add_argument("--trivy", default="trivy")
     ap.add_argument("--no-image", action="store_true")
+    ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
 
     stamp = os.path.join(a.dir, "PARAMS.json")
     params = {"format": FORMAT, "gb": a.gb}
     tree = os.path.join(a.dir, "tree")
-    if not (os.path.exists(stamp) and json.load(open(stamp)).get("params") == params):
+    if a.generate_only:
         subprocess.run(["rm", "-rf", a.dir], check=True)
         os.makedirs(tree)
-        print(f"generating {a.gb} GiB in {tree} ...", file=sys.stderr)
         planted, size = generate(tree, a.gb)
         json.dump({"params": params, "planted": planted, "bytes": size}, open(stamp, "w"))
+        return
+    if not (os.path.exists(stamp) and json.load(open(stamp)).get("params") == params):
+        # In a child process: the generator's memory would otherwise count in the peak RSS
+        # (wait4) of every command this process forks.
+        print(f"generating {a.gb} GiB in {tree} ...", file=sys.stderr)
+        subprocess.run([sys.executable, __file__, "--generate-only", "--gb", str(a.gb), "--dir", a.dir], check=True)
     meta = json.load(open(stamp))
     planted = meta["planted"]
     keyfiles = {(p["file"], p["line"]) for p in planted if p["kind"] == "key"}
