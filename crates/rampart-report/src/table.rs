@@ -84,7 +84,11 @@ fn write_report(report: &Report, options: &RenderOptions, out: &mut dyn Write) -
         }
         write_result(result, style, options.hide_packages, out)?;
     }
-    if report.results.is_empty() {
+    if report.results.is_empty() && report.artifact_kind == rampart_model::ArtifactKind::Repository {
+        // A repository is searched for secrets only.
+        writeln!(out, "No secrets found in the history of {}.", clean(&report.target))?;
+        writeln!(out)?;
+    } else if report.results.is_empty() {
         writeln!(out, "No packages found in {}.", clean(&report.target))?;
         writeln!(out)?;
     }
@@ -622,8 +626,9 @@ fn write_summary(report: &Report, style: Style, out: &mut dyn Write) -> Result<(
         }
     }
     // A misconfiguration scan alone says nothing about packages.
-    let config_only = !report.results.is_empty()
-        && report.results.iter().all(|r| is_config_only(r) || r.kind == ResultKind::Secrets);
+    let config_only = report.artifact_kind == rampart_model::ArtifactKind::Repository
+        || (!report.results.is_empty()
+            && report.results.iter().all(|r| is_config_only(r) || r.kind == ResultKind::Secrets));
     if !config_only {
         let packages = if total == 1 { "1 package".to_string() } else { format!("{total} packages") };
         let file_count =
