@@ -118,6 +118,8 @@ pub struct FsArgs {
     #[command(flatten)]
     pub secret: crate::secret::SecretArgs,
     #[command(flatten)]
+    pub gate: crate::gate::GateArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -195,6 +197,7 @@ pub fn run(args: FsArgs, mode: Mode) -> anyhow::Result<u8> {
     let ignore_default = default_ignore_file(&args.path);
     let mut prepared = Prepared::new(&args.common, ignore_default)?;
     prepared.compliance = args.misconfig.framework()?;
+    prepared.policy = args.gate.policy.as_deref().map(crate::gate::load_policy).transpose()?;
 
     let options = WalkOptions {
         skip_dirs: args.skip_dirs.clone(),
@@ -253,6 +256,8 @@ pub struct Prepared {
     vuln_db: Option<VulnDb>,
     /// `--compliance`: render the framework's per-control report instead of the findings.
     pub compliance: Option<&'static rampart_misconfig::frameworks::Framework>,
+    /// `--policy`: the deploy gate evaluated on the report.
+    pub policy: Option<rampart_gate::Policy>,
 }
 
 impl Prepared {
@@ -260,7 +265,7 @@ impl Prepared {
         let severities = parse_severities(&common.severity)?;
         let filters = load_filters(common, severities, default_ignore)?;
         let vuln_db = open_db(common)?;
-        Ok(Prepared { filters, vuln_db, compliance: None })
+        Ok(Prepared { filters, vuln_db, compliance: None, policy: None })
     }
 
     pub fn finish(&self, mut report: Report, args: &CommonArgs, bar: &Bar) -> anyhow::Result<u8> {
@@ -291,6 +296,12 @@ impl Prepared {
             None => render(&report, args, self.vuln_db.is_some() || findings_only(args))?,
         }
 
+        if let Some(policy) = &self.policy
+            && !crate::gate::check_report(policy, &report, args.quiet)?
+        {
+            // The gate decides first: its failure has its own exit code.
+            return Ok(exit::POLICY);
+        }
         let remaining = report
             .results
             .iter()

@@ -51,6 +51,8 @@ pub struct ImageArgs {
     #[command(flatten)]
     secret: crate::secret::SecretArgs,
     #[command(flatten)]
+    gate: crate::gate::GateArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -113,6 +115,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let default_ignore = std::env::current_dir().ok().and_then(|d| default_ignore_file(&d));
     let mut prepared = Prepared::new(&args.common, default_ignore)?;
     prepared.compliance = args.misconfig.framework()?;
+    prepared.policy = args.gate.policy.as_deref().map(crate::gate::load_policy).transpose()?;
     let secrets = match args.common.scanners.contains(&crate::fs::Scanner::Secret) {
         true => Some(args.secret.scanner(None)?),
         false => None,

@@ -3,6 +3,7 @@
 mod config;
 mod db;
 mod fs;
+mod gate;
 mod image;
 mod progress;
 mod rego;
@@ -29,6 +30,8 @@ pub mod exit {
     pub const ERROR: u8 = 2;
     /// The scan completed but some inputs were skipped or only partly read (see the warnings).
     pub const PARTIAL: u8 = 3;
+    /// The deploy-gate policy (`--policy`, `rampart gate`) failed.
+    pub const POLICY: u8 = 4;
 }
 
 #[derive(Parser)]
@@ -63,6 +66,9 @@ enum Command {
     /// each secret reported at the commit that introduced it (commit, author, date, file,
     /// line); `--since REV` scans only what is new.
     Repo(Box<repo::RepoArgs>),
+    /// Evaluate a deploy-gate policy on saved JSON reports: severity thresholds, KEV, image
+    /// registries, tags and digests, signatures, exemptions. Exit code 4 when it fails.
+    Gate(gate::GateCommand),
     /// Manage the per-layer cache of `rampart image`.
     #[command(subcommand)]
     Cache(image::CacheCommand),
@@ -126,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Image(args) => image::run(*args),
         Command::Config(args) => config::run(*args),
         Command::Repo(args) => repo::run(*args),
+        Command::Gate(args) => gate::run(args),
         Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {

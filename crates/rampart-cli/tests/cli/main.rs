@@ -4,6 +4,7 @@
 mod config;
 mod db_update;
 mod fs;
+mod gate;
 mod images;
 mod osv_scanner_regression;
 mod peer_targets;
