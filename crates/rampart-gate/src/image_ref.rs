@@ -63,11 +63,7 @@ impl ImageRef {
 
     /// `docker.io` spelled as Docker's API host, or bare `library` names, normalised.
     fn normalise_prefix(p: &str) -> String {
-        let p = p
-            .strip_prefix("index.docker.io")
-            .map(|r| format!("docker.io{r}"))
-            .unwrap_or_else(|| p.to_string());
-        p
+        p.strip_prefix("index.docker.io").map(|r| format!("docker.io{r}")).unwrap_or_else(|| p.to_string())
     }
 }
 
