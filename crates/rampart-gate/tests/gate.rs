@@ -48,11 +48,11 @@ fn a_few_lows_pass_and_two_mediums_block() {
         ArtifactKind::Filesystem,
         (0..5).map(|i| vuln(&format!("CVE-L{i}"), Severity::Low, true, false)).collect(),
     );
-    let v = run(SEED_POLICY, &[lows.clone()]);
+    let v = run(SEED_POLICY, std::slice::from_ref(&lows));
     assert!(v.passed, "{v:#?}");
     let mut one_medium = lows.clone();
     one_medium.results[0].vulnerabilities.push(vuln("CVE-M1", Severity::Medium, true, false));
-    assert!(run(SEED_POLICY, &[one_medium.clone()]).passed);
+    assert!(run(SEED_POLICY, std::slice::from_ref(&one_medium)).passed);
     let mut two_mediums = one_medium;
     two_mediums.results[0].vulnerabilities.push(vuln("CVE-M2", Severity::Medium, true, false));
     let v = run(SEED_POLICY, &[two_mediums]);
@@ -77,10 +77,10 @@ fn fixable_only_kev_suppressed_and_informational() {
         ArtifactKind::Filesystem,
         vec![vuln("CVE-H1", Severity::High, false, false), vuln("CVE-K", Severity::Low, false, true)],
     );
-    assert_eq!(failed(&run(SEED_POLICY, &[r.clone()])), ["vulnerabilities.max.high"]);
+    assert_eq!(failed(&run(SEED_POLICY, std::slice::from_ref(&r))), ["vulnerabilities.max.high"]);
     let fixable = "schema: 1\nvulnerabilities:\n  max: {high: 0}\n  fixable_only: true\n  kev: block\n";
     // The unfixed HIGH does not count; the KEV one blocks whatever its severity or fix.
-    let v = run(fixable, &[r.clone()]);
+    let v = run(fixable, std::slice::from_ref(&r));
     assert_eq!(failed(&v), ["vulnerabilities.kev"]);
     let mut quiet = r;
     for v in &mut quiet.results[0].vulnerabilities {
@@ -106,11 +106,11 @@ fn exemptions_need_an_owner_and_expire() {
             "schema: 1\nvulnerabilities:\n  max: {{high: 0}}\nexemptions:\n  - id: GHSA-CVE-H1\n    owner: alice@example.com\n    reason: not reachable\n    expires: {expires}\n    images: [{images}]\n"
         )
     };
-    let v = run(&policy("2027-01-31", "\"registry.example.com/app:*\""), &[r.clone()]);
+    let v = run(&policy("2027-01-31", "\"registry.example.com/app:*\""), std::slice::from_ref(&r));
     assert!(v.passed, "{v:#?}");
     assert_eq!(v.reports[0].exempted[0].owner, "alice@example.com");
     // Another image: not exempted.
-    let v = run(&policy("2027-01-31", "\"registry.example.com/other:*\""), &[r.clone()]);
+    let v = run(&policy("2027-01-31", "\"registry.example.com/other:*\""), std::slice::from_ref(&r));
     assert!(!v.passed);
     assert_eq!(v.notices, ["exemption GHSA-CVE-H1 (alice@example.com) matches nothing"]);
     // Expired yesterday: counts again, and says so.
@@ -134,7 +134,7 @@ fn image_rules_registries_tags_and_digests() {
     assert_eq!(failed(&run(policy, &[img("registry.example.com/app:2.1")])), ["images.require_digest"]);
     // A local archive names no reference unless it has tags: the rules cannot pass.
     let mut archive = img("images/app.docker.tar");
-    let v = run(policy, &[archive.clone()]);
+    let v = run(policy, std::slice::from_ref(&archive));
     assert_eq!(failed(&v).len(), 3);
     assert!(v.failures().next().unwrap().1.message.contains("no image reference"));
     archive.image = Some(ImageMetadata {
