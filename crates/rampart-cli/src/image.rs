@@ -152,10 +152,6 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
             (image, path.display().to_string(), None)
         }
         (None, Some(reference)) => {
-            let layout = tempfile::Builder::new()
-                .prefix("pull-")
-                .tempdir_in(create_dir(&cache_root.join("registry"))?)
-                .context("creating a pull directory in the cache")?;
             let registry_options = RegistryOptions {
                 insecure: args.insecure,
                 username: args.username.clone(),
@@ -168,16 +164,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
             };
             let want =
                 |diff_id: &str| reads_layers || cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
-            let progress = |event: PullEvent| bar.message(pull_message(&event));
-            bar.message(format!("pulling {reference}"));
-            let pulled = rampart_registry::pull_to_layout(
-                reference,
-                layout.path(),
-                &registry_options,
-                &want,
-                &progress,
-            )
-            .with_context(|| format!("pulling {reference}"))?;
+            let (image, layout, pulled) =
+                pull(reference, &registry_options, &cache_root, &open_options, &want, &bar)?;
             if !args.common.quiet {
                 let fetched: Vec<_> = pulled.layers.iter().filter(|l| l.fetched).collect();
                 eprintln!(
@@ -187,9 +175,6 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                     human(fetched.iter().map(|l| l.size).sum())
                 );
             }
-            let options = OpenOptions { reference: Some(pulled.ref_name.clone()), ..open_options.clone() };
-            let image = Image::open(layout.path(), &options)
-                .with_context(|| format!("opening the image pulled from {reference}"))?;
             (image, reference.clone(), Some(layout))
         }
         (None, None) => bail!("name an image: REF, or --input FILE|DIR"),
@@ -217,6 +202,66 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         crate::secret::scan_image(&mut report, &image, scanner, &bar)?;
     }
     prepared.finish(report, &args.common, &bar)
+}
+
+/// Pulls `reference` into a temporary OCI layout under the cache (the layers `want` accepts)
+/// and opens it.
+fn pull(
+    reference: &str,
+    registry_options: &RegistryOptions,
+    cache_root: &Path,
+    open_options: &OpenOptions,
+    want: &dyn Fn(&str) -> bool,
+    bar: &Bar,
+) -> anyhow::Result<(Image, tempfile::TempDir, rampart_registry::PulledImage)> {
+    let layout = tempfile::Builder::new()
+        .prefix("pull-")
+        .tempdir_in(create_dir(&cache_root.join("registry"))?)
+        .context("creating a pull directory in the cache")?;
+    let progress = |event: PullEvent| bar.message(pull_message(&event));
+    bar.message(format!("pulling {reference}"));
+    let pulled =
+        rampart_registry::pull_to_layout(reference, layout.path(), registry_options, want, &progress)
+            .with_context(|| format!("pulling {reference}"))?;
+    let options = OpenOptions { reference: Some(pulled.ref_name.clone()), ..open_options.clone() };
+    let image = Image::open(layout.path(), &options)
+        .with_context(|| format!("opening the image pulled from {reference}"))?;
+    Ok((image, layout, pulled))
+}
+
+/// Pulls and scans `reference` quietly (inventory, and vulnerabilities with the database at
+/// `db`): the admission webhook's scan of an image its report cache lacks.
+pub fn scan_reference(
+    reference: &str,
+    insecure: bool,
+    cache_root: &Path,
+    db: Option<&Path>,
+    timeout: Duration,
+) -> anyhow::Result<rampart_model::Report> {
+    let analyzers = rampart_inventory::analyzers();
+    let print = fingerprint(&analyzers);
+    let cache = LayerCache::new(cache_root);
+    let registry_options = RegistryOptions {
+        insecure,
+        username: None,
+        password: None,
+        docker_config: None,
+        platform: None,
+        timeout,
+    };
+    let want = |diff_id: &str| !cache.contains(diff_id, &print);
+    let bar = Bar::new(true);
+    let (image, _layout, _) =
+        pull(reference, &registry_options, cache_root, &OpenOptions::default(), &want, &bar)?;
+    let scan = scan_image(reference, &image, &analyzers, &ScanOptions::default(), Some(&cache), &bar)
+        .with_context(|| format!("scanning {reference}"))?;
+    let mut report = scan.report;
+    if let Some(db) = db {
+        let db = rampart_vulndb::VulnDb::open(db)
+            .with_context(|| format!("opening the advisory database {}", db.display()))?;
+        rampart_scan::vuln::detect(&mut report, &db).context("querying the advisory database")?;
+    }
+    Ok(report)
 }
 
 fn create_dir(dir: &Path) -> anyhow::Result<&Path> {

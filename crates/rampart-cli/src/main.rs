@@ -1,5 +1,6 @@
 //! `rampart`: one binary for the whole life of a cloud-native application.
 
+mod admission;
 mod config;
 mod db;
 mod fs;
@@ -69,6 +70,10 @@ enum Command {
     /// Evaluate a deploy-gate policy on saved JSON reports: severity thresholds, KEV, image
     /// registries, tags and digests, signatures, exemptions. Exit code 4 when it fails.
     Gate(gate::GateCommand),
+    /// The Kubernetes validating admission webhook: `certs` makes its TLS certificates,
+    /// `serve` enforces the deploy-gate policy on every Pod and pod template.
+    #[command(subcommand)]
+    Admission(admission::AdmissionCommand),
     /// Manage the per-layer cache of `rampart image`.
     #[command(subcommand)]
     Cache(image::CacheCommand),
@@ -133,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Config(args) => config::run(*args),
         Command::Repo(args) => repo::run(*args),
         Command::Gate(args) => gate::run(args),
+        Command::Admission(cmd) => admission::run(cmd),
         Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {

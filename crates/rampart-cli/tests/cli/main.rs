@@ -1,6 +1,7 @@
 //! One integration-test binary for the `rampart` command (ripgrep's layout): each module tests
 //! one area through the real binary.
 
+mod admission;
 mod config;
 mod db_update;
 mod fs;
