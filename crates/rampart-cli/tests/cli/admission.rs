@@ -118,3 +118,21 @@ fn serve_denies_an_image_whose_report_has_secrets_and_logs_json() {
     assert_eq!(first["allowed"], false);
     assert_eq!(first["images"][0]["image"], "localhost/scanner-targets/debian12-layered:latest");
 }
+
+#[test]
+fn the_deploy_manifests_pass_our_own_checks() {
+    let deploy = crate::util::workspace_root().join("deploy");
+    let out = rampart()
+        .arg("config")
+        .arg(&deploy)
+        .args(["--severity", "HIGH,CRITICAL", "--exit-code", "1", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> =
+        report["results"].as_array().unwrap().iter().filter_map(|r| r["target"].as_str()).collect();
+    for f in ["deployment.yaml", "service.yaml", "webhook.yaml", "namespace.yaml", "rbac.yaml"] {
+        assert!(files.contains(&f), "{f} not checked: {files:?}");
+    }
+}
