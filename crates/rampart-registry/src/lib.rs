@@ -9,6 +9,7 @@
 //! Credentials: `--username/--password`, else the Docker config file, else podman's `auth.json`, else
 //! anonymous; Bearer-token challenges are answered as the registry asks (see [`auth`] for what is read).
 
+pub mod access;
 pub mod auth;
 mod error;
 mod layout;
