@@ -150,7 +150,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
             scan_budget: Duration::from_secs_f64(args.scan_budget),
         },
         reports: Box::new(source),
-        verifier: Box::new(crate::gate::verifier()),
+        verifier: Box::new(crate::gate::verifier(args.insecure)),
     };
     let sink = Arc::new(|log: &DecisionLog| {
         if let Ok(line) = serde_json::to_string(log) {

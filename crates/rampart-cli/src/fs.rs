@@ -258,6 +258,8 @@ pub struct Prepared {
     pub compliance: Option<&'static rampart_misconfig::frameworks::Framework>,
     /// `--policy`: the deploy gate evaluated on the report.
     pub policy: Option<rampart_gate::Policy>,
+    /// Plain HTTP to loopback registries for the gate's signature check (`image --insecure`).
+    pub insecure: bool,
 }
 
 impl Prepared {
@@ -265,7 +267,7 @@ impl Prepared {
         let severities = parse_severities(&common.severity)?;
         let filters = load_filters(common, severities, default_ignore)?;
         let vuln_db = open_db(common)?;
-        Ok(Prepared { filters, vuln_db, compliance: None, policy: None })
+        Ok(Prepared { filters, vuln_db, compliance: None, policy: None, insecure: false })
     }
 
     pub fn finish(&self, mut report: Report, args: &CommonArgs, bar: &Bar) -> anyhow::Result<u8> {
@@ -297,7 +299,7 @@ impl Prepared {
         }
 
         if let Some(policy) = &self.policy
-            && !crate::gate::check_report(policy, &report, args.quiet)?
+            && !crate::gate::check_report(policy, &report, args.quiet, self.insecure)?
         {
             // The gate decides first: its failure has its own exit code.
             return Ok(exit::POLICY);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
-use rampart_gate::{Policy, SignatureVerifier, Verdict};
+use rampart_gate::{Policy, Verdict};
 use rampart_model::Report;
 
 /// `--policy` on the scan commands.
@@ -44,19 +44,16 @@ pub struct GateCommand {
     /// Do not list the findings behind each failed rule (table).
     #[arg(long)]
     brief: bool,
+    /// Signature rule: allow plain HTTP to registries on loopback addresses.
+    #[arg(long)]
+    insecure: bool,
 }
 
-/// Verifies image signatures for the signature rule.
-pub struct Verifier;
-
-/// The signature verifier of this build.
-pub fn verifier() -> Verifier {
-    Verifier
-}
-
-impl SignatureVerifier for Verifier {
-    fn verify(&self, _reference: &str, _key: &Path) -> Result<(), String> {
-        Err("this build cannot verify signatures yet".into())
+/// The signature verifier (cosign-compatible, `rampart verify`'s); `insecure` allows plain
+/// HTTP to loopback registries.
+pub fn verifier(insecure: bool) -> crate::sign::Verifier {
+    crate::sign::Verifier {
+        options: rampart_sign::RegistryOptions { insecure, ..rampart_sign::RegistryOptions::default() },
     }
 }
 
@@ -71,8 +68,8 @@ pub fn load_policy(path: &Path) -> anyhow::Result<Policy> {
 
 /// Evaluates a policy on one report made on the fly; prints the verdict on standard error
 /// (unless quiet) and says whether it passed.
-pub fn check_report(policy: &Policy, report: &Report, quiet: bool) -> anyhow::Result<bool> {
-    let verdict = rampart_gate::evaluate(policy, std::slice::from_ref(report), today(), &Verifier);
+pub fn check_report(policy: &Policy, report: &Report, quiet: bool, insecure: bool) -> anyhow::Result<bool> {
+    let verdict = rampart_gate::evaluate(policy, std::slice::from_ref(report), today(), &verifier(insecure));
     if !quiet || !verdict.passed {
         let mut err = std::io::stderr().lock();
         write_table(&verdict, false, &mut err)?;
@@ -97,7 +94,7 @@ pub fn run(args: GateCommand) -> anyhow::Result<u8> {
         }
         reports.push(report);
     }
-    let verdict = rampart_gate::evaluate(&policy, &reports, today(), &Verifier);
+    let verdict = rampart_gate::evaluate(&policy, &reports, today(), &verifier(args.insecure));
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,

@@ -116,6 +116,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let mut prepared = Prepared::new(&args.common, default_ignore)?;
     prepared.compliance = args.misconfig.framework()?;
     prepared.policy = args.gate.policy.as_deref().map(crate::gate::load_policy).transpose()?;
+    prepared.insecure = args.insecure;
     let secrets = match args.common.scanners.contains(&crate::fs::Scanner::Secret) {
         true => Some(args.secret.scanner(None)?),
         false => None,

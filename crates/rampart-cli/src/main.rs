@@ -10,6 +10,7 @@ mod progress;
 mod rego;
 mod repo;
 mod secret;
+mod sign;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub mod exit {
     pub const PARTIAL: u8 = 3;
     /// The deploy-gate policy (`--policy`, `rampart gate`) failed.
     pub const POLICY: u8 = 4;
+    /// `rampart verify`: no valid signature for the key.
+    pub const VERIFY: u8 = 5;
 }
 
 #[derive(Parser)]
@@ -74,6 +77,13 @@ enum Command {
     /// `serve` enforces the deploy-gate policy on every Pod and pod template.
     #[command(subcommand)]
     Admission(admission::AdmissionCommand),
+    /// Make a cosign-compatible ECDSA P-256 key pair (PREFIX.key encrypted with
+    /// COSIGN_PASSWORD, PREFIX.pub).
+    Keygen(sign::KeygenArgs),
+    /// Sign an image in a registry, as cosign does (simple-signing payload, `sha256-<digest>.sig`).
+    Sign(sign::SignArgs),
+    /// Verify an image's cosign signatures with a public key (exit code 5 when none is valid).
+    Verify(sign::VerifyArgs),
     /// Manage the per-layer cache of `rampart image`.
     #[command(subcommand)]
     Cache(image::CacheCommand),
@@ -139,6 +149,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Repo(args) => repo::run(*args),
         Command::Gate(args) => gate::run(args),
         Command::Admission(cmd) => admission::run(cmd),
+        Command::Keygen(args) => sign::keygen(args),
+        Command::Sign(args) => sign::sign(args),
+        Command::Verify(args) => sign::verify(args),
         Command::Cache(cmd) => image::run_cache(cmd),
         Command::Db(cmd) => db::run(cmd),
         Command::Analyzers => {

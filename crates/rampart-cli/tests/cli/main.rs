@@ -13,5 +13,6 @@ mod real_world_lockfiles;
 mod repo;
 mod sboms;
 mod secrets;
+mod sign;
 mod util;
 mod vulns;
