@@ -19,7 +19,7 @@ struct Cache(HashMap<String, Report>);
 impl ReportSource for Cache {
     fn report(&self, image: &str, _budget: Duration) -> Lookup {
         match self.0.get(image) {
-            Some(r) => Lookup::Found(r.clone()),
+            Some(r) => Lookup::Found(Box::new(r.clone())),
             None => Lookup::Missing("not cached".into()),
         }
     }

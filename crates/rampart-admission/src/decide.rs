@@ -28,7 +28,7 @@ pub enum Mode {
 /// Scan reports of images, by reference.
 pub enum Lookup {
     /// A report (cached, or scanned within the budget).
-    Found(Report),
+    Found(Box<Report>),
     /// No report: the scan timed out or failed (why).
     Missing(String),
 }
@@ -123,7 +123,7 @@ impl Webhook {
             duration_ms: 0.0,
         };
         let spec = req.object.as_ref().and_then(|o| pods::pod_spec(&req.kind.kind, o));
-        if self.settings.exempt_namespaces.iter().any(|n| *n == log.namespace) {
+        if self.settings.exempt_namespaces.contains(&log.namespace) {
             log.skipped = Some(format!("namespace {} is exempt", log.namespace));
         } else if req.operation == "DELETE" || req.operation == "CONNECT" {
             log.skipped = Some(format!("{} is not checked", req.operation));
@@ -163,7 +163,7 @@ impl Webhook {
         let today = time::OffsetDateTime::now_utc().date();
         for (container, image) in pods::images(spec) {
             let (mut report, source) = match self.reports.report(&image, self.settings.scan_budget) {
-                Lookup::Found(r) => (r, "report".to_string()),
+                Lookup::Found(r) => (*r, "report".to_string()),
                 Lookup::Missing(why) => (Report::new(&image, ArtifactKind::ContainerImage, now()), why),
             };
             let missing = source != "report";

@@ -250,7 +250,7 @@ impl Reports {
 impl ReportSource for Reports {
     fn report(&self, image: &str, budget: Duration) -> Lookup {
         if let Some(r) = self.cached(image) {
-            return Lookup::Found((*r).clone());
+            return Lookup::Found(Box::new((*r).clone()));
         }
         let Some(scan) = &self.scan else {
             return Lookup::Missing("not in the report cache (scan on miss is off)".into());
@@ -276,7 +276,7 @@ impl ReportSource for Reports {
             let _ = tx.send(result.map_err(|e| format!("{e:#}")));
         });
         match rx.recv_timeout(budget) {
-            Ok(Ok(report)) => Lookup::Found(report),
+            Ok(Ok(report)) => Lookup::Found(Box::new(report)),
             Ok(Err(e)) => Lookup::Missing(format!("the scan failed: {e}")),
             Err(_) => {
                 Lookup::Missing(format!("the scan did not finish within {:.1} s", budget.as_secs_f64()))

@@ -423,7 +423,7 @@ fn os_vulnerabilities_match_by_release_and_source_package() {
 }
 
 #[path = "../../../rampart-registry/tests/support/mod.rs"]
-mod registry_support;
+pub mod registry_support;
 
 /// `rampart image REF` against a real registry (Debian's docker-registry on loopback, filled by
 /// skopeo): the same packages as the archive; with a warm cache no layer is downloaded again;

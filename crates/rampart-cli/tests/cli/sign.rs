@@ -6,8 +6,7 @@ use std::path::Path;
 
 use crate::util::{Dir, rampart, targets_dir};
 
-#[path = "../../../rampart-registry/tests/support/mod.rs"]
-mod registry_support;
+use crate::images::registry_support;
 
 fn keygen(dir: &Path, prefix: &str) {
     let out = rampart()
