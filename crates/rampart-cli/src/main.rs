@@ -42,7 +42,7 @@ pub mod exit {
 #[command(
     name = "rampart",
     version,
-    about = "Cloud-native application protection: inventory, SBOMs, vulnerabilities, in one fast binary"
+    about = "Cloud-native application protection in one fast binary: inventory, SBOMs, vulnerabilities, misconfigurations, secrets, signing and the deploy gate"
 )]
 struct Cli {
     #[command(subcommand)]
