@@ -54,6 +54,7 @@ pub struct GateCommand {
 pub fn verifier(insecure: bool) -> crate::sign::Verifier {
     crate::sign::Verifier {
         options: rampart_sign::RegistryOptions { insecure, ..rampart_sign::RegistryOptions::default() },
+        cache: Default::default(),
     }
 }
 

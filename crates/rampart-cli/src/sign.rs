@@ -163,13 +163,42 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     }
 }
 
-/// The gate's signature check: `rampart_sign::verify_image` with one key file.
+/// The gate's signature check: `rampart_sign::verify_image` with one key file. Outcomes are
+/// remembered (the admission webhook asks again for every pod): for a reference pinned by
+/// digest for [`PINNED_TTL`], for a tag (which may move) for [`TAG_TTL`].
 pub struct Verifier {
     pub options: RegistryOptions,
+    pub cache: std::sync::Mutex<VerifyCache>,
 }
+
+/// Verification outcomes by (reference, key file), with when they were made.
+pub type VerifyCache = std::collections::HashMap<(String, PathBuf), (std::time::Instant, Result<(), String>)>;
+
+/// How long a verification of a digest-pinned reference is reused.
+pub const PINNED_TTL: Duration = Duration::from_secs(600);
+/// How long a verification of a tag is reused.
+pub const TAG_TTL: Duration = Duration::from_secs(30);
 
 impl rampart_gate::SignatureVerifier for Verifier {
     fn verify(&self, reference: &str, key: &Path) -> Result<(), String> {
+        let ttl = if reference.contains('@') { PINNED_TTL } else { TAG_TTL };
+        let k = (reference.to_string(), key.to_path_buf());
+        if let Ok(cache) = self.cache.lock()
+            && let Some((at, outcome)) = cache.get(&k)
+            && at.elapsed() < ttl
+        {
+            return outcome.clone();
+        }
+        let outcome = self.verify_now(reference, key);
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(k, (std::time::Instant::now(), outcome.clone()));
+        }
+        outcome
+    }
+}
+
+impl Verifier {
+    fn verify_now(&self, reference: &str, key: &Path) -> Result<(), String> {
         let pem = std::fs::read_to_string(key).map_err(|e| format!("reading the key: {e}"))?;
         let key = rampart_sign::load_public_key(&pem)
             .map_err(|e| e.to_string())?
