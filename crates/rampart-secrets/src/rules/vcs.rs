@@ -152,7 +152,7 @@ pub(super) static RULES: &[Rule] = &[
         keywords: &["npm_"],
         regex: r#"\b(npm_[A-Za-z0-9]{36})\b"#,
         entropy_min: Some(3.5),
-        examples: &["//registry.npmjs.org/:_authToken=npm_pPWdZkRi0crp8Hy93zgfwtfeUeSQegU7Qao0"],
+        examples: &["//registry.example/:_authToken=npm_pPWdZkRi0crp8Hy93zgfwtfeUeSQegU7Qao0"],
         negatives: &["npm_Ez0tZOVza3GrvSMpteTb", "npm_config_cache_directory_location_1"],
         ..DEFAULT
     },
@@ -291,7 +291,7 @@ pub(super) static RULES: &[Rule] = &[
             "//npm.pkg.example.dev/:_authToken=If8NFmAUNLnY5Yx0y3RnjDQl2Kvf8THRXfEu",
             "_auth = Y2k6enltTWxvcGlXZnFVeUhSUw==",
         ],
-        negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}", "_authToken=", "always-auth=true"],
+        negatives: &["//registry.example/:_authToken=${NPM_TOKEN}", "_authToken=", "always-auth=true"],
         ..DEFAULT
     },
 ];
