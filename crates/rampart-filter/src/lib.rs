@@ -143,6 +143,101 @@ impl FilterOutcome {
     }
 }
 
+/// A finding the ignore file and the severity filter apply to alike (misconfigurations,
+/// secrets; vulnerabilities have more filters and are handled on their own).
+trait Finding {
+    fn severity(&self) -> Severity;
+    fn suppressed(&self) -> Option<&Suppression>;
+    fn suppress(&mut self, suppression: Suppression);
+}
+
+impl Finding for rampart_model::Misconfiguration {
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+    fn suppressed(&self) -> Option<&Suppression> {
+        self.suppressed.as_ref()
+    }
+    fn suppress(&mut self, suppression: Suppression) {
+        self.suppressed = Some(suppression);
+    }
+}
+
+impl Finding for rampart_model::Secret {
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+    fn suppressed(&self) -> Option<&Suppression> {
+        self.suppressed.as_ref()
+    }
+    fn suppress(&mut self, suppression: Suppression) {
+        self.suppressed = Some(suppression);
+    }
+}
+
+/// The ignore entries and how many findings each matched while in force / after expiry.
+struct Hits<'a> {
+    entries: &'a [ignore::IgnoreEntry],
+    active: &'a mut [usize],
+    expired: &'a mut [usize],
+}
+
+/// Applies the ignore file (entries `matches` accepts) and the severity filter to `findings`.
+/// Findings already suppressed (inline comments, an earlier filter) are kept only with
+/// `show_suppressed`; inline ones are counted.
+fn filter_findings<T: Finding>(
+    findings: Vec<T>,
+    options: &FilterOptions,
+    outcome: &mut FilterOutcome,
+    hits: &mut Hits<'_>,
+    matches: impl Fn(&ignore::IgnoreEntry, &T) -> bool,
+) -> Vec<T> {
+    let mut kept = Vec::with_capacity(findings.len());
+    for mut f in findings {
+        if let Some(s) = f.suppressed() {
+            if s.kind == "inline" {
+                outcome.inline += 1;
+            }
+            if options.show_suppressed {
+                kept.push(f);
+            }
+            continue;
+        }
+        let mut ignored_by = None;
+        for (i, entry) in hits.entries.iter().enumerate() {
+            if matches(entry, &f) {
+                if entry.applies_on(options.today) {
+                    hits.active[i] += 1;
+                    ignored_by.get_or_insert(entry);
+                } else {
+                    hits.expired[i] += 1;
+                }
+            }
+        }
+        if options.severities.as_ref().is_some_and(|s| !s.contains(&f.severity())) {
+            outcome.by_severity += 1;
+            continue;
+        }
+        match ignored_by {
+            Some(entry) => {
+                outcome.ignored += 1;
+                if options.show_suppressed {
+                    let file = options.ignore_file.as_ref().map_or("", |f| f.path.as_str());
+                    f.suppress(Suppression {
+                        kind: "ignore-file".into(),
+                        source: format!("{file}:{}", entry.line),
+                        reason: entry.reason.clone(),
+                        justification: None,
+                    });
+                    kept.push(f);
+                }
+            }
+            None => kept.push(f),
+        }
+    }
+    kept
+}
+
 /// Filters the vulnerabilities and misconfigurations of every result of `report`. Findings
 /// already marked suppressed (a report filtered before, or an inline suppression of the
 /// misconfiguration scanner) are kept only with `show_suppressed`, and not counted again (but
@@ -232,94 +327,22 @@ pub fn apply(report: &mut Report, options: &FilterOptions) -> FilterOutcome {
         }
         result.vulnerabilities = kept;
 
-        let findings = std::mem::take(&mut result.misconfigurations);
-        let mut kept = Vec::with_capacity(findings.len());
-        for mut m in findings {
-            if let Some(s) = &m.suppressed {
-                if s.kind == "inline" {
-                    outcome.inline += 1;
-                }
-                if options.show_suppressed {
-                    kept.push(m);
-                }
-                continue;
-            }
-            let mut ignored_by = None;
-            for (i, entry) in entries.iter().enumerate() {
-                if entry.matches_misconfiguration(&m.id, &m.aliases, &result.target) {
-                    if entry.applies_on(options.today) {
-                        active_hits[i] += 1;
-                        ignored_by.get_or_insert(entry);
-                    } else {
-                        expired_hits[i] += 1;
-                    }
-                }
-            }
-            if options.severities.as_ref().is_some_and(|s| !s.contains(&m.severity)) {
-                outcome.by_severity += 1;
-                continue;
-            }
-            match ignored_by {
-                Some(entry) => {
-                    outcome.ignored += 1;
-                    if options.show_suppressed {
-                        let file = options.ignore_file.as_ref().map_or("", |f| f.path.as_str());
-                        m.suppressed = Some(Suppression {
-                            kind: "ignore-file".into(),
-                            source: format!("{file}:{}", entry.line),
-                            reason: entry.reason.clone(),
-                            justification: None,
-                        });
-                        kept.push(m);
-                    }
-                }
-                None => kept.push(m),
-            }
-        }
-        result.misconfigurations = kept;
-
-        let findings = std::mem::take(&mut result.secrets);
-        let mut kept = Vec::with_capacity(findings.len());
-        for mut secret in findings {
-            if secret.suppressed.is_some() {
-                if options.show_suppressed {
-                    kept.push(secret);
-                }
-                continue;
-            }
-            let mut ignored_by = None;
-            for (i, entry) in entries.iter().enumerate() {
-                if entry.matches_secret(&secret.rule_id, &result.target) {
-                    if entry.applies_on(options.today) {
-                        active_hits[i] += 1;
-                        ignored_by.get_or_insert(entry);
-                    } else {
-                        expired_hits[i] += 1;
-                    }
-                }
-            }
-            if options.severities.as_ref().is_some_and(|s| !s.contains(&secret.severity)) {
-                outcome.by_severity += 1;
-                continue;
-            }
-            match ignored_by {
-                Some(entry) => {
-                    outcome.ignored += 1;
-                    if options.show_suppressed {
-                        let file = options.ignore_file.as_ref().map_or("", |f| f.path.as_str());
-                        secret.suppressed = Some(Suppression {
-                            kind: "ignore-file".into(),
-                            source: format!("{file}:{}", entry.line),
-                            reason: entry.reason.clone(),
-                            justification: None,
-                        });
-                        kept.push(secret);
-                    }
-                }
-                None => kept.push(secret),
-            }
-        }
-        result.secrets = kept;
+        let mut hits = Hits { entries, active: &mut active_hits, expired: &mut expired_hits };
+        let target = result.target.clone();
+        result.misconfigurations = filter_findings(
+            std::mem::take(&mut result.misconfigurations),
+            options,
+            &mut outcome,
+            &mut hits,
+            |entry, m| entry.matches_misconfiguration(&m.id, &m.aliases, &target),
+        );
+        result.secrets = filter_findings(
+            std::mem::take(&mut result.secrets),
+            options,
+            &mut outcome,
+            &mut hits,
+            |entry, secret| entry.matches_secret(&secret.rule_id, &target),
+        );
     }
 
     if let Some(file) = &options.ignore_file {

@@ -147,6 +147,44 @@ struct SarifResult {
     partial_fingerprints: HashMap<&'static str, String>,
 }
 
+/// Where a finding is: a file under `%SRCROOT%` and its lines.
+struct Place {
+    uri: String,
+    start: u32,
+    end: u32,
+    snippet: Option<String>,
+}
+
+impl SarifResult {
+    /// A result with one location and the `rampart/v1` fingerprint (its rule index is set when
+    /// the run is assembled).
+    fn at(
+        rule_id: String,
+        level: &'static str,
+        message: String,
+        place: Place,
+        fingerprint: String,
+    ) -> SarifResult {
+        SarifResult {
+            rule_id,
+            rule_index: 0,
+            level,
+            message: Text { text: message },
+            locations: vec![SarifLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation { uri: place.uri, uri_base_id: Some(SRCROOT) },
+                    region: Region {
+                        start_line: place.start,
+                        end_line: place.end,
+                        snippet: place.snippet.map(|text| Text { text }),
+                    },
+                },
+            }],
+            partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifLocation {
@@ -293,19 +331,13 @@ fn vulnerability_findings(report: &Report, builder: &mut RunBuilder) {
             builder.pending.push(Pending {
                 severity: v.severity,
                 rule: vulnerability_rule(&rule_id, v),
-                result: SarifResult {
+                result: SarifResult::at(
                     rule_id,
-                    rule_index: 0,
-                    level: level(v.severity),
-                    message: Text { text: message },
-                    locations: vec![SarifLocation {
-                        physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation { uri, uri_base_id: Some(SRCROOT) },
-                            region: Region { start_line: start, end_line: end, snippet: None },
-                        },
-                    }],
-                    partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
-                },
+                    level(v.severity),
+                    message,
+                    Place { uri, start, end, snippet: None },
+                    fingerprint,
+                ),
             });
         }
     }
@@ -385,26 +417,13 @@ fn misconfiguration_findings(report: &Report, builder: &mut RunBuilder) {
             builder.pending.push(Pending {
                 severity: m.severity,
                 rule: misconfiguration_rule(&rule_id, m),
-                result: SarifResult {
+                result: SarifResult::at(
                     rule_id,
-                    rule_index: 0,
                     level,
-                    message: Text { text: message },
-                    locations: vec![SarifLocation {
-                        physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation {
-                                uri: uri.clone(),
-                                uri_base_id: Some(SRCROOT),
-                            },
-                            region: Region {
-                                start_line: start,
-                                end_line: end,
-                                snippet: snippet(m, start, end).map(|text| Text { text }),
-                            },
-                        },
-                    }],
-                    partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
-                },
+                    message,
+                    Place { uri: uri.clone(), start, end, snippet: snippet(m, start, end) },
+                    fingerprint,
+                ),
             });
         }
     }
@@ -439,27 +458,17 @@ fn secret_findings(report: &Report, builder: &mut RunBuilder) {
                 s.commit.as_ref().map_or("", |c| c.id.as_str()),
                 s.layer.as_ref().map_or("", |l| l.diff_id.as_str())
             );
-            let snippet = (!s.snippet.trim().is_empty() && start == end)
-                .then(|| Text { text: format!("{}\n", s.snippet) });
+            let snippet = (!s.snippet.trim().is_empty() && start == end).then(|| format!("{}\n", s.snippet));
             builder.pending.push(Pending {
                 severity: s.severity,
                 rule: secret_rule(&rule_id, s),
-                result: SarifResult {
+                result: SarifResult::at(
                     rule_id,
-                    rule_index: 0,
-                    level: level(s.severity),
-                    message: Text { text: message },
-                    locations: vec![SarifLocation {
-                        physical_location: PhysicalLocation {
-                            artifact_location: ArtifactLocation {
-                                uri: uri.clone(),
-                                uri_base_id: Some(SRCROOT),
-                            },
-                            region: Region { start_line: start, end_line: end, snippet },
-                        },
-                    }],
-                    partial_fingerprints: HashMap::from([("rampart/v1", fingerprint)]),
-                },
+                    level(s.severity),
+                    message,
+                    Place { uri: uri.clone(), start, end, snippet },
+                    fingerprint,
+                ),
             });
         }
     }
