@@ -169,7 +169,13 @@ struct Index {
     by_ref: HashMap<String, Arc<Report>>,
     /// Modification times of the files indexed, to reload on change.
     stamp: Vec<(PathBuf, std::time::SystemTime)>,
+    /// When the directory was last looked at.
+    checked: Option<std::time::Instant>,
 }
+
+/// How often a request may look at the report directory for changes (each look stats every
+/// file; at hundreds of reviews a second, once per request would be most of the work).
+const RELOAD_EVERY: Duration = Duration::from_secs(2);
 
 struct ScanOnMiss {
     insecure: bool,
@@ -205,10 +211,14 @@ impl Reports {
         out
     }
 
-    /// Re-reads the report directory when its files changed.
+    /// Re-reads the report directory when its files changed (looked at every [`RELOAD_EVERY`]).
     fn reload(&self) -> anyhow::Result<()> {
-        let stamps = self.stamps();
         let mut index = self.index.lock().map_err(|_| anyhow::anyhow!("report index poisoned"))?;
+        if index.checked.is_some_and(|t| t.elapsed() < RELOAD_EVERY) {
+            return Ok(());
+        }
+        index.checked = Some(std::time::Instant::now());
+        let stamps = self.stamps();
         if index.stamp == stamps {
             return Ok(());
         }
@@ -231,7 +241,7 @@ impl Reports {
                 by_ref.insert(k, report.clone());
             }
         }
-        *index = Index { by_ref, stamp: stamps };
+        *index = Index { by_ref, stamp: stamps, checked: index.checked };
         Ok(())
     }
 

@@ -202,7 +202,8 @@ pub fn scan_image(
     Ok(())
 }
 
-fn now() -> String {
+/// The time now, RFC 3339 UTC to the second, for a report's `created_at`.
+pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()

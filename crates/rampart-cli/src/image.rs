@@ -191,7 +191,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         let mut report = rampart_model::Report::new(
             target.clone(),
             rampart_model::ArtifactKind::ContainerImage,
-            crate::repo::now(),
+            crate::config::now(),
         );
         report.image = Some(image.metadata().clone());
         report

@@ -70,7 +70,8 @@ pub fn run(mut args: RepoArgs) -> anyhow::Result<u8> {
     let history = rampart_git::scan_history(&args.path, &scanner, &options, &progress)
         .with_context(|| format!("scanning the history of {}", args.path.display()))?;
 
-    let mut report = Report::new(args.path.display().to_string(), ArtifactKind::Repository, now());
+    let mut report =
+        Report::new(args.path.display().to_string(), ArtifactKind::Repository, crate::config::now());
     let mut by_path: BTreeMap<String, Vec<rampart_model::Secret>> = BTreeMap::new();
     for f in &history.findings {
         let mut secret = rampart_scan::secret::to_model(&f.secret);
@@ -117,12 +118,4 @@ pub fn run(mut args: RepoArgs) -> anyhow::Result<u8> {
         }
     }
     prepared.finish(report, &args.common, &bar)
-}
-
-pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }
