@@ -1,5 +1,6 @@
 """Shared by the bench/ scripts: paths, timing a command with its peak RSS, Trivy's offline cache."""
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,15 @@ def run(cmd, env=None, ok=(0, 3)):
     if code not in ok:
         sys.exit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
     return elapsed, usage.ru_maxrss / 1024.0
+
+
+def median_run(cmd, runs, env=None, ok=(0, 3), warm=False):
+    """Runs cmd `runs` times (after one unmeasured run when `warm`, for the page cache and the
+    binary); returns (median wall seconds, highest peak RSS in MB)."""
+    if warm:
+        run(cmd, env=env, ok=ok)
+    samples = [run(cmd, env=env, ok=ok) for _ in range(runs)]
+    return statistics.median(t for t, _ in samples), max(m for _, m in samples)
 
 
 def fresh_trivy_cache():

@@ -24,14 +24,13 @@ import argparse
 import json
 import os
 import random
-import statistics
 import string
 import subprocess
 import sys
 import tempfile
 import zlib
 
-from benchlib import ROOT, fresh_trivy_cache, run
+from benchlib import ROOT, fresh_trivy_cache, median_run
 
 ALNUM = string.ascii_letters + string.digits
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -185,16 +184,6 @@ def score(hits, planted, keyfiles):
     return len(norm & want), len(norm - want)
 
 
-def median_run(cmd, runs, env=None):
-    run(cmd, env=env)  # warm the page cache and the binary
-    times, rss = [], []
-    for _ in range(runs):
-        t, m = run(cmd, env=env)
-        times.append(t)
-        rss.append(m)
-    return statistics.median(times), max(rss)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
@@ -231,8 +220,8 @@ def main():
 
     def compare(label, ours, theirs, count):
         r_out, t_out = os.path.join(out, "r.json"), os.path.join(out, "t.json")
-        rt, rm = median_run(ours + ["--output", r_out], a.runs)
-        tt, tm = median_run(theirs + ["--output", t_out], a.runs, env=env)
+        rt, rm = median_run(ours + ["--output", r_out], a.runs, warm=True)
+        tt, tm = median_run(theirs + ["--output", t_out], a.runs, env=env, warm=True)
         rows.append((label, rt, tt, rm, tm, count(hits_rampart(r_out)), count(hits_trivy(t_out))))
 
     fs_count = lambda hits: "%d/%d, other %d" % (*score(hits, planted, keyfiles)[:1], len(planted),

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use oci_client::client::{ClientConfig, ClientProtocol, LayerDescriptor};
+use oci_client::client::LayerDescriptor;
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference, RegistryOperation};
 use sha2::{Digest as _, Sha256};
@@ -214,32 +214,12 @@ pub fn pull_to_layout(
     want_layer: &dyn Fn(&str) -> bool,
     progress: &dyn Fn(PullEvent),
 ) -> Result<PulledImage, RegistryError> {
-    let image = parse_reference(reference)?;
-    let normalised = image.whole();
-    let registry = image.registry().to_string();
-    if opts.insecure && !is_loopback_registry(image.resolve_registry()) {
-        return Err(RegistryError::InsecureNotLoopback { registry });
-    }
-    let (auth, _source) = auth::resolve(opts, &normalised, &registry)?;
-    let config = ClientConfig {
-        protocol: if opts.insecure { ClientProtocol::Http } else { ClientProtocol::Https },
-        platform_resolver: None,
-        read_timeout: Some(opts.timeout),
-        connect_timeout: Some(opts.timeout),
-        ..ClientConfig::default()
-    };
-    let ctx = Ctx { reference: &normalised, registry: &registry };
-    let client = Client::try_from(config).map_err(|e| ctx.map("client setup", e))?;
+    let conn = access::Connection::open(reference, opts)?;
+    let ctx = Ctx { reference: &conn.normalised, registry: &conn.registry };
     let layout = Layout::open(layout_dir)?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        RegistryError::Network {
-            reference: normalised.clone(),
-            registry: registry.clone(),
-            detail: format!("cannot start the async runtime: {e}"),
-        }
-    })?;
-    let job = Pull { client: &client, image: &image, auth: &auth, ctx: &ctx, layout: &layout, opts };
-    runtime.block_on(job.run(want_layer, progress))
+    let job =
+        Pull { client: &conn.client, image: &conn.image, auth: &conn.auth, ctx: &ctx, layout: &layout, opts };
+    conn.block_on(job.run(want_layer, progress))
 }
 
 struct Pull<'a> {

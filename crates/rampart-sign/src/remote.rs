@@ -2,12 +2,11 @@
 //! `sha256-<hex>.sig` signature manifest and its payload blobs.
 
 use futures_util::StreamExt as _;
-use oci_client::client::{ClientConfig, ClientProtocol, LayerDescriptor};
-use oci_client::secrets::RegistryAuth;
-use oci_client::{Client, Reference, RegistryOperation};
-use rampart_registry::access::{map_client_error, map_stream_error, resolve_credentials};
+use oci_client::client::LayerDescriptor;
+use oci_client::{Reference, RegistryOperation};
+use rampart_registry::access::{Connection, map_stream_error};
 use rampart_registry::manifest::ACCEPTED_MANIFESTS;
-use rampart_registry::{RegistryError, RegistryOptions, is_loopback_registry, parse_reference};
+use rampart_registry::{RegistryError, RegistryOptions};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
@@ -41,82 +40,61 @@ pub(crate) struct SigLayer {
     pub signature: Option<String>,
 }
 
-/// A connection to the registry of one image reference, with a private single-threaded runtime.
+/// A connection to the registry of one image reference (see [`Connection`]).
 pub(crate) struct Session {
-    client: Client,
-    auth: RegistryAuth,
-    pub image: Reference,
+    conn: Connection,
     pub normalised: String,
-    registry: String,
-    runtime: tokio::runtime::Runtime,
 }
 
 impl Session {
     pub fn open(reference: &str, opts: &RegistryOptions) -> Result<Session, SignError> {
-        let image = parse_reference(reference)?;
-        let normalised = image.whole();
-        let registry = image.registry().to_string();
-        if opts.insecure && !is_loopback_registry(image.resolve_registry()) {
-            return Err(RegistryError::InsecureNotLoopback { registry }.into());
-        }
-        let (auth, _source) = resolve_credentials(opts, &normalised, &registry)?;
-        let config = ClientConfig {
-            protocol: if opts.insecure { ClientProtocol::Http } else { ClientProtocol::Https },
-            platform_resolver: None,
-            read_timeout: Some(opts.timeout),
-            connect_timeout: Some(opts.timeout),
-            ..ClientConfig::default()
-        };
-        let client = Client::try_from(config)
-            .map_err(|e| map_client_error(&normalised, &registry, "client setup", e))?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-            RegistryError::Network {
-                reference: normalised.clone(),
-                registry: registry.clone(),
-                detail: format!("cannot start the async runtime: {e}"),
-            }
-        })?;
-        Ok(Session { client, auth, image, normalised, registry, runtime })
+        let conn = Connection::open(reference, opts)?;
+        Ok(Session { normalised: conn.normalised.clone(), conn })
     }
 
     /// Run `fut` to completion on the session's runtime.
     pub fn block_on<T>(&self, fut: impl std::future::Future<Output = T>) -> T {
-        self.runtime.block_on(fut)
+        self.conn.block_on(fut)
     }
 
     fn err(&self, what: &str, e: oci_client::errors::OciDistributionError) -> RegistryError {
-        map_client_error(&self.normalised, &self.registry, what, e)
+        self.conn.error(what, e)
     }
 
     /// `cosign`'s `docker-reference` for this image: registry API host and repository.
     pub fn docker_reference(&self) -> String {
-        format!("{}/{}", self.image.resolve_registry(), self.image.repository())
+        format!("{}/{}", self.conn.image.resolve_registry(), self.conn.image.repository())
     }
 
     /// The reference of the signature manifest for `digest`, in the image's repository.
     pub fn signature_reference(&self, digest: &str) -> Reference {
         Reference::with_tag(
-            self.image.registry().to_string(),
-            self.image.repository().to_string(),
+            self.conn.image.registry().to_string(),
+            self.conn.image.repository().to_string(),
             signature_tag(digest),
         )
     }
 
     /// Log in for `op` up front, so refused credentials are reported as such.
     pub async fn login(&self, op: RegistryOperation) -> Result<(), SignError> {
-        self.client.auth(&self.image, &self.auth, op).await.map_err(|e| self.err("login", e))?;
+        self.conn
+            .client
+            .auth(&self.conn.image, &self.conn.auth, op)
+            .await
+            .map_err(|e| self.err("login", e))?;
         Ok(())
     }
 
     /// The digest of the manifest (or index) the reference names, checked against the reference's digest.
     pub async fn resolve_digest(&self) -> Result<String, SignError> {
         let (body, _) = self
+            .conn
             .client
-            .pull_manifest_raw(&self.image, &self.auth, ACCEPTED_MANIFESTS)
+            .pull_manifest_raw(&self.conn.image, &self.conn.auth, ACCEPTED_MANIFESTS)
             .await
             .map_err(|e| self.err("manifest", e))?;
         let digest = sha256_digest(&body);
-        if let Some(want) = self.image.digest()
+        if let Some(want) = self.conn.image.digest()
             && want != digest
         {
             return Err(RegistryError::DigestMismatch {
@@ -134,7 +112,7 @@ impl Session {
     pub async fn signature_manifest(&self, sig: &Reference) -> Result<Option<Value>, SignError> {
         let tag = sig.tag().unwrap_or_default().to_string();
         let accepted = [OCI_MANIFEST_MEDIA_TYPE, DOCKER_MANIFEST_MEDIA_TYPE];
-        let body = match self.client.pull_manifest_raw(sig, &self.auth, &accepted).await {
+        let body = match self.conn.client.pull_manifest_raw(sig, &self.conn.auth, &accepted).await {
             Ok((body, _)) => body,
             Err(e) => {
                 return match self.err(&format!("signature manifest {tag}"), e) {
@@ -168,14 +146,16 @@ impl Session {
         let desc = LayerDescriptor { digest: &layer.digest, urls: &urls };
         let what = format!("signature payload {}", layer.digest);
         let mut stream = self
+            .conn
             .client
-            .pull_blob_stream(&self.image, &desc)
+            .pull_blob_stream(&self.conn.image, &desc)
             .await
             .map_err(|e| self.err(&what, e).to_string())?;
         let mut data = Vec::new();
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk
-                .map_err(|e| map_stream_error(&self.normalised, &self.registry, &what, &e).to_string())?;
+            let chunk = chunk.map_err(|e| {
+                map_stream_error(&self.normalised, &self.conn.registry, &what, &e).to_string()
+            })?;
             if data.len() + chunk.len() > MAX_PAYLOAD_BYTES {
                 return Err(format!("payload is larger than {MAX_PAYLOAD_BYTES} bytes"));
             }
@@ -193,7 +173,7 @@ impl Session {
 
     async fn push_blob(&self, sig: &Reference, data: Vec<u8>, what: &str) -> Result<String, SignError> {
         let digest = sha256_digest(&data);
-        self.client.push_blob(sig, data, &digest).await.map_err(|e| self.err(what, e))?;
+        self.conn.client.push_blob(sig, data, &digest).await.map_err(|e| self.err(what, e))?;
         Ok(digest)
     }
 
@@ -240,7 +220,8 @@ impl Session {
             tag: sig.tag().unwrap_or_default().to_string(),
             reason: format!("media type {media_type:?} is not a valid header value"),
         })?;
-        self.client
+        self.conn
+            .client
             .push_manifest_raw(sig, body, content_type)
             .await
             .map_err(|e| self.err("signature manifest", e))?;
