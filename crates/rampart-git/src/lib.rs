@@ -1,6 +1,7 @@
 //! Secrets in git history: every commit reachable from the refs is compared with its
 //! parent(s), and each secret is reported once, at the commit that introduced it, with
-//! the commit's id, author, date and summary, the file's path and the line.
+//! the commit's id, author, date and summary, the file's path and the line. Commit
+//! messages are searched too.
 //!
 //! The repository is read with `gix` (pure Rust, no `git` binary,
 //! no checkout); file contents are scanned by a [`rampart_secrets::Scanner`].
@@ -22,6 +23,10 @@
 //!   `node_modules/`) are dropped before any blob is read; blobs larger than
 //!   [`HistoryOptions::max_blob_size`] are skipped from their header, before being
 //!   decompressed, and binary blobs (a NUL byte in the first 8 KiB) after reading.
+//! * **Messages**: the whole message of every scanned commit, reported with the path
+//!   [`COMMIT_MESSAGE_PATH`] at that commit (a message is never inherited, so each
+//!   commit that repeats a secret in its message is reported). Annotated tag messages are
+//!   not searched.
 //!
 //! # When a secret is reported
 //!
@@ -71,6 +76,7 @@ mod walk;
 use std::path::{Path, PathBuf};
 
 use rampart_secrets::{Scanner, SecretMatch};
+use rayon::prelude::*;
 
 /// Which refs give the commits to scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,12 +133,17 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
-/// A secret introduced by a commit in a file.
+/// The [`HistoryFinding::path`] of secrets found in a commit's message rather than in a file.
+pub const COMMIT_MESSAGE_PATH: &str = "(commit message)";
+
+/// A secret introduced by a commit in a file, or written in its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryFinding {
     /// The commit that introduced the secret at [`path`](Self::path).
     pub commit: CommitInfo,
-    /// The file's path in the repository, `/`-separated (non-UTF-8 bytes replaced).
+    /// The file's path in the repository, `/`-separated (non-UTF-8 bytes replaced), or
+    /// [`COMMIT_MESSAGE_PATH`] for a secret in the commit message (lines count from the
+    /// message's first line).
     pub path: String,
     /// The secret (redacted), its lines and byte offsets in the file's blob at that commit.
     pub secret: SecretMatch,
@@ -258,6 +269,14 @@ pub fn scan_history(
             }
         }
     }
+    // Commit messages: a token pasted into "fix: rotate key AKIA..." ships with the history too.
+    findings.par_extend(graph.commits.par_iter().flat_map_iter(|commit| {
+        scanner.scan(COMMIT_MESSAGE_PATH, &commit.message).into_iter().map(|secret| HistoryFinding {
+            commit: commit.info.clone(),
+            path: COMMIT_MESSAGE_PATH.to_string(),
+            secret,
+        })
+    }));
     findings.sort_by(|a, b| {
         (a.commit.timestamp, &a.commit.id, &a.path, a.secret.start_line, a.secret.start).cmp(&(
             b.commit.timestamp,

@@ -28,6 +28,8 @@ impl Ctx<'_> {
 /// A commit to scan.
 pub(crate) struct Commit {
     pub info: CommitInfo,
+    /// The whole commit message (searched for secrets too).
+    pub message: Vec<u8>,
     pub tree: ObjectId,
     /// The tree of each parent; `None` for a parent beyond a shallow boundary.
     pub parent_trees: Vec<Option<ObjectId>>,
@@ -56,8 +58,8 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Reads commit `id`; `info` also decodes its author, date and summary.
-    fn read(&mut self, id: ObjectId, info: bool) -> Result<(Raw, Option<CommitInfo>), GitError> {
+    /// Reads commit `id`; `info` also decodes its author, date, summary and message.
+    fn read(&mut self, id: ObjectId, info: bool) -> Result<(Raw, Option<(CommitInfo, Vec<u8>)>), GitError> {
         let data = self
             .repo
             .objects
@@ -71,7 +73,7 @@ impl Reader<'_> {
             .map_err(|e| self.ctx.object_error(id, format!("corrupt commit: {}", detail(&e))))?;
         let parents = if self.shallow.contains(&id) { Vec::new() } else { commit.parents().collect() };
         let raw = Raw { tree: commit.tree(), parents };
-        let info = info.then(|| commit_info(id, &commit));
+        let info = info.then(|| (commit_info(id, &commit), commit.message.to_vec()));
         Ok((raw, info))
     }
 }
@@ -187,10 +189,10 @@ pub(crate) fn walk(
             continue;
         }
         let (raw, info) = reader.read(id, true)?;
-        let info = info.unwrap_or_default();
+        let (info, message) = info.unwrap_or_default();
         index.insert(id, commits.len());
         stack.extend(raw.parents.iter().rev().filter(|p| !hidden.contains(*p) && !index.contains_key(*p)));
-        commits.push((Commit { info, tree: raw.tree, parent_trees: Vec::new() }, raw.parents));
+        commits.push((Commit { info, message, tree: raw.tree, parent_trees: Vec::new() }, raw.parents));
         if commits.len().is_multiple_of(1024) {
             progress(Progress::Walk { commits: commits.len() });
         }

@@ -154,6 +154,26 @@ fn commit_fields_are_exact() {
 }
 
 #[test]
+fn secrets_in_commit_messages_are_reported_at_their_commit() {
+    let mut r = Repo::new();
+    r.write("a.txt", "nothing\n");
+    r.commit("first");
+    r.write("a.txt", "still nothing\n");
+    let c = r.commit(&format!("Rotate the CI token\n\nThe old one was\nGITHUB_TOKEN={GITHUB}\n"));
+    r.write("a.txt", "more nothing\n");
+    r.commit("unrelated: mentions a GITHUB_TOKEN but holds none");
+    let rep = r.scan(&all());
+    assert_eq!(summary(&rep), vec![row(&c, rampart_git::COMMIT_MESSAGE_PATH, 4, "github-pat-classic")]);
+    let f = &rep.findings[0];
+    assert_eq!(f.commit.summary, "Rotate the CI token");
+    assert_eq!(f.secret.redacted, rampart_secrets::redact(GITHUB));
+    assert!(!format!("{rep:?}").contains(GITHUB));
+    // With --since past that commit, its message is not searched again.
+    let rep = r.scan(&HistoryOptions { since: Some(c), ..all() });
+    assert!(rep.findings.is_empty(), "{:?}", summary(&rep));
+}
+
+#[test]
 fn removed_secret_is_still_reported_at_the_commit_that_added_it() {
     let mut r = Repo::new();
     r.write("app.py", "print('hi')\n");
