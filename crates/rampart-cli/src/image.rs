@@ -126,13 +126,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         None => None,
     };
     let analyzers = if args.common.wants_inventory() { rampart_inventory::analyzers() } else { Vec::new() };
-    // The misconfiguration and secret scanners read every layer: a layer whose inventory is
-    // cached is still fetched for them.
-    let reads_layers = args
-        .common
-        .scanners
-        .iter()
-        .any(|s| matches!(s, crate::fs::Scanner::Misconfig | crate::fs::Scanner::Secret));
+    // The misconfiguration scanner reads every layer; the inventory and the secret scanner read
+    // the layers their part of the layer cache lacks.
+    let reads_layers = args.common.scanners.contains(&crate::fs::Scanner::Misconfig);
+    let secret_key = secrets.as_ref().map(rampart_scan::secret::cache_key);
     let print = fingerprint(&analyzers);
     let cache_root = cache_dir(args.cache_dir.as_deref())?;
     let cache = (!args.no_cache).then(|| LayerCache::new(&cache_root));
@@ -163,8 +160,12 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
                     .map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone())),
                 timeout: Duration::from_secs(args.timeout),
             };
-            let want =
-                |diff_id: &str| reads_layers || cache.as_ref().is_none_or(|c| !c.contains(diff_id, &print));
+            let want = |diff_id: &str| {
+                let lacks = |key: &str| cache.as_ref().is_none_or(|c| !c.contains(diff_id, key));
+                reads_layers
+                    || (args.common.wants_inventory() && lacks(&print))
+                    || secret_key.as_deref().is_some_and(lacks)
+            };
             let (image, layout, pulled) =
                 pull(reference, &registry_options, &cache_root, &open_options, &want, &bar)?;
             if !args.common.quiet {
@@ -200,7 +201,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         crate::config::scan_image(&mut report, &image, &args.misconfig, &bar)?;
     }
     if let Some(scanner) = &secrets {
-        crate::secret::scan_image(&mut report, &image, scanner, &bar)?;
+        crate::secret::scan_image(&mut report, &image, scanner, cache.as_ref(), &bar)?;
     }
     prepared.finish(report, &args.common, &bar)
 }

@@ -7,6 +7,7 @@ use anyhow::Context;
 use rampart_artifact::{Entry, FsArtifact};
 use rampart_image::Image;
 use rampart_model::Report;
+use rampart_scan::image::LayerCache;
 use rampart_secrets::{CustomRule, ScanConfig, Scanner, builtin_rules, load_gitleaks_config};
 
 use crate::progress::Bar;
@@ -62,10 +63,16 @@ pub fn scan_fs(report: &mut Report, entries: &[Entry], artifact: &FsArtifact, sc
     report.diagnostics.sort();
 }
 
-/// Searches every layer of an image and its config for secrets.
-pub fn scan_image(report: &mut Report, image: &Image, scanner: &Scanner, bar: &Bar) -> anyhow::Result<()> {
+/// Searches every layer of an image (those the layer cache lacks) and its config for secrets.
+pub fn scan_image(
+    report: &mut Report,
+    image: &Image,
+    scanner: &Scanner,
+    cache: Option<&LayerCache>,
+    bar: &Bar,
+) -> anyhow::Result<()> {
     bar.message(format!("searching {} layers for secrets", image.metadata().layers.len()));
-    rampart_scan::secret::scan_image(report, image, scanner)
+    rampart_scan::secret::scan_image(report, image, scanner, cache)
         .with_context(|| format!("searching {} for secrets", image.path().display()))?;
     Ok(())
 }

@@ -121,10 +121,16 @@ impl LayerCache {
 
     /// The cached facts of a layer, when present and made by the same analysis.
     pub fn get(&self, diff_id: &str, fingerprint: &str) -> Option<LayerFacts> {
-        let bytes = std::fs::read(self.path(diff_id, fingerprint)?).ok()?;
-        let facts: LayerFacts = serde_json::from_slice(&bytes).ok()?;
+        let facts: LayerFacts = self.get_entry(diff_id, fingerprint)?;
         (facts.format == CACHE_FORMAT && facts.fingerprint == fingerprint && facts.diff_id == diff_id)
             .then_some(facts)
+    }
+
+    /// Any other per-layer result stored under `fingerprint` (which must name the analysis that
+    /// made it, and differ from every other analysis's): `None` when absent or unreadable.
+    pub fn get_entry<T: serde::de::DeserializeOwned>(&self, diff_id: &str, fingerprint: &str) -> Option<T> {
+        let bytes = std::fs::read(self.path(diff_id, fingerprint)?).ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// True when the cache has a file for this layer and analysis (checked by name only: the
@@ -135,14 +141,25 @@ impl LayerCache {
 
     /// Stores facts atomically (temporary file, then rename).
     pub fn put(&self, facts: &LayerFacts) -> io::Result<()> {
-        let path = self.path(&facts.diff_id, &facts.fingerprint).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, format!("not a layer digest: {}", facts.diff_id))
+        self.put_entry(&facts.diff_id, &facts.fingerprint, facts)
+    }
+
+    /// Stores any other per-layer result under `fingerprint`, atomically (see
+    /// [`LayerCache::get_entry`]).
+    pub fn put_entry<T: serde::Serialize>(
+        &self,
+        diff_id: &str,
+        fingerprint: &str,
+        value: &T,
+    ) -> io::Result<()> {
+        let path = self.path(diff_id, fingerprint).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("not a layer digest: {diff_id}"))
         })?;
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir)?;
         let tmp = tempfile::NamedTempFile::new_in(dir)?;
         let mut w = io::BufWriter::with_capacity(256 * 1024, tmp);
-        serde_json::to_writer(&mut w, facts)?;
+        serde_json::to_writer(&mut w, value)?;
         w.flush()?;
         let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(&path).map_err(|e| e.error)?;

@@ -12,6 +12,8 @@ use std::io::{self, Read};
 
 use rampart_artifact::{Entry, FsArtifact};
 use rampart_image::{EntryKind, Image, ImageError};
+
+use crate::image::LayerCache;
 use rampart_model::{Diagnostic, DiagnosticCode, LayerRef, Report, ResultKind, ScanResult, Secret};
 use rampart_secrets::{Scanner, SecretMatch};
 use rayon::prelude::*;
@@ -83,7 +85,7 @@ pub fn result(target: impl Into<String>, secrets: Vec<Secret>) -> ScanResult {
 }
 
 /// What a secret scan went through.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecretStats {
     /// Files whose content was searched (text within the size cap).
     pub files_scanned: u64,
@@ -91,6 +93,10 @@ pub struct SecretStats {
     pub bytes_scanned: u64,
     /// Files read but dropped as binary.
     pub binary_files: u64,
+    /// Image layers whose secrets came from the layer cache (their files are counted above as
+    /// when they were searched).
+    #[serde(default)]
+    pub cached_layers: u64,
 }
 
 /// How much of a file is read first to tell binary from text.
@@ -185,6 +191,7 @@ pub fn scan_fs(
 const LAYER_BATCH: usize = 64 * 1024 * 1024;
 
 /// One secret of one layer, before the layers are compared.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct LayerSecret {
     path: String,
     /// Identifies the secret without keeping it: sha256 of the rule id and the secret.
@@ -192,8 +199,8 @@ struct LayerSecret {
     secret: Secret,
 }
 
-/// What one layer holds for the secret scanner.
-#[derive(Default)]
+/// What one layer holds for the secret scanner (what the layer cache keeps of it).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct LayerSecrets {
     found: Vec<LayerSecret>,
     /// Every file path the layer writes (a lower file there is replaced).
@@ -287,16 +294,93 @@ fn is_below(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
+/// Bump when [`LayerSecrets`] changes shape.
+const CACHE_FORMAT: u32 = 1;
+
+/// A layer's secrets as the layer cache stores them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedLayer {
+    format: u32,
+    scanner: String,
+    diff_id: String,
+    secrets: LayerSecrets,
+}
+
+/// The name under which the layer cache keeps the secrets `scanner` finds in a layer: it
+/// changes with the rules, the configuration and Rampart's version ([`Scanner::fingerprint`]).
+/// A registry pull may skip a layer the cache has under this name.
+pub fn cache_key(scanner: &Scanner) -> String {
+    let mut h = Sha256::new();
+    h.update(b"secrets\0");
+    h.update(CACHE_FORMAT.to_le_bytes());
+    h.update(scanner.fingerprint().as_bytes());
+    h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn cached_layer(cache: &LayerCache, key: &str, scanner: &Scanner, diff_id: &str) -> Option<LayerSecrets> {
+    let c: CachedLayer = cache.get_entry(diff_id, key)?;
+    (c.format == CACHE_FORMAT && c.scanner == scanner.fingerprint() && c.diff_id == diff_id)
+        .then_some(c.secrets)
+}
+
 /// Searches every layer of an image (in parallel) and the image config. Each secret names its
 /// layer; a secret whose file a later layer deleted or replaced is still reported (the bytes
 /// ship in the image), marked `deleted`. A secret a later layer writes again at the same path
 /// (a file rewritten with the same credential) is reported once, at the first layer.
-pub fn scan_image(report: &mut Report, image: &Image, scanner: &Scanner) -> Result<SecretStats, ImageError> {
+///
+/// With a `cache`, a layer searched before by the same rules ([`cache_key`]) is not read
+/// again, and the layers searched now are stored (only the redacted secrets, their lines and
+/// SHA-256 fingerprints, and the layer's paths; a store that fails is a warning).
+pub fn scan_image(
+    report: &mut Report,
+    image: &Image,
+    scanner: &Scanner,
+    cache: Option<&LayerCache>,
+) -> Result<SecretStats, ImageError> {
     let layers: Vec<LayerRef> = image.metadata().layers.iter().map(|l| l.layer.clone()).collect();
-    let scanned: Vec<Result<LayerSecrets, ImageError>> =
-        (0..layers.len()).into_par_iter().map(|i| scan_layer(image, i, scanner)).collect();
-    let scanned = scanned.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let key = cache_key(scanner);
+    let scanned: Vec<Result<(LayerSecrets, bool), ImageError>> = (0..layers.len())
+        .into_par_iter()
+        .map(|i| {
+            let diff_id = &layers[i].diff_id;
+            if let Some(hit) = cache.and_then(|c| cached_layer(c, &key, scanner, diff_id)) {
+                return Ok((hit, true));
+            }
+            scan_layer(image, i, scanner).map(|found| (found, false))
+        })
+        .collect();
     let mut stats = SecretStats::default();
+    let mut fresh = Vec::new();
+    let mut all = Vec::with_capacity(layers.len());
+    for (i, layer) in scanned.into_iter().enumerate() {
+        let (layer, hit) = layer?;
+        if hit {
+            stats.cached_layers += 1;
+        } else {
+            fresh.push(i);
+        }
+        all.push(layer);
+    }
+    if let Some(cache) = cache {
+        for i in fresh {
+            let diff_id = layers[i].diff_id.clone();
+            let entry = CachedLayer {
+                format: CACHE_FORMAT,
+                scanner: scanner.fingerprint().to_string(),
+                diff_id,
+                secrets: std::mem::take(&mut all[i]),
+            };
+            if let Err(e) = cache.put_entry(&entry.diff_id, &key, &entry) {
+                report.diagnostics.push(Diagnostic::warning(
+                    DiagnosticCode::ReadError,
+                    cache.dir().display().to_string(),
+                    format!("could not cache the secrets of layer {}: {e}", entry.diff_id),
+                ));
+            }
+            all[i] = entry.secrets;
+        }
+    }
+    let scanned = all;
     let mut by_path: BTreeMap<String, Vec<Secret>> = BTreeMap::new();
     let mut seen: HashSet<(String, [u8; 32])> = HashSet::new();
     for (i, layer) in scanned.iter().enumerate() {

@@ -4,6 +4,8 @@
 
 use rampart_image::{Image, OpenOptions};
 use rampart_model::{ArtifactKind, Report};
+use rampart_scan::image::LayerCache;
+use rampart_scan::secret::SecretStats;
 use rampart_secrets::Scanner;
 
 mod common;
@@ -13,19 +15,27 @@ const KEY: &[u8] = b"[default]\naws_access_key_id = AKIAQYLPMN5HFIQR7BQX\n";
 const OTHER_KEY: &[u8] = b"[default]\naws_access_key_id = AKIAZ3MPL7QRWX2NB4TE\n";
 const TOKEN: &[u8] = b"GITLAB_TOKEN=glpat-sM79C5FWyJeNjzYxLCTc\n";
 
+type Found = Vec<(Option<u32>, String, u32, String, bool)>;
+
 /// (layer, target, line, rule, deleted) of every secret.
-fn scan(
-    layers: &[Vec<u8>],
-    run_config: serde_json::Value,
-    history: &[&str],
-) -> Vec<(Option<u32>, String, u32, String, bool)> {
+fn scan(layers: &[Vec<u8>], run_config: serde_json::Value, history: &[&str]) -> Found {
     let (_dir, path) = docker_archive_with(layers, run_config, history);
     let image = Image::open(&path, &OpenOptions::default()).expect("image opens");
+    let scanner = Scanner::with_builtin_rules().unwrap();
+    let (found, stats) = scan_image(&image, &scanner, None);
+    assert!(stats.files_scanned > 0);
+    found
+}
+
+fn scan_image(image: &Image, scanner: &Scanner, cache: Option<&LayerCache>) -> (Found, SecretStats) {
     let mut report = Report::new("t", ArtifactKind::ContainerImage, "now");
     report.image = Some(image.metadata().clone());
-    let scanner = Scanner::with_builtin_rules().unwrap();
-    let stats = rampart_scan::secret::scan_image(&mut report, &image, &scanner).expect("scan");
-    assert!(stats.files_scanned > 0);
+    let stats = rampart_scan::secret::scan_image(&mut report, image, scanner, cache).expect("scan");
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    (found(&report), stats)
+}
+
+fn found(report: &Report) -> Found {
     let mut out = Vec::new();
     for r in &report.results {
         for s in &r.secrets {
@@ -37,6 +47,70 @@ fn scan(
                 s.deleted,
             ));
         }
+    }
+    out
+}
+
+#[test]
+fn layer_results_are_cached_per_rule_set() {
+    let layers = [
+        layer(&[("root/.aws/credentials", KEY), ("etc/app/token.env", TOKEN)]),
+        layer(&[("root/.aws/.wh.credentials", b""), ("srv/b.ini", OTHER_KEY)]),
+    ];
+    let (_dir, path) = docker_archive_with(&layers, serde_json::json!({}), &[]);
+    let image = Image::open(&path, &OpenOptions::default()).expect("image opens");
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = LayerCache::new(cache_dir.path());
+    let scanner = Scanner::with_builtin_rules().unwrap();
+
+    let (cold, stats) = scan_image(&image, &scanner, Some(&cache));
+    assert_eq!(stats.cached_layers, 0);
+    assert_eq!(cold.len(), 3, "{cold:?}");
+    let key = rampart_scan::secret::cache_key(&scanner);
+    for l in &image.metadata().layers {
+        assert!(cache.contains(&l.layer.diff_id, &key), "layer {} cached", l.layer.index);
+    }
+    // The cache never holds a secret.
+    for entry in walk(cache_dir.path()) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        for secret in ["AKIAQYLPMN5HFIQR7BQX", "AKIAZ3MPL7QRWX2NB4TE", "glpat-sM79C5FWyJeNjzYxLCTc"] {
+            assert!(!text.contains(secret), "{} holds {secret}", entry.display());
+        }
+    }
+
+    let (warm, stats) = scan_image(&image, &scanner, Some(&cache));
+    assert_eq!(stats.cached_layers, 2);
+    assert_eq!(warm, cold, "cached layers give the same report, deleted flags included");
+
+    // Other rules: other cache entries, the layers are searched again.
+    let only_aws = Scanner::new(
+        rampart_secrets::builtin_rules()
+            .into_iter()
+            .map(rampart_secrets::CustomRule::from)
+            .filter(|r| r.id.starts_with("aws"))
+            .collect(),
+        rampart_secrets::ScanConfig::default(),
+    )
+    .unwrap();
+    assert_ne!(rampart_scan::secret::cache_key(&only_aws), key);
+    let (aws, stats) = scan_image(&image, &only_aws, Some(&cache));
+    assert_eq!(stats.cached_layers, 0);
+    assert_eq!(aws.len(), 2, "{aws:?}");
+
+    // A damaged entry is searched again (and rewritten), never trusted.
+    for entry in walk(cache_dir.path()) {
+        std::fs::write(&entry, b"{not json").unwrap();
+    }
+    let (again, stats) = scan_image(&image, &scanner, Some(&cache));
+    assert_eq!(stats.cached_layers, 0);
+    assert_eq!(again, cold);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
     }
     out
 }

@@ -259,7 +259,12 @@ pub struct Scanner {
     always: Vec<usize>,
     allow: CompiledAllow,
     max_file_size: usize,
+    fingerprint: String,
 }
+
+/// Bump when the matching code changes what a scan reports for the same rules (validation,
+/// filters, line numbering), so results cached under [`Scanner::fingerprint`] are not reused.
+const ENGINE_REVISION: u32 = 1;
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -276,6 +281,20 @@ struct Candidate {
 impl Scanner {
     /// Compiles `rules` (earlier rules win over later ones when matches overlap).
     pub fn new(rules: Vec<CustomRule>, config: ScanConfig) -> Result<Scanner, SecretsError> {
+        let fingerprint = {
+            use sha2::Digest as _;
+            let mut h = sha2::Sha256::new();
+            h.update(format!("{} {ENGINE_REVISION}\n{config:?}\n", env!("CARGO_PKG_VERSION")));
+            for rule in &rules {
+                // A validator is a function pointer: its address differs between runs, so
+                // only its presence is part of the identity (the engine revision covers the
+                // code).
+                let validated = rule.validate.is_some();
+                let rule = CustomRule { validate: None, ..rule.clone() };
+                h.update(format!("{rule:?} {validated}\n"));
+            }
+            h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+        };
         let mut compiled = Vec::with_capacity(rules.len());
         let mut seen = std::collections::HashSet::new();
         let mut keywords: Vec<String> = Vec::new();
@@ -349,7 +368,15 @@ impl Scanner {
             always,
             allow: CompiledAllow::new(&config.allowlist)?,
             max_file_size: config.max_file_size,
+            fingerprint,
         })
+    }
+
+    /// Identifies what this scanner reports: a hex digest of its rules, its configuration,
+    /// the crate version and the engine revision. Two scanners with the same fingerprint
+    /// report the same secrets for the same input, so results may be cached under it.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// A scanner with every built-in rule and the default configuration.

@@ -194,3 +194,18 @@ fn inline_allow_comments_drop_the_secrets_of_their_line_only() {
         assert_eq!(found[0].start_line, 2, "{marker}");
     }
 }
+
+#[test]
+fn fingerprint_names_the_rules_and_configuration() {
+    let a = Scanner::with_builtin_rules().unwrap();
+    let b = Scanner::with_builtin_rules().unwrap();
+    assert_eq!(a.fingerprint(), b.fingerprint(), "the same rules give the same fingerprint");
+    assert_eq!(a.fingerprint().len(), 32);
+    assert!(a.fingerprint().bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    let smaller = builtin_with(ScanConfig { max_file_size: 1024, ..ScanConfig::default() });
+    assert_ne!(a.fingerprint(), smaller.fingerprint(), "the configuration is part of it");
+    let mut rules: Vec<CustomRule> = builtin_rules().into_iter().map(CustomRule::from).collect();
+    rules.pop();
+    let fewer = Scanner::new(rules, ScanConfig::default()).unwrap();
+    assert_ne!(a.fingerprint(), fewer.fingerprint(), "the rules are part of it");
+}

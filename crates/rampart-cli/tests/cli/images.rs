@@ -250,22 +250,31 @@ fn strip_volatile(mut v: Value) -> Value {
 fn the_layer_cache_gives_the_same_report_and_can_be_cleaned() {
     let cache = Dir::new();
     let input = image("debian12-layered.docker.tar");
-    let run = || {
+    let run = |scanners: &str| {
         let out = rampart()
             .args(["image", "--input"])
             .arg(&input)
-            .args(["--format", "json", "--quiet", "--cache-dir"])
+            .args(["--scanners", scanners, "--format", "json", "--quiet", "--cache-dir"])
             .arg(cache.path())
             .output()
             .expect("run");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         strip_volatile(serde_json::from_slice(&out.stdout).expect("json"))
     };
-    let cold = run();
+    let cold = run("none");
     let cached = cached_layers(cache.path());
     assert_eq!(cached.len(), 4, "one cache entry per layer");
-    let warm = run();
+    let warm = run("none");
     assert_eq!(cold, warm, "a cached scan must report exactly what a cold one does");
+    // The secret scanner keeps its own entry per layer; the deleted flags and layers of its
+    // findings come out the same from the cache.
+    let cold = run("secret");
+    assert_eq!(cached_layers(cache.path()).len(), 8, "a secret entry per layer too");
+    let found: usize =
+        cold["results"].as_array().unwrap().iter().map(|r| r["secrets"].as_array().unwrap().len()).sum();
+    assert_eq!(found, 5, "{}", cold["results"]);
+    let warm = run("secret");
+    assert_eq!(cold, warm, "cached secrets must be reported exactly as searched ones");
     let out = rampart().args(["cache", "clean", "--cache-dir"]).arg(cache.path()).output().expect("run");
     assert!(out.status.success());
     assert!(!cache.path().join("layers").exists());
@@ -441,7 +450,7 @@ fn registry_pull_matches_the_archive_and_reuses_the_cache() {
     assert!(out.status.success(), "skopeo: {}", String::from_utf8_lossy(&out.stderr));
     let reference = format!("{}/scanner-targets/debian12-apps:v1", reg.host());
     let cache = Dir::new();
-    let pull = |extra: &[&str]| {
+    let pull_with = |scanners: &str, extra: &[&str]| {
         rampart()
             .args([
                 "image",
@@ -450,7 +459,7 @@ fn registry_pull_matches_the_archive_and_reuses_the_cache() {
                 "--format",
                 "json",
                 "--scanners",
-                "none",
+                scanners,
                 "--cache-dir",
             ])
             .arg(cache.path())
@@ -459,6 +468,7 @@ fn registry_pull_matches_the_archive_and_reuses_the_cache() {
             .output()
             .expect("run")
     };
+    let pull = |extra: &[&str]| pull_with("none", extra);
     let denied = pull(&[]);
     assert_eq!(denied.status.code(), Some(2));
     assert!(
@@ -497,6 +507,13 @@ fn registry_pull_matches_the_archive_and_reuses_the_cache() {
     let warm: Value = serde_json::from_slice(&warm.stdout).expect("json");
     assert_eq!(rampart_keys(&warm), rampart_keys(&cold));
     assert_eq!(cached_layers(cache.path()).len(), before);
+    // The secret scanner reads the layers its part of the cache lacks: all of them once, none
+    // the second time.
+    for (round, pulled) in [(1, "pulled 7 of 7 layers"), (2, "pulled 0 of 7 layers")] {
+        let out = pull_with("secret", &creds);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && stderr.contains(pulled), "secret scan {round}: {stderr}");
+    }
     // No pulled blob is left behind in the cache.
     let leftovers: Vec<_> = std::fs::read_dir(cache.path().join("registry")).expect("pull dir").collect();
     assert!(leftovers.is_empty(), "pull directories left: {leftovers:?}");
