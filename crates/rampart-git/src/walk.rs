@@ -49,6 +49,9 @@ struct Raw {
     parents: Vec<ObjectId>,
 }
 
+/// A commit's author, date and summary, and its whole message.
+type Described = (CommitInfo, Vec<u8>);
+
 struct Reader<'a> {
     ctx: &'a Ctx<'a>,
     repo: gix::Repository,
@@ -59,7 +62,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// Reads commit `id`; `info` also decodes its author, date, summary and message.
-    fn read(&mut self, id: ObjectId, info: bool) -> Result<(Raw, Option<(CommitInfo, Vec<u8>)>), GitError> {
+    fn read(&mut self, id: ObjectId, info: bool) -> Result<(Raw, Option<Described>), GitError> {
         let data = self
             .repo
             .objects
