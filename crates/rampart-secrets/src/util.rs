@@ -78,12 +78,23 @@ pub fn is_placeholder(secret: &str) -> bool {
     {
         return true;
     }
-    for seq in ["0123456789", "abcdefghijklmnopqrstuvwxyz", "1234567890"] {
+    for seq in ["0123456789", "abcdefghijklmnopqrstuvwxyz", "1234567890", "qwertyuiop", "asdfghjkl"] {
         if lower.len() >= 8 && seq.contains(lower.as_str()) {
             return true;
         }
     }
-    false
+    is_mostly_sequential(lower.as_bytes())
+}
+
+/// Three quarters of the adjacent characters step by one (`abcdefghijklmnopqrstuvwxyz123456`,
+/// `ABCDEF0123456789`): typed by hand, not generated. A random value of 8 or more characters
+/// almost never is (each step has a chance of about 1 in 60).
+fn is_mostly_sequential(lower: &[u8]) -> bool {
+    if lower.len() < 8 {
+        return false;
+    }
+    let steps = lower.windows(2).filter(|w| w[1] == w[0].wrapping_add(1)).count();
+    steps * 4 >= (lower.len() - 1) * 3
 }
 
 /// Values published in vendor documentation: never reported.
@@ -241,7 +252,25 @@ pub fn generic_value_ok(value: &str) -> bool {
     if v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return false;
     }
-    true
+    // a bare UUID under a secret-ish name is nearly always an identifier (`SESSION_SECRET_ID`,
+    // `token_id`, `secret_ref`); services whose keys are UUIDs have their own rules
+    !is_uuid(v)
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_uuid(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A token written into an HTTP header: not a placeholder or a template, and with a digit
+/// (random tokens nearly always have one; words and variable names do not).
+pub fn header_token_ok(value: &str) -> bool {
+    !is_placeholder(value) && has_digit(value) && !value.contains("{{")
 }
 
 /// The value has a digit (random keys nearly always do; words do not).
@@ -284,6 +313,15 @@ mod tests {
         assert_eq!(shannon_entropy("aaaa"), 0.0);
         assert!((shannon_entropy("ab") - 1.0).abs() < 1e-9);
         assert!(shannon_entropy("Tr0ub4dor&3-prod") > 3.0);
+    }
+
+    #[test]
+    fn typed_sequences_are_placeholders() {
+        assert!(is_placeholder("abcdefghijklmnopqrstuvwxyz123456"));
+        assert!(is_placeholder("ABCDEFGHIJ0123456789"));
+        assert!(is_placeholder("qwertyuiop"));
+        assert!(!is_placeholder("HbJxlrZdxuN2EYyijAg6oYfh73uenotv"));
+        assert!(!is_placeholder("abcdQ7zX"), "three steps in seven is not enough");
     }
 
     #[test]

@@ -119,6 +119,20 @@ pub(super) static RULES: &[Rule] = &[
         ..DEFAULT
     },
     Rule {
+        id: "azure-sas-token",
+        title: "Azure shared access signature",
+        description: "A URL or connection string carrying an Azure Storage shared access signature (`sv=<date>...&sig=<signature>`): whoever holds it has the access it grants until it expires.",
+        severity: Severity::High,
+        keywords: &["sig="],
+        regex: r#"(?i)\bsv=\d{4}-\d{2}-\d{2}(?:&[a-z]{2,5}=[^&\s"'<>]*){0,12}&sig=([A-Za-z0-9%+/]{30,120}(?:%3D|=){0,2})"#,
+        entropy_min: Some(3.5),
+        examples: &[
+            "https://acme.blob.core.windows.net/backups/db.tar?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&spr=https&sig=q7Xz2LmR9tVw4KpB8sNdFh3Jc6Gy1Ue5Ai0Ko%2BWbT%3D",
+        ],
+        negatives: &["?sv=2022-11-02&ss=b&sig=${SAS_SIGNATURE}", "?sv=2022-11-02&sig=short"],
+        ..DEFAULT
+    },
+    Rule {
         id: "azure-ad-client-secret",
         title: "Azure AD client secret",
         description: "A Microsoft Entra ID (Azure AD) application client secret (`xxx8Q~...`): authenticates as the app registration.",

@@ -4,7 +4,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Rule};
-use crate::util::{generic_value_ok, url_password_ok};
+use crate::util::{generic_value_ok, header_token_ok, url_password_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -62,6 +62,82 @@ pub(super) static RULES: &[Rule] = &[
         ..DEFAULT
     },
     Rule {
+        id: "authorization-header",
+        title: "Credential in an HTTP Authorization header",
+        description: "A literal bearer token, API token or basic-auth credential written into an `Authorization` header (curl `-H`, HTTP client code, `.http` files, proxy configs). Variables (`$TOKEN`, `${TOKEN}`, `{{token}}`) are not reported.",
+        severity: Severity::High,
+        keywords: &["authorization"],
+        regex: r#"(?i)\bauthorization["']?[ \t]*[:=][ \t]*["']?(?:bearer|token|basic|apikey|api-key)[ \t]+([A-Za-z0-9._~+/=-]{20,1024})"#,
+        entropy_min: Some(3.5),
+        validate: Some(header_token_ok),
+        examples: &[
+            "curl -H 'Authorization: Bearer 9dQw7LzX2kRt5VbNhC3mPq8sYf1GjKx0aZ' https://api.acme.io/v1",
+            "headers = {\"Authorization\": \"token Yq3Lm8Rt2Vw9Xz4Ab7Cd1Ef6Gh0Jk5Np\"}",
+            "Authorization: Basic ZGVwbG95OnpXSVl1SnhuWGx1OGVqU3g=",
+        ],
+        negatives: &[
+            "curl -H \"Authorization: Bearer $TOKEN\" https://api.acme.io",
+            "Authorization: Bearer ${API_TOKEN}",
+            "Authorization: Bearer <your-token-here>",
+            "Authorization: Bearer abcdefghijklmnopqrstuvwxyz",
+            "'Authorization': 'Bearer ' + token",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "curl-basic-auth",
+        title: "Password in a curl command",
+        description: "A literal password given to curl with `-u user:password` or `--user user:password` (shell scripts, CI files, Dockerfiles, READMEs).",
+        severity: Severity::High,
+        keywords: &["curl"],
+        regex: r#"\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{1,64}:([^\s"'@]{6,128})["']?(?:\s|$)"#,
+        validate: Some(url_password_ok),
+        entropy_min: Some(2.5),
+        examples: &[
+            "curl -u admin:V8pQ2mXz7LkR https://ci.acme.io/job/build",
+            "curl -fsS --user deploy:hK8mQ2vL9xZs -X POST https://nexus.acme.io/upload",
+        ],
+        negatives: &[
+            "curl -u \"$USER:$PASS\" https://ci.acme.io",
+            "curl -u admin:${ADMIN_PASSWORD} https://ci.acme.io",
+            "curl -u user:password https://example.org",
+            "curl -u token: https://api.acme.io",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "xml-config-secret",
+        title: "Secret in an XML configuration",
+        description: "A literal value in an XML configuration under a secret-named key: .NET `<add key=\"ApiSecret\" value=\"...\"/>` settings, and `<password>`, `<secret>`, `<token>`, `<apiKey>`, `<clientSecret>` elements (Maven `settings.xml`, Spring, Tomcat, NuGet).",
+        severity: Severity::Medium,
+        keywords: &[
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "accesskey",
+            "access_key",
+        ],
+        regex: r#"(?i)(?:<add[ \t]+key[ \t]*=[ \t]*"[^"\n]{0,40}(?:password|passwd|pwd|secret|token|api_?key|access_?key)[^"\n]{0,40}"[ \t]+value[ \t]*=[ \t]*"([^"\n]{8,200})"|<(?:password|passwd|secret|token|api_?key|access_?key|client_?secret|auth_?token)>([^<\s]{8,200})</)"#,
+        secret_group: 0,
+        entropy_min: Some(3.0),
+        validate: Some(generic_value_ok),
+        examples: &[
+            "<add key=\"PaymentApiSecret\" value=\"q7Xz2LmR9tVw4KpB8sNd\" />",
+            "<server><id>nexus</id><username>deploy</username><password>hK8#mQ2vL9xZs</password></server>",
+        ],
+        negatives: &[
+            "<add key=\"ApiSecret\" value=\"${API_SECRET}\" />",
+            "<password>${env.NEXUS_PASSWORD}</password>",
+            "<password>changeme</password>",
+            "<add key=\"Timeout\" value=\"q7Xz2LmR9tVw4KpB8sNd\" />",
+        ],
+        ..DEFAULT
+    },
+    Rule {
         id: "generic-secret-assignment",
         title: "Secret assigned to a secret-named variable",
         description: "A high-entropy value assigned to a variable or key named like a secret (password, passwd, secret, token, api_key, access_key, private_key, client_secret, auth_key...), in code, .env, INI, YAML or JSON. Code references, template variables, placeholders and hashes are rejected.",
@@ -104,6 +180,7 @@ pub(super) static RULES: &[Rule] = &[
             "secret: aaaaaaaaaaaa",
             "INFO offset token_count=694738291 took 0.349s",
             "token_expiry: 2026-11-17T05:58:00Z",
+            "SESSION_SECRET_ID=3b25c0de-9f1a-4c2e-8d7b-5a6f0e1d2c3b",
         ],
         ..DEFAULT
     },

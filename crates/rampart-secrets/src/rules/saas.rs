@@ -136,17 +136,6 @@ pub(super) static RULES: &[Rule] = &[
         ..DEFAULT
     },
     Rule {
-        id: "twilio-account-sid",
-        title: "Twilio account SID",
-        description: "A Twilio account SID (`AC` + 32 hex): an identifier, reported because it pairs with an auth token.",
-        severity: Severity::Low,
-        keywords: &["twilio"],
-        regex: concat!(r#"(?i)twilio[\w.-]{0,20}(?:account[_.-]?)?sid"#, assign!(), r#"(AC[a-f0-9]{32})\b"#),
-        examples: &["TWILIO_ACCOUNT_SID=AC3771ed73a9a0edf56b6881a874af544a"],
-        negatives: &["ACCOUNT=AC272ed6e645dea07b7a4706b291381697"],
-        ..DEFAULT
-    },
-    Rule {
         id: "sendgrid-api-key",
         title: "SendGrid API key",
         description: "A Twilio SendGrid API key (`SG.<22>.<43>`): sends email as the account.",

@@ -112,13 +112,14 @@ pub(super) static RULES: &[Rule] = &[
             "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-",
             "glsoat-", "glffct-",
         ],
-        regex: r#"\b((?:glpat|gldt|glrt|glcbt|glft|glimt|glsoat|glffct)-[0-9A-Za-z_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?|glptt-[0-9a-f]{40}|glagent-[0-9A-Za-z_-]{50}|gloas-[0-9a-f]{64})\b"#,
+        regex: r#"\b((?:glpat|gldt|glrt|glcbt|glft|glimt|glsoat|glffct)-[0-9A-Za-z_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?|glptt-[0-9a-f]{40}|glagent-[0-9A-Za-z_-]{50}|gloas-[0-9a-f]{64})(?:[^0-9A-Za-z_\n-]|(?m:$))"#,
         entropy_min: Some(3.0),
         examples: &[
             "CI_TOKEN=glpat-sM79C5FWyJeNjzYxLCTc",
             "gldt-3ujkTMCbawRcoTSR8YT7",
             "glrt-hTT7asYT6CocY5LcwKvu",
             "glptt-ddbd03fd55ba1d8506d30ffdd658128bb8278531",
+            "runner_token = \"glrt-hTT7asYT6CocY5LcwK-_\"",
         ],
         negatives: &["glpat-short", "glpat-XXXXXXXXXXXXXXXXXXXX"],
         ..DEFAULT
