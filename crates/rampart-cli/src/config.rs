@@ -91,15 +91,7 @@ pub enum ListFormat {
 }
 
 #[derive(clap::Args)]
-#[command(
-    mut_arg("scanners", |a| a.hide(true)),
-    mut_arg("db", |a| a.hide(true)),
-    mut_arg("db_max_age", |a| a.hide(true)),
-    mut_arg("ignore_unfixed", |a| a.hide(true)),
-    mut_arg("vex", |a| a.hide(true)),
-    mut_arg("list_all_pkgs", |a| a.hide(true)),
-    mut_arg("skip_dev_deps", |a| a.hide(true))
-)]
+#[command(mut_args(crate::fs::hide_package_options))]
 pub struct ConfigArgs {
     /// Directory or file to scan.
     #[arg(required_unless_present = "list_checks")]

@@ -52,6 +52,14 @@ pub enum Scanner {
     None,
 }
 
+/// Hides the shared options that only concern packages and vulnerabilities, for the commands
+/// that scan for findings only (`config`, `repo`): they are accepted, not shown in `--help`.
+pub fn hide_package_options(arg: clap::Arg) -> clap::Arg {
+    const PACKAGE_OPTIONS: [&str; 7] =
+        ["scanners", "db", "db_max_age", "ignore_unfixed", "vex", "list_all_pkgs", "skip_dev_deps"];
+    if PACKAGE_OPTIONS.contains(&arg.get_id().as_str()) { arg.hide(true) } else { arg }
+}
+
 /// The options every scan command shares: output, scanners, database, filters, gate, progress.
 #[derive(clap::Args)]
 pub struct CommonArgs {

@@ -13,15 +13,7 @@ use crate::progress::Bar;
 use crate::secret::SecretArgs;
 
 #[derive(clap::Args)]
-#[command(
-    mut_arg("scanners", |a| a.hide(true)),
-    mut_arg("db", |a| a.hide(true)),
-    mut_arg("db_max_age", |a| a.hide(true)),
-    mut_arg("ignore_unfixed", |a| a.hide(true)),
-    mut_arg("vex", |a| a.hide(true)),
-    mut_arg("list_all_pkgs", |a| a.hide(true)),
-    mut_arg("skip_dev_deps", |a| a.hide(true))
-)]
+#[command(mut_args(crate::fs::hide_package_options))]
 pub struct RepoArgs {
     /// The repository: a work tree, its `.git` directory, or a bare repository.
     path: PathBuf,
