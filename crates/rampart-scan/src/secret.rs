@@ -12,14 +12,13 @@ use std::io::{self, Read};
 
 use rampart_artifact::{Entry, FsArtifact};
 use rampart_image::{EntryKind, Image, ImageError};
-
-use crate::image::LayerCache;
 use rampart_model::{Diagnostic, DiagnosticCode, LayerRef, Report, ResultKind, ScanResult, Secret};
 use rampart_secrets::{Scanner, SecretMatch};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::Progress;
+use crate::image::LayerCache;
 
 /// Extensions of files that never hold text worth searching (lower case, without the dot).
 pub const BINARY_EXTENSIONS: &[&str] = &[
