@@ -224,6 +224,25 @@ pub(crate) fn detail(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// The first line of `message` with the secrets `found` in it replaced by their redacted form.
+fn redacted_summary(message: &[u8], found: &[SecretMatch]) -> String {
+    let end = memchr::memchr(b'\n', message).unwrap_or(message.len());
+    let mut out: Vec<u8> = Vec::with_capacity(end);
+    let mut at = 0;
+    let mut matches: Vec<&SecretMatch> = found.iter().filter(|m| m.start < end).collect();
+    matches.sort_by_key(|m| m.start);
+    for m in matches {
+        if m.start < at {
+            continue;
+        }
+        out.extend_from_slice(&message[at..m.start]);
+        out.extend_from_slice(m.redacted.lines().next().unwrap_or_default().as_bytes());
+        at = m.end.min(end);
+    }
+    out.extend_from_slice(&message[at.min(end)..end]);
+    String::from_utf8_lossy(&out).trim_end().to_string()
+}
+
 /// Scans the history of the repository at `repo_path` (a work tree, its `.git`
 /// directory, or a bare repository; no upward discovery) for secrets.
 ///
@@ -241,7 +260,17 @@ pub fn scan_history(
     let repo = gix::ThreadSafeRepository::open_opts(repo_path, options)
         .map_err(|e| GitError::Open { path: repo_path.to_path_buf(), detail: detail(&e) })?;
     let ctx = walk::Ctx { path: repo_path, repo: &repo };
-    let graph = walk::walk(&ctx, opts, progress)?;
+    let mut graph = walk::walk(&ctx, opts, progress)?;
+    // Commit messages: a token pasted into "fix: rotate key AKIA..." ships with the history too.
+    // A secret on the message's first line is redacted in the summary every finding of that
+    // commit carries.
+    let in_messages: Vec<Vec<SecretMatch>> =
+        graph.commits.par_iter().map(|c| scanner.scan(COMMIT_MESSAGE_PATH, &c.message)).collect();
+    for (commit, found) in graph.commits.iter_mut().zip(&in_messages) {
+        if !found.is_empty() {
+            commit.info.summary = redacted_summary(&commit.message, found);
+        }
+    }
     let changes = diff::diff_all(&ctx, &graph, scanner, progress)?;
     let blobs = scan::scan_blobs(&ctx, &changes, scanner, opts.max_blob_size, progress)?;
     let mut findings = Vec::new();
@@ -269,14 +298,13 @@ pub fn scan_history(
             }
         }
     }
-    // Commit messages: a token pasted into "fix: rotate key AKIA..." ships with the history too.
-    findings.par_extend(graph.commits.par_iter().flat_map_iter(|commit| {
-        scanner.scan(COMMIT_MESSAGE_PATH, &commit.message).into_iter().map(|secret| HistoryFinding {
+    for (commit, found) in graph.commits.iter().zip(in_messages) {
+        findings.extend(found.into_iter().map(|secret| HistoryFinding {
             commit: commit.info.clone(),
             path: COMMIT_MESSAGE_PATH.to_string(),
             secret,
-        })
-    }));
+        }));
+    }
     findings.sort_by(|a, b| {
         (a.commit.timestamp, &a.commit.id, &a.path, a.secret.start_line, a.secret.start).cmp(&(
             b.commit.timestamp,

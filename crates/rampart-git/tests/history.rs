@@ -161,15 +161,31 @@ fn secrets_in_commit_messages_are_reported_at_their_commit() {
     r.write("a.txt", "still nothing\n");
     let c = r.commit(&format!("Rotate the CI token\n\nThe old one was\nGITHUB_TOKEN={GITHUB}\n"));
     r.write("a.txt", "more nothing\n");
+    r.write("b.env", &format!("AWS_ACCESS_KEY_ID={AWS}\n"));
+    let pasted = r.commit(&format!("add b.env, key {AWS} inside"));
     r.commit("unrelated: mentions a GITHUB_TOKEN but holds none");
     let rep = r.scan(&all());
-    assert_eq!(summary(&rep), vec![row(&c, rampart_git::COMMIT_MESSAGE_PATH, 4, "github-pat-classic")]);
+    assert_eq!(
+        summary(&rep),
+        vec![
+            row(&c, rampart_git::COMMIT_MESSAGE_PATH, 4, "github-pat-classic"),
+            row(&pasted, rampart_git::COMMIT_MESSAGE_PATH, 1, "aws-access-key-id"),
+            row(&pasted, "b.env", 1, "aws-access-key-id"),
+        ]
+    );
     let f = &rep.findings[0];
     assert_eq!(f.commit.summary, "Rotate the CI token");
     assert_eq!(f.secret.redacted, rampart_secrets::redact(GITHUB));
+    // A secret on the first line is redacted in the summary of every finding of its commit.
+    let redacted = format!("add b.env, key {} inside", rampart_secrets::redact(AWS));
+    assert_eq!(rep.findings[1].commit.summary, redacted);
+    assert_eq!(rep.findings[2].commit.summary, redacted);
     assert!(!format!("{rep:?}").contains(GITHUB));
-    // With --since past that commit, its message is not searched again.
+    assert!(!format!("{rep:?}").contains(AWS));
+    // With --since past a commit, its message is not searched again.
     let rep = r.scan(&HistoryOptions { since: Some(c), ..all() });
+    assert_eq!(summary(&rep).len(), 2, "only the later commit: {:?}", summary(&rep));
+    let rep = r.scan(&HistoryOptions { since: Some(pasted), ..all() });
     assert!(rep.findings.is_empty(), "{:?}", summary(&rep));
 }
 

@@ -169,6 +169,21 @@ fn table_and_sarif_name_the_commit_and_never_the_secret() {
     let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     let message = doc["runs"][0]["results"][0]["message"]["text"].as_str().unwrap();
     assert!(message.contains(&id) && !message.contains(AWS), "{message}");
+
+    // A secret in a commit message is reported, and redacted in the commit summary of every
+    // format.
+    let pasted = repo.commit(&format!("rotate: the old token was {GITHUB}"), &[("b.txt", "b\n")]);
+    for format in ["table", "json", "sarif"] {
+        let out =
+            rampart().arg("repo").arg(repo.path()).args(["--quiet", "--format", format]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            text.contains("(commit message)") || text.contains("%28commit%20message%29"),
+            "{format}: {text}"
+        );
+        assert!(text.contains(&pasted[..12]), "{format}: {text}");
+        assert!(!text.contains(GITHUB) && !text.contains(AWS), "{format}: {text}");
+    }
 }
 
 #[test]
