@@ -441,8 +441,12 @@ fn scan_image_config(report: &mut Report, scanner: &Scanner, layers: &[LayerRef]
     let history = &image.config.history;
     let by_created: HashMap<&str, &LayerRef> =
         layers.iter().filter_map(|l| l.created_by.as_deref().map(|c| (c, l))).collect();
-    let secrets: Vec<Secret> = scanner
-        .scan("Dockerfile", text.as_bytes())
+    let found = scanner.scan("Dockerfile", text.as_bytes());
+    // The secrets themselves, to take them out of the rest of the report: the history lines,
+    // env and labels they came from are in the image metadata and in every layer reference.
+    let plain: Vec<(String, String)> =
+        found.iter().map(|m| (text[m.start..m.end].to_string(), m.redacted.clone())).collect();
+    let secrets: Vec<Secret> = found
         .iter()
         .map(|m| {
             let mut s = to_model(m);
@@ -459,6 +463,39 @@ fn scan_image_config(report: &mut Report, scanner: &Scanner, layers: &[LayerRef]
         .collect();
     if !secrets.is_empty() {
         report.results.push(result(IMAGE_CONFIG_TARGET, secrets));
+        redact_everywhere(report, &plain);
+    }
+}
+
+/// Replaces every occurrence of each secret (longest first) in every string of the report
+/// with its redacted form.
+fn redact_everywhere(report: &mut Report, secrets: &[(String, String)]) {
+    fn walk(v: &mut serde_json::Value, secrets: &[(String, String)]) {
+        match v {
+            serde_json::Value::String(s) => {
+                for (secret, redacted) in secrets {
+                    if s.contains(secret.as_str()) {
+                        *s = s.replace(secret.as_str(), redacted);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, secrets)),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(|f| walk(f, secrets)),
+            _ => {}
+        }
+    }
+    let mut secrets: Vec<(String, String)> = secrets.iter().filter(|(s, _)| !s.is_empty()).cloned().collect();
+    secrets.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+    // The report's types serialise and deserialise losslessly (saved reports are read back by
+    // `rampart gate`); should that ever fail, the findings are kept and the metadata dropped
+    // rather than a secret printed.
+    let redacted = serde_json::to_value(&*report).ok().and_then(|mut v| {
+        walk(&mut v, &secrets);
+        serde_json::from_value::<Report>(v).ok()
+    });
+    match redacted {
+        Some(r) => *report = r,
+        None => report.image = None,
     }
 }
 

@@ -185,6 +185,31 @@ fn the_image_config_is_searched_with_the_layer_of_each_history_line() {
 }
 
 #[test]
+fn secrets_of_the_image_config_are_redacted_in_the_whole_report() {
+    let clone = "git clone https://oauth2:glpat-Xk29LmQ7vRt3NpW8sYzA@gitlab.internal/app.git /app";
+    let (_dir, path) = docker_archive_with(
+        &[layer(&[("etc/hostname", b"box\n")]), layer(&[("app/readme.txt", b"hello\n")])],
+        serde_json::json!({
+            "Env": ["AWS_ACCESS_KEY_ID=AKIAQYLPMN5HFIQR7BQX"],
+            "Labels": {"deploy.token": "glpat-sM79C5FWyJeNjzYxLCTc"}
+        }),
+        &["COPY rootfs /", &format!("/bin/sh -c {clone}")],
+    );
+    let image = Image::open(&path, &OpenOptions::default()).expect("image opens");
+    let mut report = Report::new("t", ArtifactKind::ContainerImage, "now");
+    report.image = Some(image.metadata().clone());
+    let scanner = Scanner::with_builtin_rules().unwrap();
+    rampart_scan::secret::scan_image(&mut report, &image, &scanner, None).expect("scan");
+    let json = serde_json::to_string(&report).unwrap();
+    for secret in ["AKIAQYLPMN5HFIQR7BQX", "glpat-sM79C5FWyJeNjzYxLCTc", "glpat-Xk29LmQ7vRt3NpW8sYzA"] {
+        assert!(!json.contains(secret), "{secret} is in the report: {json}");
+    }
+    let meta = report.image.as_ref().expect("the image metadata stays");
+    assert!(meta.config.history.iter().any(|h| h.contains("oauth2:glpa")), "{:?}", meta.config.history);
+    assert_eq!(meta.layers.len(), 2);
+}
+
+#[test]
 fn binary_files_in_layers_are_skipped() {
     let mut elf = b"\x7fELF\0\0\0\0".to_vec();
     elf.extend_from_slice(KEY);
