@@ -135,6 +135,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<u8> {
             cache_root: crate::image::cache_dir(args.cache_dir.as_deref())
                 .unwrap_or_else(|_| PathBuf::from(".")),
             db: db.exists().then_some(db),
+            // Only a policy with secret thresholds needs the image's secrets.
+            secrets: policy.secrets.is_some(),
         }),
     };
     source.reload()?;
@@ -181,6 +183,7 @@ struct ScanOnMiss {
     insecure: bool,
     cache_root: PathBuf,
     db: Option<PathBuf>,
+    secrets: bool,
 }
 
 struct Reports {
@@ -266,8 +269,8 @@ impl ReportSource for Reports {
             return Lookup::Missing("not in the report cache (scan on miss is off)".into());
         };
         let (tx, rx) = std::sync::mpsc::channel();
-        let (reference, insecure, cache_root, db) =
-            (image.to_string(), scan.insecure, scan.cache_root.clone(), scan.db.clone());
+        let (reference, insecure, cache_root, db, secrets) =
+            (image.to_string(), scan.insecure, scan.cache_root.clone(), scan.db.clone(), scan.secrets);
         let scanned = self.scanned.clone();
         // The scan goes on after the budget: its report serves the next request.
         std::thread::spawn(move || {
@@ -276,6 +279,7 @@ impl ReportSource for Reports {
                 insecure,
                 &cache_root,
                 db.as_deref(),
+                secrets,
                 Duration::from_secs(300),
             );
             if let Ok(report) = &result

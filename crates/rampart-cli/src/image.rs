@@ -231,18 +231,27 @@ fn pull(
     Ok((image, layout, pulled))
 }
 
-/// Pulls and scans `reference` quietly (inventory, and vulnerabilities with the database at
-/// `db`): the admission webhook's scan of an image its report cache lacks.
+/// Pulls and scans `reference` quietly (inventory, vulnerabilities with the database at `db`,
+/// and secrets with the built-in rules when `secrets`): the admission webhook's scan of an
+/// image its report cache lacks.
 pub fn scan_reference(
     reference: &str,
     insecure: bool,
     cache_root: &Path,
     db: Option<&Path>,
+    secrets: bool,
     timeout: Duration,
 ) -> anyhow::Result<rampart_model::Report> {
     let analyzers = rampart_inventory::analyzers();
     let print = fingerprint(&analyzers);
     let cache = LayerCache::new(cache_root);
+    let scanner = match secrets {
+        true => Some(
+            rampart_secrets::Scanner::with_builtin_rules().context("compiling the built-in secret rules")?,
+        ),
+        false => None,
+    };
+    let secret_key = scanner.as_ref().map(rampart_scan::secret::cache_key);
     let registry_options = RegistryOptions {
         insecure,
         username: None,
@@ -251,7 +260,9 @@ pub fn scan_reference(
         platform: None,
         timeout,
     };
-    let want = |diff_id: &str| !cache.contains(diff_id, &print);
+    let want = |diff_id: &str| {
+        !cache.contains(diff_id, &print) || secret_key.as_deref().is_some_and(|k| !cache.contains(diff_id, k))
+    };
     let bar = Bar::new(true);
     let (image, _layout, _) =
         pull(reference, &registry_options, cache_root, &OpenOptions::default(), &want, &bar)?;
@@ -262,6 +273,10 @@ pub fn scan_reference(
         let db = rampart_vulndb::VulnDb::open(db)
             .with_context(|| format!("opening the advisory database {}", db.display()))?;
         rampart_scan::vuln::detect(&mut report, &db).context("querying the advisory database")?;
+    }
+    if let Some(scanner) = &scanner {
+        rampart_scan::secret::scan_image(&mut report, &image, scanner, Some(&cache))
+            .with_context(|| format!("searching {reference} for secrets"))?;
     }
     Ok(report)
 }
