@@ -212,9 +212,27 @@ pub fn docker_auth_ok(value: &str) -> bool {
     }
 }
 
-/// A Kubernetes Secret `data` value is valid base64 of something non-empty.
-pub fn base64_nonempty(value: &str) -> bool {
-    value.len().is_multiple_of(4) && base64_decode(value).is_some_and(|b| !b.is_empty())
+/// A Kubernetes Secret `data:` value worth reporting: non-empty base64 whose content is not
+/// public (a certificate, a public key) nor a placeholder (`changeme`, `<password>`).
+pub fn k8s_secret_value_ok(value: &str) -> bool {
+    if !value.len().is_multiple_of(4) {
+        return false;
+    }
+    let Some(decoded) = base64_decode(value) else { return false };
+    if decoded.is_empty() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&decoded);
+    let head = text.trim_start();
+    let public = [
+        "-----BEGIN CERTIFICATE",
+        "-----BEGIN PUBLIC KEY",
+        "-----BEGIN X509 CRL",
+        "ssh-rsa ",
+        "ssh-ed25519 ",
+        "ecdsa-sha2-",
+    ];
+    !public.iter().any(|p| head.starts_with(p)) && !is_placeholder(text.trim())
 }
 
 /// A secret-named assignment's value looks like a secret, not code or a reference:

@@ -4,7 +4,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Redaction, Rule};
-use crate::util::{base64_nonempty, docker_auth_ok, jwt_header_ok, url_password_ok};
+use crate::util::{docker_auth_ok, jwt_header_ok, k8s_secret_value_ok, url_password_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -118,13 +118,15 @@ pub(super) static RULES: &[Rule] = &[
         regex: r#"(?m)^[ \t]+["']?[A-Za-z0-9._-]+["']?:[ \t]*["']?([A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*\r?$"#,
         region: Some(r#"(?m)^data:[ \t]*\r?\n((?:[ \t]+[^\n]*(?:\n|$)|[ \t]*\r?\n)+)"#),
         requires: Some(r#"(?m)^kind:[ \t]*["']?Secret["']?[ \t]*\r?$"#),
-        validate: Some(base64_nonempty),
+        validate: Some(k8s_secret_value_ok),
         examples: &[
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: VXc1dmN1ZDVmWEhIQ0hyVjRG\n  username: ZGJhZG1pbg==\n",
         ],
         negatives: &[
             "apiVersion: v1\nkind: ConfigMap\ndata:\n  password: UlNWY0pUSUN0SVQ3RkRkUmZa\n",
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: longsecretname\ndata: {}\n",
+            "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  ca.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=\n",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: Y2hhbmdlbWU=\n",
         ],
         ..DEFAULT
     },
