@@ -235,6 +235,23 @@ pub fn k8s_secret_value_ok(value: &str) -> bool {
     !public.iter().any(|p| head.starts_with(p)) && !is_placeholder(text.trim())
 }
 
+/// Digests of empty input (MD5, SHA-1, SHA-256): checksums of nothing, never keys.
+const EMPTY_DIGESTS: [&str; 3] = [
+    "d41d8cd98f00b204e9800998ecf8427e",
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+];
+
+/// A hexadecimal value under a secret name: not the digest of empty input, not a placeholder
+/// or a typed sequence, and with both digits and letters.
+pub fn hex_secret_ok(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    !EMPTY_DIGESTS.contains(&lower.as_str())
+        && !is_placeholder(&lower)
+        && lower.bytes().any(|b| b.is_ascii_digit())
+        && lower.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
 /// A secret-named assignment's value looks like a secret, not code or a reference:
 /// no call, index, template or variable syntax, and not a placeholder.
 pub fn generic_value_ok(value: &str) -> bool {

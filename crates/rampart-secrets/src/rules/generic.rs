@@ -4,7 +4,7 @@
 use rampart_model::Severity;
 
 use super::{DEFAULT, Rule};
-use crate::util::{generic_value_ok, header_token_ok, url_password_ok};
+use crate::util::{generic_value_ok, header_token_ok, hex_secret_ok, url_password_ok};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -181,6 +181,41 @@ pub(super) static RULES: &[Rule] = &[
             "INFO offset token_count=694738291 took 0.349s",
             "token_expiry: 2026-11-17T05:58:00Z",
             "SESSION_SECRET_ID=3b25c0de-9f1a-4c2e-8d7b-5a6f0e1d2c3b",
+        ],
+        ..DEFAULT
+    },
+    Rule {
+        id: "generic-hex-secret",
+        title: "Hexadecimal secret assigned to a secret-named variable",
+        description: "A random hexadecimal value (32 to 128 digits: API keys, Rails `SECRET_KEY_BASE`, HMAC keys) assigned to a variable named exactly like a secret (`api_key`, `secret`, `secret_key_base`, `auth_token`, ...). Names that announce a hash (`password_hash`, `token_sha256`) or an id (`token_id`) are not matched, and digests of empty input are dropped.",
+        severity: Severity::Medium,
+        keywords: &[
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "api-key",
+            "access_key",
+            "accesskey",
+            "auth_key",
+            "password",
+            "passwd",
+        ],
+        regex: r#"(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|password|passwd)(?:[_.-](?:key|base|value)){0,2}["']?[ \t]*(?:=|:=|:|=>)[ \t]*["']?([a-f0-9]{32,128})(?:["'\s,;]|$)"#,
+        lowercase: true,
+        entropy_min: Some(3.0),
+        validate: Some(hex_secret_ok),
+        examples: &[
+            "API_KEY=8a3f5c9e2b7d4f1a6c0e9b8d7a5f3c2e",
+            "secret_key_base: 5c0e9b8d7a5f3c2e8a3f5c9e2b7d4f1a6c0e9b8d7a5f3c2e8a3f5c9e2b7d4f1a",
+            "\"apiKey\": \"0f4b2c8e6a1d3f5b7c9e0a2b4d6f8e1c\"",
+        ],
+        negatives: &[
+            "token = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
+            "password_hash: 5f4dcc3b5aa765d61d8327deb882cf99",
+            "token_id = 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            "secret = \"00000000000000000000000000000000\"",
+            "api_key: 0123456789abcdef0123456789abcdef",
         ],
         ..DEFAULT
     },
